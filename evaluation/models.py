@@ -1,0 +1,152 @@
+"""Evaluation cycles: one budget year's formulation, approval, execution and evaluation, with its rules."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from evaluation.scoring import Rules, Weighting
+
+
+class Stage(models.TextChoices):
+    FORMULATION = "formulacion", _("Formulación")
+    APPROVAL = "discusion_aprobacion", _("Discusión y aprobación")
+    EXECUTION = "ejecucion", _("Ejecución")
+    EVALUATION = "evaluacion", _("Evaluación")
+    CLOSED = "cerrado", _("Cerrado")
+
+
+class WeightingMode(models.TextChoices):
+    ALL_OR_NOTHING = Weighting.ALL_OR_NOTHING.value, _("Todo o nada")
+    PROPORTIONAL = Weighting.PROPORTIONAL.value, _("Proporcional al cumplimiento")
+
+
+def _percent_field(label: str, default: str, help_text: str = "") -> models.DecimalField:
+    return models.DecimalField(
+        label,
+        max_digits=6,
+        decimal_places=2,
+        default=Decimal(default),
+        validators=[MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(1000))],
+        help_text=help_text,
+    )
+
+
+class CycleManager(models.Manager):
+    def get_by_natural_key(self, year: int) -> EvaluationCycle:
+        return self.get(year=year)
+
+
+class EvaluationCycle(models.Model):
+    """The budget cycle of one year: its stage, data-entry window and scoring rules (domain.md §3–4)."""
+
+    year = models.PositiveSmallIntegerField(
+        _("año presupuestario"),
+        unique=True,
+        validators=[MinValueValidator(2000), MaxValueValidator(2100)],
+        help_text=_("El año de la meta, p. ej. 2012 para la formulación hecha en 2011."),
+    )
+    stage = models.CharField(_("etapa"), max_length=24, choices=Stage, default=Stage.FORMULATION)
+    history_years = models.PositiveSmallIntegerField(
+        _("años de historia"),
+        default=4,
+        validators=[MinValueValidator(2), MaxValueValidator(10)],
+        help_text=_("Cuántos años antes de la meta muestra el formulario (4: de t-4 a t)."),
+    )
+    data_deadline = models.DateField(_("plazo de ingreso de datos"), null=True, blank=True)
+
+    met_threshold = _percent_field(_("umbral de cumplido (%)"), "95")
+    partial_threshold = _percent_field(_("umbral de parcialmente cumplido (%)"), "80")
+    overachievement_threshold = _percent_field(
+        _("umbral de sobrecumplimiento (%)"),
+        "130",
+        _("Sobre este cumplimiento el analista debe justificar el resultado."),
+    )
+    scoring_cap = models.DecimalField(
+        _("tope de cumplimiento para puntaje (%)"),
+        max_digits=6,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal(100)), MaxValueValidator(Decimal(1000))],
+        help_text=_("Vacío: sin tope."),
+    )
+    weighting = models.CharField(
+        _("ponderación obtenida"),
+        max_length=16,
+        choices=WeightingMode,
+        default=WeightingMode.ALL_OR_NOTHING,
+    )
+    bonus_full_threshold = _percent_field(_("umbral de bono completo (%)"), "90")
+    bonus_partial_threshold = _percent_field(_("umbral de medio bono (%)"), "75")
+    bonus_full_rate = _percent_field(_("bono completo (% de la remuneración)"), "7.6")
+    bonus_partial_rate = _percent_field(_("medio bono (% de la remuneración)"), "3.8")
+
+    history = HistoricalRecords()
+    objects = CycleManager()
+
+    class Meta:
+        verbose_name = _("ciclo de evaluación")
+        verbose_name_plural = _("ciclos de evaluación")
+        ordering = ["-year"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(partial_threshold__lt=F("met_threshold")),
+                name="cycle_partial_below_met",
+                violation_error_message=_("El umbral de parcialmente cumplido debe ser menor que el de cumplido."),
+            ),
+            models.CheckConstraint(
+                condition=Q(overachievement_threshold__gte=F("met_threshold")),
+                name="cycle_overachievement_above_met",
+                violation_error_message=_("El umbral de sobrecumplimiento no puede ser menor que el de cumplido."),
+            ),
+            models.CheckConstraint(
+                condition=Q(bonus_partial_threshold__lt=F("bonus_full_threshold")),
+                name="cycle_bonus_thresholds_ordered",
+                violation_error_message=_("El umbral de medio bono debe ser menor que el de bono completo."),
+            ),
+            models.CheckConstraint(
+                condition=Q(bonus_full_rate__gt=0) & Q(bonus_partial_rate__lte=F("bonus_full_rate")),
+                name="cycle_bonus_rates_ordered",
+                violation_error_message=_("El bono completo debe ser positivo y no menor que el medio bono."),
+            ),
+            models.CheckConstraint(
+                condition=Q(scoring_cap__isnull=True) | Q(scoring_cap__gte=100),
+                name="cycle_scoring_cap_at_least_100",
+                violation_error_message=_("El tope de cumplimiento no puede ser menor que 100 %."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return _("Ciclo %(year)s") % {"year": self.year}
+
+    def natural_key(self) -> tuple[int]:
+        return (self.year,)
+
+    @property
+    def first_year(self) -> int:
+        """Return the first year of the cycle's window (the oldest efectivo shown)."""
+        return self.year - self.history_years
+
+    @property
+    def is_closed(self) -> bool:
+        return self.stage == Stage.CLOSED
+
+    def rules(self) -> Rules:
+        """Return the cycle's scoring rules as the pure scoring module takes them."""
+        return Rules(
+            met_threshold=self.met_threshold,
+            partial_threshold=self.partial_threshold,
+            overachievement_threshold=self.overachievement_threshold,
+            scoring_cap=self.scoring_cap,
+            weighting=Weighting(self.weighting),
+            bonus_full_threshold=self.bonus_full_threshold,
+            bonus_partial_threshold=self.bonus_partial_threshold,
+            bonus_full_rate=self.bonus_full_rate,
+            bonus_partial_rate=self.bonus_partial_rate,
+        )

@@ -1,0 +1,120 @@
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from indicators.models import (
+    Client,
+    Indicator,
+    IndicatorCommitment,
+    Measurement,
+    StrategicDefinition,
+    StrategicObjective,
+    StrategicProduct,
+)
+
+
+class StrategicObjectiveInline(admin.TabularInline):
+    model = StrategicObjective
+    extra = 0
+
+
+@admin.register(StrategicDefinition)
+class StrategicDefinitionAdmin(SimpleHistoryAdmin):
+    list_display = ["region", "cycle"]
+    list_filter = ["region", "cycle"]
+    search_fields = ["region__name", "mission"]
+    inlines = [StrategicObjectiveInline]
+    list_select_related = ["region", "cycle"]
+
+
+@admin.register(StrategicObjective)
+class StrategicObjectiveAdmin(SimpleHistoryAdmin):
+    list_display = ["number", "description", "definition"]
+    list_filter = ["definition__region", "definition__cycle"]
+    search_fields = ["description", "definition__region__name"]
+    list_select_related = ["definition__region", "definition__cycle"]
+
+
+@admin.register(Client)
+class ClientAdmin(admin.ModelAdmin):
+    list_display = ["number", "name", "region"]
+    list_filter = ["region"]
+    search_fields = ["name", "region__name"]
+    list_select_related = ["region"]
+
+
+@admin.register(StrategicProduct)
+class StrategicProductAdmin(SimpleHistoryAdmin):
+    list_display = ["number", "name", "region", "is_institutional"]
+    list_filter = ["region", "is_institutional"]
+    search_fields = ["name", "description", "region__name"]
+    filter_horizontal = ["objectives", "clients"]
+    list_select_related = ["region"]
+
+
+class MeasurementInline(admin.TabularInline):
+    model = Measurement
+    extra = 0
+    fields = ["year", "kind", "numerator", "denominator"]
+    ordering = ["year", "kind"]
+
+
+class CommitmentInline(admin.TabularInline):
+    model = IndicatorCommitment
+    extra = 0
+    fields = ["cycle", "weight", "counts_for_incentive", "notes"]
+
+
+@admin.register(Indicator)
+class IndicatorAdmin(SimpleHistoryAdmin):
+    list_display = ["code", "name", "region", "product", "dimension", "control_scope", "is_illustrative"]
+    list_filter = [
+        "region",
+        "commitments__cycle",
+        "product",
+        "dimension",
+        "control_scope",
+        "direction",
+        "unit",
+        "is_illustrative",
+    ]
+    search_fields = ["code", "name", "formula", "region__name", "product__name"]
+    list_select_related = ["region", "product"]
+    autocomplete_fields = ["product"]
+    inlines = [CommitmentInline, MeasurementInline]
+    fieldsets = [
+        (None, {"fields": ["region", "product", "code", "name", "is_active", "is_illustrative"]}),
+        (
+            _("Formulario H"),
+            {
+                "fields": [
+                    "formula",
+                    "numerator_description",
+                    "denominator_description",
+                    ("unit", "factor", "decimals"),
+                    ("dimension", "control_scope", "direction"),
+                    "is_share",
+                    "verification_means",
+                    "assumptions",
+                    "notes",
+                    ("gender_disaggregation", "territorial_management"),
+                ]
+            },
+        ),
+    ]
+
+
+@admin.register(IndicatorCommitment)
+class IndicatorCommitmentAdmin(SimpleHistoryAdmin):
+    list_display = ["indicator", "cycle", "weight", "counts_for_incentive"]
+    list_filter = ["cycle", "indicator__region", "counts_for_incentive"]
+    search_fields = ["indicator__code", "indicator__name"]
+    list_select_related = ["indicator", "cycle"]
+
+
+@admin.register(Measurement)
+class MeasurementAdmin(SimpleHistoryAdmin):
+    list_display = ["indicator", "year", "kind", "numerator", "denominator"]
+    list_filter = ["indicator__region", "kind", "year", "indicator__product", "indicator__dimension"]
+    search_fields = ["indicator__code", "indicator__name"]
+    list_select_related = ["indicator"]

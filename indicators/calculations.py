@@ -1,0 +1,104 @@
+"""Pure, exact arithmetic of Formulario H indicators. No ORM here: plain values in, Decimal out.
+
+Rule source: DIPRES, Formulario H (value = numerator / denominator × factor) and domain.md §2.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal, localcontext
+
+# Enough digits for any ratio of the 18-digit numbers the database stores.
+PRECISION = 34
+
+# The four ámbitos de control and the three columns the DIPRES table groups them in.
+SCOPE_RESULT_INTERMEDIATE = "resultado_intermedio"
+SCOPE_RESULT_FINAL = "resultado_final"
+SCOPE_PRODUCT = "producto"
+SCOPE_PROCESS = "proceso"
+SCOPE_COLUMNS = {
+    SCOPE_RESULT_INTERMEDIATE: "result",
+    SCOPE_RESULT_FINAL: "result",
+    SCOPE_PRODUCT: "product",
+    SCOPE_PROCESS: "process",
+}
+
+
+def round_half_up(value: Decimal, places: int) -> Decimal:
+    """Return value rounded to `places` decimals, halves away from zero (as DIPRES tables round)."""
+    with localcontext(prec=PRECISION):
+        return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+
+
+def indicator_value(
+    numerator: Decimal | None, denominator: Decimal | None, factor: Decimal = Decimal(100)
+) -> Decimal | None:
+    """Return numerator / denominator × factor, exact to 34 digits.
+
+    A count indicator has no denominator: its value is the numerator itself (the factor only scales
+    ratios). None where the value is undefined: no numerator, or a denominator of 0 (invalid input that
+    the forms and the database refuse, never a crash here).
+    """
+    if numerator is None:
+        return None
+    if denominator is None:
+        return numerator
+    if denominator == 0:
+        return None
+    with localcontext(prec=PRECISION):
+        return numerator / denominator * factor
+
+
+@dataclass(frozen=True)
+class ScopeCounts:
+    """Numbers of indicators in each column of the DIPRES table «por producto × ámbito de control»."""
+
+    result: int = 0
+    product: int = 0
+    process: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.result + self.product + self.process
+
+    def __add__(self, other: ScopeCounts) -> ScopeCounts:
+        return ScopeCounts(self.result + other.result, self.product + other.product, self.process + other.process)
+
+    def shares(self) -> dict[str, Decimal | None]:
+        """Return each column's share of the total in percent (total 100); None for all when total is 0."""
+        total = self.total
+        columns = {"total": total, "result": self.result, "product": self.product, "process": self.process}
+        if total == 0:
+            return dict.fromkeys(columns)
+        with localcontext(prec=PRECISION):
+            return {key: Decimal(count) / Decimal(total) * 100 for key, count in columns.items()}
+
+
+def count_scopes(scopes: Iterable[str]) -> ScopeCounts:
+    """Return the counts of the given ámbitos de control, resultado intermedio and final together.
+
+    Raises ValueError for an ámbito the table does not know.
+    """
+    tally = {"result": 0, "product": 0, "process": 0}
+    for scope in scopes:
+        try:
+            tally[SCOPE_COLUMNS[scope]] += 1
+        except KeyError:
+            raise ValueError(f"unknown control scope: {scope!r}") from None
+    return ScopeCounts(**tally)
+
+
+ACTUAL, ESTIMATE, TARGET = "efectivo", "estimado", "meta"
+
+
+def cycle_columns(year: int, history_years: int) -> list[tuple[int, str]]:
+    """Return the (year, kind) columns of a cycle's Formulario H, oldest first.
+
+    For the 2012 cycle with 4 years of history: efectivo 2008–2010, estimado 2011, meta 2012, as the
+    DIPRES tables lay them out. Raises ValueError when history_years is below 1 (no room for an estimate).
+    """
+    if history_years < 1:
+        raise ValueError("a cycle shows at least an estimate and a target")
+    actual_years = range(year - history_years, year - 1)
+    return [(y, ACTUAL) for y in actual_years] + [(year - 1, ESTIMATE), (year, TARGET)]

@@ -1,0 +1,487 @@
+"""Strategic definitions (Formulario A1) and performance indicators (Formulario H) of each GORE."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from evaluation.models import EvaluationCycle
+from indicators import calculations
+from regions.models import Region
+
+
+class Dimension(models.TextChoices):
+    EFFECTIVENESS = "eficacia", _("Eficacia")
+    EFFICIENCY = "eficiencia", _("Eficiencia")
+    ECONOMY = "economia", _("Economía")
+    QUALITY = "calidad", _("Calidad")
+
+
+class ControlScope(models.TextChoices):
+    PROCESS = calculations.SCOPE_PROCESS, _("Proceso")
+    PRODUCT = calculations.SCOPE_PRODUCT, _("Producto")
+    INTERMEDIATE_RESULT = calculations.SCOPE_RESULT_INTERMEDIATE, _("Resultado intermedio")
+    FINAL_RESULT = calculations.SCOPE_RESULT_FINAL, _("Resultado final")
+
+
+class Direction(models.TextChoices):
+    ASCENDING = "ascendente", _("Ascendente (más es mejor)")
+    DESCENDING = "descendente", _("Descendente (menos es mejor)")
+
+
+class Unit(models.TextChoices):
+    PERCENT = "porcentaje", _("Porcentaje (%)")
+    NUMBER = "numero", _("Número")
+    PESOS = "pesos", _("Pesos ($)")
+    THOUSAND_PESOS = "miles_pesos", _("Miles de pesos (M$)")
+    DAYS = "dias", _("Días")
+    RATE = "tasa", _("Tasa")
+
+
+class MeasurementKind(models.TextChoices):
+    ACTUAL = "efectivo", _("Efectivo")
+    ESTIMATE = "estimado", _("Estimado")
+    TARGET = "meta", _("Meta")
+
+
+class RegionScopedManager(models.Manager):
+    """Looks rows up by the region's ISO code and their number within the region."""
+
+    def get_by_natural_key(self, iso_code: str, number: int):
+        return self.get(region__iso_code=iso_code, number=number)
+
+
+class StrategicDefinitionManager(models.Manager):
+    def get_by_natural_key(self, iso_code: str, year: int) -> StrategicDefinition:
+        return self.get(region__iso_code=iso_code, cycle__year=year)
+
+
+class StrategicDefinition(models.Model):
+    """A GORE's definiciones estratégicas for one cycle (Formulario A1): its misión."""
+
+    region = models.ForeignKey(
+        Region, on_delete=models.PROTECT, related_name="strategic_definitions", verbose_name=_("región")
+    )
+    cycle = models.ForeignKey(
+        EvaluationCycle,
+        on_delete=models.PROTECT,
+        related_name="strategic_definitions",
+        verbose_name=_("ciclo"),
+    )
+    mission = models.TextField(_("misión institucional"), blank=True)
+
+    history = HistoricalRecords()
+    objects = StrategicDefinitionManager()
+
+    class Meta:
+        verbose_name = _("definición estratégica")
+        verbose_name_plural = _("definiciones estratégicas")
+        ordering = ["region__order", "-cycle__year"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["region", "cycle"],
+                name="strategic_definition_unique",
+                violation_error_message=_("La región ya tiene definiciones estratégicas para ese ciclo."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.region} · {self.cycle}"
+
+    def natural_key(self) -> tuple:
+        return self.region.natural_key() + self.cycle.natural_key()
+
+    natural_key.dependencies = ["regions.region", "evaluation.evaluationcycle"]
+
+
+class StrategicObjectiveManager(models.Manager):
+    def get_by_natural_key(self, iso_code: str, year: int, number: int) -> StrategicObjective:
+        return self.get(definition__region__iso_code=iso_code, definition__cycle__year=year, number=number)
+
+
+class StrategicObjective(models.Model):
+    """An objetivo estratégico of a GORE in one cycle."""
+
+    definition = models.ForeignKey(
+        StrategicDefinition,
+        on_delete=models.CASCADE,
+        related_name="objectives",
+        verbose_name=_("definición estratégica"),
+    )
+    number = models.PositiveSmallIntegerField(_("número"), validators=[MinValueValidator(1)])
+    description = models.TextField(_("descripción"))
+
+    history = HistoricalRecords()
+    objects = StrategicObjectiveManager()
+
+    class Meta:
+        verbose_name = _("objetivo estratégico")
+        verbose_name_plural = _("objetivos estratégicos")
+        ordering = ["definition", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["definition", "number"],
+                name="strategic_objective_unique_number",
+                violation_error_message=_("Ya existe un objetivo con ese número."),
+            ),
+            models.CheckConstraint(condition=Q(number__gte=1), name="strategic_objective_number_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number}. {self.description}"
+
+    def natural_key(self) -> tuple:
+        return (*self.definition.natural_key(), self.number)
+
+    natural_key.dependencies = ["indicators.strategicdefinition"]
+
+
+class Client(models.Model):
+    """A cliente / beneficiario of a GORE's strategic products."""
+
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="clients", verbose_name=_("región"))
+    number = models.PositiveSmallIntegerField(_("número"), validators=[MinValueValidator(1)])
+    name = models.CharField(_("nombre"), max_length=300)
+
+    objects = RegionScopedManager()
+
+    class Meta:
+        verbose_name = _("cliente / beneficiario")
+        verbose_name_plural = _("clientes / beneficiarios")
+        ordering = ["region__order", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["region", "number"],
+                name="client_unique_number",
+                violation_error_message=_("Ya existe un cliente con ese número en la región."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number}. {self.name}"
+
+    def natural_key(self) -> tuple:
+        return (*self.region.natural_key(), self.number)
+
+    natural_key.dependencies = ["regions.region"]
+
+
+class StrategicProduct(models.Model):
+    """A producto estratégico (bien o servicio) of a GORE; number 0 is the «Institucional» group."""
+
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="products", verbose_name=_("región"))
+    number = models.PositiveSmallIntegerField(
+        _("número"), help_text=_("Orden del producto; 0 se reserva para «Institucional».")
+    )
+    name = models.CharField(_("nombre"), max_length=300)
+    description = models.TextField(_("descripción"), blank=True)
+    is_institutional = models.BooleanField(
+        _("institucional"),
+        default=False,
+        help_text=_("Agrupa indicadores de la institución no asociados a un producto específico."),
+    )
+    objectives = models.ManyToManyField(
+        StrategicObjective, blank=True, related_name="products", verbose_name=_("objetivos estratégicos")
+    )
+    clients = models.ManyToManyField(
+        Client, blank=True, related_name="products", verbose_name=_("clientes / beneficiarios")
+    )
+
+    history = HistoricalRecords(m2m_fields=[objectives, clients])
+    objects = RegionScopedManager()
+
+    class Meta:
+        verbose_name = _("producto estratégico")
+        verbose_name_plural = _("productos estratégicos")
+        ordering = ["region__order", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["region", "number"],
+                name="product_unique_number",
+                violation_error_message=_("Ya existe un producto con ese número en la región."),
+            ),
+            models.CheckConstraint(
+                condition=Q(is_institutional=True, number=0) | Q(is_institutional=False, number__gte=1),
+                name="product_institutional_is_number_zero",
+                violation_error_message=_(
+                    "El número 0 corresponde solo al grupo «Institucional»; los productos se numeran desde 1."
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        if self.is_institutional:
+            return str(self.name)
+        return f"{self.number}. {self.name}"
+
+    def natural_key(self) -> tuple:
+        return (*self.region.natural_key(), self.number)
+
+    natural_key.dependencies = ["regions.region"]
+
+
+class IndicatorManager(models.Manager):
+    def get_by_natural_key(self, iso_code: str, code: str) -> Indicator:
+        return self.get(region__iso_code=iso_code, code=code)
+
+
+class Indicator(models.Model):
+    """A performance indicator (Formulario H). It lives across years; per-cycle terms are commitments."""
+
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="indicators", verbose_name=_("región"))
+    product = models.ForeignKey(
+        StrategicProduct,
+        on_delete=models.PROTECT,
+        related_name="indicators",
+        verbose_name=_("producto estratégico"),
+    )
+    code = models.CharField(
+        _("código"),
+        max_length=20,
+        help_text=_("Identificador del indicador dentro de la región, p. ej. IND-01."),
+    )
+    name = models.TextField(_("nombre del indicador"))
+    formula = models.TextField(_("fórmula de cálculo"))
+    numerator_description = models.TextField(_("descripción del numerador"))
+    denominator_description = models.TextField(
+        _("descripción del denominador"),
+        blank=True,
+        help_text=_("Vacío para indicadores de conteo, que no tienen denominador."),
+    )
+    unit = models.CharField(_("unidad de medida"), max_length=16, choices=Unit, default=Unit.PERCENT)
+    factor = models.DecimalField(
+        _("factor"),
+        max_digits=12,
+        decimal_places=4,
+        default=Decimal(100),
+        help_text=_("Multiplica numerador/denominador: 100 para porcentajes, 1 para razones."),
+    )
+    decimals = models.PositiveSmallIntegerField(_("decimales a mostrar"), default=0, validators=[MaxValueValidator(4)])
+    dimension = models.CharField(_("dimensión"), max_length=12, choices=Dimension)
+    control_scope = models.CharField(_("ámbito de control"), max_length=24, choices=ControlScope)
+    direction = models.CharField(_("sentido"), max_length=12, choices=Direction, default=Direction.ASCENDING)
+    is_share = models.BooleanField(
+        _("el numerador es parte del denominador"),
+        default=False,
+        help_text=_("Si se marca, el numerador no puede superar al denominador."),
+    )
+    verification_means = models.TextField(_("medios de verificación"), blank=True)
+    assumptions = models.TextField(_("supuestos"), blank=True)
+    notes = models.TextField(_("notas"), blank=True)
+    gender_disaggregation = models.BooleanField(_("aplica desagregación por sexo"), default=False)
+    territorial_management = models.BooleanField(_("aplica gestión territorial"), default=False)
+    is_illustrative = models.BooleanField(
+        _("ilustrativo"),
+        default=False,
+        help_text=_("Indicador de ejemplo: la fuente solo informa conteos, no el indicador."),
+    )
+    is_active = models.BooleanField(_("vigente"), default=True)
+
+    history = HistoricalRecords()
+    objects = IndicatorManager()
+
+    class Meta:
+        verbose_name = _("indicador de desempeño")
+        verbose_name_plural = _("indicadores de desempeño")
+        ordering = ["region__order", "product__number", "code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["region", "code"],
+                name="indicator_unique_code",
+                violation_error_message=_("Ya existe un indicador con ese código en la región."),
+            ),
+            models.CheckConstraint(
+                condition=Q(factor__gt=0),
+                name="indicator_factor_positive",
+                violation_error_message=_("El factor debe ser mayor que cero."),
+            ),
+            models.CheckConstraint(
+                condition=Q(decimals__lte=4),
+                name="indicator_decimals_at_most_4",
+                violation_error_message=_("Se pueden mostrar a lo más 4 decimales."),
+            ),
+            models.CheckConstraint(
+                condition=Q(dimension__in=Dimension.values),
+                name="indicator_dimension_valid",
+                violation_error_message=_("La dimensión no es válida."),
+            ),
+            models.CheckConstraint(
+                condition=Q(control_scope__in=ControlScope.values),
+                name="indicator_control_scope_valid",
+                violation_error_message=_("El ámbito de control no es válido."),
+            ),
+            models.CheckConstraint(
+                condition=Q(direction__in=Direction.values),
+                name="indicator_direction_valid",
+                violation_error_message=_("El sentido no es válido."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} · {self.name}"
+
+    def natural_key(self) -> tuple:
+        return (*self.region.natural_key(), self.code)
+
+    natural_key.dependencies = ["regions.region", "indicators.strategicproduct"]
+
+    def clean(self) -> None:
+        if self.product_id and self.region_id and self.product.region_id != self.region_id:
+            raise ValidationError(
+                {"product": _("El producto estratégico debe ser de la misma región que el indicador.")}
+            )
+
+    @property
+    def has_denominator(self) -> bool:
+        return bool(self.denominator_description)
+
+    @property
+    def is_descending(self) -> bool:
+        return self.direction == Direction.DESCENDING
+
+
+class IndicatorCommitmentManager(models.Manager):
+    def get_by_natural_key(self, iso_code: str, code: str, year: int) -> IndicatorCommitment:
+        return self.get(indicator__region__iso_code=iso_code, indicator__code=code, cycle__year=year)
+
+
+class IndicatorCommitment(models.Model):
+    """What a GORE commits for an indicator in one cycle: its ponderación and whether it counts."""
+
+    indicator = models.ForeignKey(
+        Indicator, on_delete=models.CASCADE, related_name="commitments", verbose_name=_("indicador")
+    )
+    cycle = models.ForeignKey(
+        EvaluationCycle, on_delete=models.PROTECT, related_name="commitments", verbose_name=_("ciclo")
+    )
+    weight = models.DecimalField(
+        _("ponderación (%)"),
+        max_digits=5,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(100))],
+    )
+    counts_for_incentive = models.BooleanField(_("compromete incentivo"), default=True)
+    notes = models.TextField(_("notas"), blank=True)
+
+    history = HistoricalRecords()
+    objects = IndicatorCommitmentManager()
+
+    class Meta:
+        verbose_name = _("compromiso del indicador en el ciclo")
+        verbose_name_plural = _("compromisos de indicadores por ciclo")
+        ordering = ["-cycle__year", "indicator"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator", "cycle"],
+                name="commitment_unique_per_cycle",
+                violation_error_message=_("El indicador ya tiene un compromiso en ese ciclo."),
+            ),
+            models.CheckConstraint(
+                condition=Q(weight__gte=0) & Q(weight__lte=100),
+                name="commitment_weight_0_100",
+                violation_error_message=_("La ponderación debe estar entre 0 y 100 %."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator.code} · {self.cycle}"
+
+    def natural_key(self) -> tuple:
+        return self.indicator.natural_key() + self.cycle.natural_key()
+
+    natural_key.dependencies = ["indicators.indicator", "evaluation.evaluationcycle"]
+
+
+class MeasurementManager(models.Manager):
+    def get_by_natural_key(self, iso_code: str, code: str, year: int, kind: str) -> Measurement:
+        return self.get(indicator__region__iso_code=iso_code, indicator__code=code, year=year, kind=kind)
+
+
+class Measurement(models.Model):
+    """One yearly figure of an indicator: its numerator and denominator as efectivo, estimado or meta."""
+
+    indicator = models.ForeignKey(
+        Indicator, on_delete=models.CASCADE, related_name="measurements", verbose_name=_("indicador")
+    )
+    year = models.PositiveSmallIntegerField(_("año"), validators=[MinValueValidator(1990), MaxValueValidator(2100)])
+    kind = models.CharField(_("tipo"), max_length=10, choices=MeasurementKind)
+    numerator = models.DecimalField(
+        _("numerador"), max_digits=18, decimal_places=4, validators=[MinValueValidator(Decimal(0))]
+    )
+    denominator = models.DecimalField(
+        _("denominador"),
+        max_digits=18,
+        decimal_places=4,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0.0001"))],
+    )
+
+    history = HistoricalRecords()
+    objects = MeasurementManager()
+
+    class Meta:
+        verbose_name = _("medición")
+        verbose_name_plural = _("mediciones")
+        ordering = ["indicator", "year", "kind"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator", "year", "kind"],
+                name="measurement_unique_per_year_kind",
+                violation_error_message=_("Ya existe un valor de ese tipo para ese año en el indicador."),
+            ),
+            models.CheckConstraint(
+                condition=Q(numerator__gte=0),
+                name="measurement_numerator_not_negative",
+                violation_error_message=_("El numerador no puede ser negativo."),
+            ),
+            models.CheckConstraint(
+                condition=Q(denominator__isnull=True) | Q(denominator__gt=0),
+                name="measurement_denominator_positive",
+                violation_error_message=_("El denominador debe ser mayor que cero."),
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=MeasurementKind.values),
+                name="measurement_kind_valid",
+                violation_error_message=_("El tipo de valor no es válido."),
+            ),
+            models.CheckConstraint(
+                condition=Q(year__gte=1990) & Q(year__lte=2100),
+                name="measurement_year_range",
+                violation_error_message=_("El año debe estar entre 1990 y 2100."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator.code} {self.year} {self.get_kind_display()}"
+
+    def natural_key(self) -> tuple:
+        return (*self.indicator.natural_key(), self.year, self.kind)
+
+    natural_key.dependencies = ["indicators.indicator"]
+
+    def clean(self) -> None:
+        if self.indicator_id is None:
+            return
+        if self.indicator.has_denominator and self.denominator is None:
+            raise ValidationError({"denominator": _("Este indicador requiere denominador.")})
+        if not self.indicator.has_denominator and self.denominator is not None:
+            raise ValidationError({"denominator": _("Este indicador es de conteo y no lleva denominador.")})
+        if (
+            self.indicator.is_share
+            and self.denominator is not None
+            and self.numerator is not None
+            and self.numerator > self.denominator
+        ):
+            raise ValidationError({"numerator": _("El numerador no puede superar al denominador en este indicador.")})
+
+    @property
+    def value(self) -> Decimal | None:
+        """Return the indicator's value for this figure; None where it is undefined."""
+        return calculations.indicator_value(self.numerator, self.denominator, self.indicator.factor)

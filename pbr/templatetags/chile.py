@@ -1,0 +1,73 @@
+"""Number filters in the active locale's format: in Chile 1.078, 71,4 and «71 %».
+
+Registered as template builtins (settings.TEMPLATES), so every template has them without {% load %}.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+
+from django import template
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+
+from indicators.calculations import round_half_up
+
+register = template.Library()
+
+MISSING = "—"
+NBSP = "\u00a0"
+
+
+def _as_decimal(value) -> Decimal | None:
+    if value is None or value == "":
+        return None
+    try:
+        return Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        return None
+
+
+def format_number(value, places: int | None = None) -> str:
+    """Return the number grouped and with the locale's decimal mark; «—» for None or non-numbers.
+
+    places None shows exactly the significant decimals (152.0000 → 152, 29.2500 → 29,25).
+    """
+    number = _as_decimal(value)
+    if number is None:
+        return MISSING
+    if places is None:
+        number = number.normalize()
+        places = max(0, -number.as_tuple().exponent)
+    else:
+        number = round_half_up(number, places)
+    return number_format(number, decimal_pos=places, use_l10n=True, force_grouping=True)
+
+
+def format_percent(value, places: int = 0) -> str:
+    """Return the percentage as the locale writes it: «71 %» in Spanish (non-breaking space)."""
+    text = format_number(value, places)
+    if text == MISSING:
+        return MISSING
+    # Translators: a percentage; Spanish puts a space before the sign, English does not.
+    return (_("%(number)s %%") % {"number": text}).replace(" %", NBSP + "%")
+
+
+@register.filter
+def num(value, places=None) -> str:
+    """{{ value|num }} or {{ value|num:2 }}."""
+    return format_number(value, None if places in (None, "") else int(places))
+
+
+@register.filter
+def pct(value, places=0) -> str:
+    """{{ value|pct }} or {{ value|pct:2 }}."""
+    return format_percent(value, int(places))
+
+
+@register.filter
+def indicator_value(value, indicator) -> str:
+    """Return a computed indicator value with the indicator's decimals, as a percentage where it is one."""
+    if indicator.unit == "porcentaje":
+        return format_percent(value, indicator.decimals)
+    return format_number(value, indicator.decimals)

@@ -1,0 +1,11 @@
+"""Settings for the test suite: the production settings with plain static storage and a fast hasher."""
+
+import os
+
+os.environ.setdefault("PBR_ALLOW_INSECURE_KEY", "1")
+os.environ.setdefault("PBR_PLAIN_STATIC", "1")
+
+from pbr.settings import *  # noqa: F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+MEDIA_ROOT = BASE_DIR / ".test-media"  # noqa: F405

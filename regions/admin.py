@@ -1,0 +1,19 @@
+from django.contrib import admin
+
+from regions.models import AnalystAssignment, Region
+
+
+@admin.register(Region)
+class RegionAdmin(admin.ModelAdmin):
+    list_display = ["name", "iso_code", "roman_numeral", "cut_code", "valid_from", "valid_to"]
+    search_fields = ["name", "government_name", "iso_code", "cut_code"]
+    ordering = ["order"]
+
+
+@admin.register(AnalystAssignment)
+class AnalystAssignmentAdmin(admin.ModelAdmin):
+    list_display = ["user", "region"]
+    list_filter = ["region"]
+    search_fields = ["user__username", "user__first_name", "user__last_name", "region__name"]
+    autocomplete_fields = ["user", "region"]
+    list_select_related = ["user", "region"]

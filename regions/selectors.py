@@ -1,0 +1,75 @@
+"""Reads of regions, and the one place that decides who may see and edit which region."""
+
+from __future__ import annotations
+
+import enum
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from regions.models import Region
+
+REVIEW_PERMISSION = "regions.review_all_regions"
+
+
+class Role(enum.StrEnum):
+    ADMIN = "admin"
+    REVIEWER = "revisor"
+    ANALYST = "analista"
+    NONE = "ninguno"
+
+
+def user_role(user: AbstractBaseUser | AnonymousUser) -> Role:
+    """Return the user's role: admin (superuser), DIPRES reviewer (review permission), analyst, or none.
+
+    An inactive or anonymous user has no role.
+    """
+    if not user.is_authenticated or not user.is_active:
+        return Role.NONE
+    if user.is_superuser:
+        return Role.ADMIN
+    if user.has_perm(REVIEW_PERMISSION):
+        return Role.REVIEWER
+    if user.analyst_assignments.exists():
+        return Role.ANALYST
+    return Role.NONE
+
+
+def regions_visible_to(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Region]:
+    """Return the regions the user may see: all for admins and reviewers, the assigned ones for analysts."""
+    role = user_role(user)
+    if role in (Role.ADMIN, Role.REVIEWER):
+        return Region.objects.all()
+    if role == Role.ANALYST:
+        return Region.objects.filter(analyst_assignments__user=user)
+    return Region.objects.none()
+
+
+def regions_editable_by(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Region]:
+    """Return the regions whose data the user may change: all for admins, the assigned ones for analysts.
+
+    Reviewers read every region but enter no data.
+    """
+    role = user_role(user)
+    if role == Role.ADMIN:
+        return Region.objects.all()
+    if role == Role.ANALYST:
+        return Region.objects.filter(analyst_assignments__user=user)
+    return Region.objects.none()
+
+
+def region_get_for_user(*, user: AbstractBaseUser | AnonymousUser, iso_code: str) -> Region:
+    """Return the region with that ISO code if the user may see it.
+
+    Raises Http404 for an unknown code and PermissionDenied for a region outside the user's scope.
+    """
+    try:
+        region = Region.objects.get(iso_code=iso_code.upper())
+    except Region.DoesNotExist:
+        raise Http404(_("No existe una región con el código %(code)s.") % {"code": iso_code}) from None
+    if not regions_visible_to(user).filter(pk=region.pk).exists():
+        raise PermissionDenied(_("No tiene acceso a la región %(region)s.") % {"region": region.name})
+    return region

@@ -1,0 +1,71 @@
+"""The cast of the suite and the document's data, loaded once per test database.
+
+- Camila: analyst of GORE Coquimbo.
+- Bruno: analyst of GORE Biobío.
+- Daniela: DIPRES reviewer, reads every region.
+- Ana: administrator.
+- Charlie: has an account and no role: sees nothing.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.core.management import call_command
+
+from regions.models import Region
+from regions.services import user_upsert
+
+DOCUMENT_FIXTURES = ["regions", "cycles", "gore_antofagasta", "gore_coquimbo", "gore_biobio"]
+PASSWORD = "s3cret-Pass-2012"
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Load the document's fixtures once into each test database."""
+    with django_db_blocker.unblock():
+        call_command("loaddata", *DOCUMENT_FIXTURES, verbosity=0)
+
+
+@pytest.fixture
+def coquimbo(db) -> Region:
+    return Region.objects.get(iso_code="CL-CO")
+
+
+@pytest.fixture
+def biobio(db) -> Region:
+    return Region.objects.get(iso_code="CL-BI")
+
+
+@pytest.fixture
+def antofagasta(db) -> Region:
+    return Region.objects.get(iso_code="CL-AN")
+
+
+@pytest.fixture
+def camila(coquimbo):
+    return user_upsert(username="camila", password=PASSWORD, first_name="Camila", analyst_of=[coquimbo])
+
+
+@pytest.fixture
+def bruno(biobio):
+    return user_upsert(username="bruno", password=PASSWORD, first_name="Bruno", analyst_of=[biobio])
+
+
+@pytest.fixture
+def daniela(db):
+    return user_upsert(username="daniela", password=PASSWORD, first_name="Daniela", reviewer=True)
+
+
+@pytest.fixture
+def ana(db):
+    return user_upsert(username="ana", password=PASSWORD, first_name="Ana", is_superuser=True)
+
+
+@pytest.fixture
+def charlie(db):
+    return user_upsert(username="charlie", password=PASSWORD, first_name="Charlie")
+
+
+@pytest.fixture
+def cast(camila, bruno, daniela, ana, charlie) -> dict:
+    return {"camila": camila, "bruno": bruno, "daniela": daniela, "ana": ana, "charlie": charlie}
