@@ -61,6 +61,22 @@ def regions_editable_by(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Regi
     return Region.objects.none()
 
 
+def can_view_region(*, user: AbstractBaseUser | AnonymousUser, region: Region) -> bool:
+    """Return whether the user may see the region's pages: admins and reviewers all, analysts their own."""
+    role = user_role(user)
+    if role in (Role.ADMIN, Role.REVIEWER):
+        return True
+    return role == Role.ANALYST and user.analyst_assignments.filter(region=region).exists()
+
+
+def can_edit_region(*, user: AbstractBaseUser | AnonymousUser, region: Region) -> bool:
+    """Return whether the user may change the region's data: admins all, analysts their own."""
+    role = user_role(user)
+    if role == Role.ADMIN:
+        return True
+    return role == Role.ANALYST and user.analyst_assignments.filter(region=region).exists()
+
+
 def region_get_for_user(*, user: AbstractBaseUser | AnonymousUser, iso_code: str) -> Region:
     """Return the region with that ISO code if the user may see it.
 
@@ -70,6 +86,6 @@ def region_get_for_user(*, user: AbstractBaseUser | AnonymousUser, iso_code: str
         region = Region.objects.get(iso_code=iso_code.upper())
     except Region.DoesNotExist:
         raise Http404(_("No existe una región con el código %(code)s.") % {"code": iso_code}) from None
-    if not regions_visible_to(user).filter(pk=region.pk).exists():
+    if not can_view_region(user=user, region=region):
         raise PermissionDenied(_("No tiene acceso a la región %(region)s.") % {"region": region.name})
     return region

@@ -180,7 +180,10 @@ def test_classification_is_monotonic(percent, other):
     assert order.index(classify(low)) <= order.index(classify(high))
 
 
-@given(actual=st.decimals(min_value="0.01", max_value=10**6, places=2), target=st.decimals(min_value="0.01", max_value=10**6, places=2))
+@given(
+    actual=st.decimals(min_value="0.01", max_value=10**6, places=2),
+    target=st.decimals(min_value="0.01", max_value=10**6, places=2),
+)
 def test_descending_is_the_reciprocal_of_ascending(actual, target):
     up = achievement(actual, target, descending=False).percent
     down = achievement(target, actual, descending=True).percent
@@ -211,7 +214,10 @@ def test_compliance_stays_between_0_and_100(rows, weighting):
         assert D(0) <= result.percent <= D(100)
 
 
-@given(compliance=st.decimals(min_value=0, max_value=100, places=2), other=st.decimals(min_value=0, max_value=100, places=2))
+@given(
+    compliance=st.decimals(min_value=0, max_value=100, places=2),
+    other=st.decimals(min_value=0, max_value=100, places=2),
+)
 def test_bonus_never_falls_as_compliance_rises(compliance, other):
     low, high = sorted([compliance, other])
     assert bonus_tier(low).rate <= bonus_tier(high).rate

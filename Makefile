@@ -1,0 +1,87 @@
+# pbr: the two commands are `make run` and `make test`; the rest are their parts.
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(PY) -m pip
+MANAGE := $(PY) manage.py
+HOST ?= 127.0.0.1
+PORT ?= 8000
+PG_URL ?= postgres://postgres@127.0.0.1:5432/pbr
+FIXTURES := regions cycles gore_antofagasta gore_coquimbo gore_biobio
+# Debian packages: gettext for translations, Chromium for screenshots and the browser tests.
+APT_PACKAGES := gettext chromium chromium-driver fonts-dejavu-core
+
+.PHONY: help install install-dev system-packages db fixtures demo run test test-postgres postgres lint format \
+        check-migrations ci clean
+
+help:
+	@echo "make run            fresh machine → app at http://$(HOST):$(PORT) with the document's data and demo logins"
+	@echo "make test           the whole test suite on SQLite"
+	@echo "make test-postgres  the same suite on PostgreSQL ($(PG_URL))"
+	@echo "make lint           ruff check and format check"
+	@echo "make ci             what .ci/run does"
+
+# Installs the Debian packages the project needs, when root and when missing.
+system-packages:
+	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = "0" ]; then \
+	    echo "Installing Debian packages:$$missing"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	  else echo "Not root: please install these Debian packages:$$missing (browser tests will be skipped)"; fi; \
+	fi
+
+$(VENV)/bin/activate:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: requirements.txt | $(VENV)/bin/activate
+	$(PIP) install -q --disable-pip-version-check -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(VENV)/bin/activate
+	$(PIP) install -q --disable-pip-version-check -r requirements-dev.txt
+	touch $@ $(VENV)/.installed
+
+install: system-packages $(VENV)/.installed
+
+install-dev: system-packages $(VENV)/.installed-dev
+
+db: install
+	DEBUG=1 $(MANAGE) migrate --no-input
+
+fixtures: db
+	DEBUG=1 $(MANAGE) loaddata $(FIXTURES)
+
+demo: fixtures
+	DEBUG=1 $(MANAGE) create_demo_users
+
+run: demo
+	@echo "Serving on http://$(HOST):$(PORT): demo logins are in README.md"
+	DEBUG=1 $(MANAGE) runserver $(HOST):$(PORT)
+
+test: install-dev
+	$(PY) -m pytest
+
+postgres:
+	@pg_isready -q -h 127.0.0.1 -p 5432 || pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql) main start
+	@for i in $$(seq 1 30); do pg_isready -q -h 127.0.0.1 -p 5432 && break; sleep 1; done
+
+test-postgres: install-dev postgres
+	DATABASE_URL=$(PG_URL) $(PY) -m pytest
+
+lint: install-dev
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install-dev
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+check-migrations: install-dev
+	PBR_ALLOW_INSECURE_KEY=1 $(MANAGE) makemigrations --check --dry-run
+
+ci: test test-postgres lint check-migrations
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache .hypothesis db.sqlite3
