@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from evaluation.models import EvaluationCycle
+from evaluation.models import EvaluationCycle, Submission, SubmissionEvent
 
 
 @admin.register(EvaluationCycle)
@@ -29,3 +29,36 @@ class EvaluationCycleAdmin(SimpleHistoryAdmin):
             },
         ),
     ]
+
+
+class SubmissionEventInline(admin.TabularInline):
+    model = SubmissionEvent
+    extra = 0
+    fields = ["at", "action", "actor", "comment"]
+    readonly_fields = ["at", "action", "actor", "comment"]
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Submission)
+class SubmissionAdmin(SimpleHistoryAdmin):
+    list_display = ["region", "cycle", "status", "updated_at"]
+    list_filter = ["cycle", "status", "region"]
+    search_fields = ["region__name"]
+    list_select_related = ["region", "cycle"]
+    readonly_fields = ["status"]
+    inlines = [SubmissionEventInline]
+
+
+@admin.register(SubmissionEvent)
+class SubmissionEventAdmin(admin.ModelAdmin):
+    list_display = ["submission", "action", "actor", "at"]
+    list_filter = ["action", "submission__cycle", "submission__region"]
+    search_fields = ["comment", "submission__region__name"]
+    list_select_related = ["submission__region", "submission__cycle", "actor"]
+    readonly_fields = ["submission", "action", "actor", "comment", "at"]
+
+    def has_add_permission(self, request):
+        return False

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
@@ -150,3 +151,87 @@ class EvaluationCycle(models.Model):
             bonus_full_rate=self.bonus_full_rate,
             bonus_partial_rate=self.bonus_partial_rate,
         )
+
+
+class SubmissionStatus(models.TextChoices):
+    DRAFT = "borrador", _("Borrador")
+    SENT = "enviado", _("Enviado a revisión")
+    RETURNED = "devuelto", _("Devuelto con observaciones")
+    APPROVED = "aprobado", _("Aprobado")
+
+
+class Submission(models.Model):
+    """A region's data for one cycle on its way through review: borrador → enviado → aprobado (or devuelto).
+
+    Analysts edit only in borrador or devuelto; sent and approved data are locked.
+    """
+
+    region = models.ForeignKey(
+        "regions.Region", on_delete=models.PROTECT, related_name="submissions", verbose_name=_("región")
+    )
+    cycle = models.ForeignKey(
+        EvaluationCycle, on_delete=models.PROTECT, related_name="submissions", verbose_name=_("ciclo")
+    )
+    status = models.CharField(_("estado"), max_length=10, choices=SubmissionStatus, default=SubmissionStatus.DRAFT)
+    updated_at = models.DateTimeField(_("última actualización"), auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("envío de datos")
+        verbose_name_plural = _("envíos de datos")
+        ordering = ["-cycle__year", "region__order"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["region", "cycle"],
+                name="submission_unique_per_region_cycle",
+                violation_error_message=_("La región ya tiene un envío en ese ciclo."),
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=SubmissionStatus.values),
+                name="submission_status_valid",
+                violation_error_message=_("El estado no es válido."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.region} · {self.cycle} · {self.get_status_display()}"
+
+    @property
+    def is_editable(self) -> bool:
+        """Return whether analysts may change the region's data for the cycle."""
+        return self.status in (SubmissionStatus.DRAFT, SubmissionStatus.RETURNED)
+
+    @property
+    def last_event(self):
+        events = getattr(self, "prefetched_events", None)
+        if events is not None:
+            return events[0] if events else None
+        return self.events.order_by("-at", "-pk").first()
+
+
+class SubmissionAction(models.TextChoices):
+    SEND = "enviar", _("Enviado a revisión")
+    RETURN = "devolver", _("Devuelto con observaciones")
+    APPROVE = "aprobar", _("Aprobado")
+    REOPEN = "reabrir", _("Reabierto")
+
+
+class SubmissionEvent(models.Model):
+    """One step of a submission's workflow: who did what, when, and why."""
+
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="events", verbose_name=_("envío"))
+    action = models.CharField(_("acción"), max_length=10, choices=SubmissionAction)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("realizado por")
+    )
+    comment = models.TextField(_("comentario"), blank=True)
+    at = models.DateTimeField(_("fecha"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("evento del envío")
+        verbose_name_plural = _("eventos de los envíos")
+        ordering = ["-at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.submission} · {self.get_action_display()}"

@@ -4,6 +4,9 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from indicators.models import (
     Client,
+    Deviation,
+    Evidence,
+    ImprovementCommitment,
     Indicator,
     IndicatorCommitment,
     Measurement,
@@ -118,3 +121,31 @@ class MeasurementAdmin(SimpleHistoryAdmin):
     list_filter = ["indicator__region", "kind", "year", "indicator__product", "indicator__dimension"]
     search_fields = ["indicator__code", "indicator__name"]
     list_select_related = ["indicator"]
+
+
+@admin.register(Deviation)
+class DeviationAdmin(SimpleHistoryAdmin):
+    list_display = ["indicator", "cycle", "external_causes", "external_accepted"]
+    list_filter = ["cycle", "indicator__region", "external_causes", "external_accepted"]
+    search_fields = ["indicator__code", "indicator__name", "causes"]
+    list_select_related = ["indicator", "cycle"]
+
+
+@admin.register(ImprovementCommitment)
+class ImprovementCommitmentAdmin(SimpleHistoryAdmin):
+    list_display = ["indicator", "cycle", "description", "owner", "due_date", "status"]
+    list_filter = ["status", "cycle", "indicator__region"]
+    search_fields = ["indicator__code", "description", "owner"]
+    list_select_related = ["indicator", "cycle"]
+
+
+@admin.register(Evidence)
+class EvidenceAdmin(SimpleHistoryAdmin):
+    list_display = ["indicator", "year", "original_name", "content_type", "size", "uploaded_by", "withdrawn"]
+    list_filter = ["indicator__region", "year", "withdrawn", "content_type"]
+    search_fields = ["indicator__code", "original_name", "description"]
+    list_select_related = ["indicator", "uploaded_by"]
+    readonly_fields = ["file", "original_name", "content_type", "size", "sha256", "uploaded_by", "uploaded_at"]
+
+    def has_add_permission(self, request):
+        return False  # uploads go through the indicator page, which checks the file's content

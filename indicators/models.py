@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import uuid
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -423,6 +425,10 @@ class Measurement(models.Model):
         validators=[MinValueValidator(Decimal("0.0001"))],
     )
 
+    version = models.PositiveIntegerField(
+        _("versión"), default=1, help_text=_("Aumenta con cada cambio; evita que un cambio pise a otro.")
+    )
+
     history = HistoricalRecords()
     objects = MeasurementManager()
 
@@ -485,3 +491,135 @@ class Measurement(models.Model):
     def value(self) -> Decimal | None:
         """Return the indicator's value for this figure; None where it is undefined."""
         return calculations.indicator_value(self.numerator, self.denominator, self.indicator.factor)
+
+
+class Deviation(models.Model):
+    """The analysis of an indicator's result against its meta in one cycle (DIPRES «análisis de causas»).
+
+    Causes are required when the efectivo misses cumplido; a justification when it exceeds the
+    cycle's sobrecumplimiento threshold. DIPRES may accept external causes, excluding the indicator
+    from the institution's score.
+    """
+
+    indicator = models.ForeignKey(
+        Indicator, on_delete=models.CASCADE, related_name="deviations", verbose_name=_("indicador")
+    )
+    cycle = models.ForeignKey(
+        EvaluationCycle, on_delete=models.PROTECT, related_name="deviations", verbose_name=_("ciclo")
+    )
+    causes = models.TextField(_("causas del resultado"), blank=True)
+    external_causes = models.BooleanField(
+        _("causas externas"),
+        default=False,
+        help_text=_("Las causas escapan al control de la institución; DIPRES puede aceptarlas."),
+    )
+    external_accepted = models.BooleanField(
+        _("causas externas aceptadas por DIPRES"), null=True, blank=True, default=None
+    )
+    overachievement_justification = models.TextField(_("justificación del sobrecumplimiento"), blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("análisis de desviación")
+        verbose_name_plural = _("análisis de desviaciones")
+        ordering = ["-cycle__year", "indicator"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator", "cycle"],
+                name="deviation_unique_per_cycle",
+                violation_error_message=_("El indicador ya tiene un análisis de desviación en ese ciclo."),
+            ),
+            models.CheckConstraint(
+                condition=Q(external_accepted__isnull=True) | Q(external_causes=True),
+                name="deviation_acceptance_needs_external_causes",
+                violation_error_message=_("Solo se pueden aceptar causas marcadas como externas."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator.code} · {self.cycle}"
+
+
+class CommitmentStatus(models.TextChoices):
+    PENDING = "pendiente", _("Pendiente")
+    IN_PROGRESS = "en_curso", _("En curso")
+    DONE = "cumplido", _("Cumplido")
+    MISSED = "no_cumplido", _("No cumplido")
+
+
+class ImprovementCommitment(models.Model):
+    """A compromiso de mejora made for an indicator in one cycle and followed up in later ones."""
+
+    indicator = models.ForeignKey(
+        Indicator, on_delete=models.CASCADE, related_name="improvement_commitments", verbose_name=_("indicador")
+    )
+    cycle = models.ForeignKey(
+        EvaluationCycle,
+        on_delete=models.PROTECT,
+        related_name="improvement_commitments",
+        verbose_name=_("ciclo en que se comprometió"),
+    )
+    description = models.TextField(_("compromiso"))
+    owner = models.CharField(_("responsable"), max_length=200)
+    due_date = models.DateField(_("fecha comprometida"))
+    status = models.CharField(_("estado"), max_length=12, choices=CommitmentStatus, default=CommitmentStatus.PENDING)
+    follow_up = models.TextField(_("seguimiento"), blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("compromiso de mejora")
+        verbose_name_plural = _("compromisos de mejora")
+        ordering = ["due_date", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=CommitmentStatus.values),
+                name="improvement_commitment_status_valid",
+                violation_error_message=_("El estado no es válido."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator.code} · {self.description[:60]}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in (CommitmentStatus.PENDING, CommitmentStatus.IN_PROGRESS)
+
+
+def evidence_path(instance: Evidence, filename: str) -> str:
+    """Return where an evidence file is stored: by region, indicator and year, under a random name."""
+    return (
+        f"evidencia/{instance.indicator.region.iso_code}/{instance.indicator.code}/{instance.year}/{uuid.uuid4().hex}"
+    )
+
+
+class Evidence(models.Model):
+    """A medio de verificación: a file backing an indicator's figures for one year. Never deleted, withdrawn."""
+
+    indicator = models.ForeignKey(
+        Indicator, on_delete=models.CASCADE, related_name="evidence", verbose_name=_("indicador")
+    )
+    year = models.PositiveSmallIntegerField(_("año"), validators=[MinValueValidator(1990), MaxValueValidator(2100)])
+    file = models.FileField(_("archivo"), upload_to=evidence_path, max_length=255)
+    original_name = models.CharField(_("nombre del archivo"), max_length=255)
+    content_type = models.CharField(_("tipo"), max_length=100)
+    size = models.PositiveIntegerField(_("tamaño (bytes)"))
+    sha256 = models.CharField(_("huella SHA-256"), max_length=64)
+    description = models.CharField(_("descripción"), max_length=300, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("subido por")
+    )
+    uploaded_at = models.DateTimeField(_("subido el"), auto_now_add=True)
+    withdrawn = models.BooleanField(_("retirado"), default=False)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("medio de verificación")
+        verbose_name_plural = _("medios de verificación")
+        ordering = ["-year", "-uploaded_at"]
+
+    def __str__(self) -> str:
+        return f"{self.indicator.code} {self.year} · {self.original_name}"

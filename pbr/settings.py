@@ -102,6 +102,9 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Persistent connections buy nothing on SQLite and keep the file locked in tests.
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # Writers take the lock when their transaction begins, so concurrent saves queue instead of
+    # failing half-way, and the optimistic version check sees the previous writer's figures.
+    DATABASES["default"].setdefault("OPTIONS", {}).update({"transaction_mode": "IMMEDIATE", "timeout": 20})
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -166,3 +169,7 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
+
+# Evidence (medios de verificación): the largest file accepted.
+EVIDENCE_MAX_BYTES = int(os.environ.get("EVIDENCE_MAX_BYTES", str(10 * 2**20)))
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000

@@ -77,6 +77,11 @@ def can_edit_region(*, user: AbstractBaseUser | AnonymousUser, region: Region) -
     return role == Role.ANALYST and user.analyst_assignments.filter(region=region).exists()
 
 
+def can_review(user: AbstractBaseUser | AnonymousUser) -> bool:
+    """Return whether the user reviews submissions (returns, approves, reopens): reviewers and admins."""
+    return user_role(user) in (Role.ADMIN, Role.REVIEWER)
+
+
 def region_get_for_user(*, user: AbstractBaseUser | AnonymousUser, iso_code: str) -> Region:
     """Return the region with that ISO code if the user may see it.
 

@@ -1,0 +1,133 @@
+"""The review workflow of a region's data in a cycle: send, return, approve, reopen.
+
+Each transition is atomic, checks who acts and from which state, and leaves an event with the comment.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from evaluation.models import EvaluationCycle, Submission, SubmissionAction, SubmissionEvent, SubmissionStatus
+from regions.models import Region
+from regions.selectors import can_edit_region, can_review
+
+
+def submission_get_locked(*, region: Region, cycle: EvaluationCycle) -> Submission:
+    """Return the region's submission for the cycle, created if missing, locked for this transaction.
+
+    Every write to a region's data in a cycle takes this lock first, so concurrent writers queue here
+    and each sees the figures the previous one committed (the optimistic check then refuses stale ones).
+    Call inside a transaction.
+    """
+    try:
+        return Submission.objects.select_for_update().get(region=region, cycle=cycle)
+    except Submission.DoesNotExist:
+        try:
+            with transaction.atomic():
+                Submission.objects.create(region=region, cycle=cycle)
+        except IntegrityError:
+            pass  # created meanwhile by a concurrent request
+        return Submission.objects.select_for_update().get(region=region, cycle=cycle)
+
+
+def _transition(
+    *,
+    user: AbstractBaseUser,
+    submission: Submission,
+    allowed_from: tuple[str, ...],
+    to: str,
+    action: str,
+    comment: str = "",
+) -> Submission:
+    if submission.status not in allowed_from:
+        raise ValidationError(
+            _("No se puede %(action)s: los datos están %(status)s.")
+            % {"action": SubmissionAction(action).label.lower(), "status": submission.get_status_display().lower()}
+        )
+    submission.status = to
+    submission._history_user = user
+    submission.save()
+    SubmissionEvent.objects.create(submission=submission, action=action, actor=user, comment=comment.strip())
+    return submission
+
+
+@transaction.atomic
+def submission_send(*, user: AbstractBaseUser, region: Region, cycle: EvaluationCycle) -> Submission:
+    """Send the region's data for review; refused while anything blocking is missing (listed in the error)."""
+    from indicators.selectors import submission_problems
+
+    if not can_edit_region(user=user, region=region):
+        raise PermissionDenied(_("No puede enviar los datos de %(region)s.") % {"region": region.name})
+    submission = submission_get_locked(region=region, cycle=cycle)
+    problems = submission_problems(region=region, cycle=cycle)
+    if problems and submission.is_editable:
+        raise ValidationError(problems)
+    return _transition(
+        user=user,
+        submission=submission,
+        allowed_from=(SubmissionStatus.DRAFT, SubmissionStatus.RETURNED),
+        to=SubmissionStatus.SENT,
+        action=SubmissionAction.SEND,
+    )
+
+
+def _reviewer_transition(
+    *, user, region, cycle, allowed_from, to, action, comment="", comment_required=False
+) -> Submission:
+    if not can_review(user):
+        raise PermissionDenied(_("Solo DIPRES revisa los envíos."))
+    if comment_required and not comment.strip():
+        raise ValidationError({"comment": _("Escriba el motivo: el analista lo verá en sus pendientes.")})
+    submission = submission_get_locked(region=region, cycle=cycle)
+    return _transition(
+        user=user, submission=submission, allowed_from=allowed_from, to=to, action=action, comment=comment
+    )
+
+
+@transaction.atomic
+def submission_return(*, user: AbstractBaseUser, region: Region, cycle: EvaluationCycle, comment: str) -> Submission:
+    """Return sent data to the analysts with the reviewer's comment (required); they can edit again."""
+    return _reviewer_transition(
+        user=user,
+        region=region,
+        cycle=cycle,
+        allowed_from=(SubmissionStatus.SENT,),
+        to=SubmissionStatus.RETURNED,
+        action=SubmissionAction.RETURN,
+        comment=comment,
+        comment_required=True,
+    )
+
+
+@transaction.atomic
+def submission_approve(
+    *, user: AbstractBaseUser, region: Region, cycle: EvaluationCycle, comment: str = ""
+) -> Submission:
+    """Approve sent data: it is locked from then on."""
+    return _reviewer_transition(
+        user=user,
+        region=region,
+        cycle=cycle,
+        allowed_from=(SubmissionStatus.SENT,),
+        to=SubmissionStatus.APPROVED,
+        action=SubmissionAction.APPROVE,
+        comment=comment,
+    )
+
+
+@transaction.atomic
+def submission_reopen(*, user: AbstractBaseUser, region: Region, cycle: EvaluationCycle, reason: str) -> Submission:
+    """Reopen approved data with a reason (required): the analysts can edit it again."""
+    return _reviewer_transition(
+        user=user,
+        region=region,
+        cycle=cycle,
+        allowed_from=(SubmissionStatus.APPROVED,),
+        to=SubmissionStatus.RETURNED,
+        action=SubmissionAction.REOPEN,
+        comment=reason,
+        comment_required=True,
+    )

@@ -1,0 +1,301 @@
+"""Writes to indicators' data: yearly figures, deviation analyses, improvement commitments, evidence.
+
+Every function here is atomic, checks who acts and whether the region's data is still editable in the
+cycle, validates with the models' rules, and records the acting person in the audit history.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from evaluation.models import EvaluationCycle, Submission
+from evaluation.services import submission_get_locked
+from indicators import evidence as evidence_rules
+from indicators.models import (
+    Deviation,
+    Evidence,
+    ImprovementCommitment,
+    Indicator,
+    Measurement,
+)
+from regions.models import Region
+from regions.selectors import can_edit_region, can_review
+
+
+class DataLockedError(ValidationError):
+    """The region's data for the cycle is sent or approved: nothing may change until it is returned."""
+
+
+@dataclass(frozen=True)
+class CellInput:
+    """One figure as the person submitted it, with the version of the value they saw (0: none)."""
+
+    indicator: Indicator
+    year: int
+    kind: str
+    numerator: Decimal | None
+    denominator: Decimal | None
+    version: int
+
+    @property
+    def key(self) -> tuple[int, int, str]:
+        return (self.indicator.pk, self.year, self.kind)
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """A figure someone else changed after the person loaded the form; `current` is what is stored now."""
+
+    cell: CellInput
+    current: Measurement | None
+
+
+class StaleDataError(Exception):
+    """Someone changed some of the figures meanwhile; nothing was saved."""
+
+    def __init__(self, conflicts: list[Conflict]):
+        super().__init__(f"{len(conflicts)} stale figures")
+        self.conflicts = conflicts
+
+
+class CellErrors(ValidationError):
+    """Some figures are invalid; `by_cell` maps (indicator id, year, kind) to {field: [messages]}."""
+
+    def __init__(self, by_cell: dict[tuple[int, int, str], dict[str, list[str]]]):
+        super().__init__(_("Hay valores con errores."))
+        self.by_cell = by_cell
+
+
+def _authorize_edit(*, user: AbstractBaseUser, region: Region, cycle: EvaluationCycle) -> Submission:
+    if not can_edit_region(user=user, region=region):
+        raise PermissionDenied(_("No puede modificar los datos de %(region)s.") % {"region": region.name})
+    submission = submission_get_locked(region=region, cycle=cycle)
+    if not submission.is_editable:
+        raise DataLockedError(
+            _("Los datos de %(region)s para el ciclo %(year)s están %(status)s: no se pueden modificar.")
+            % {"region": region.name, "year": cycle.year, "status": submission.get_status_display().lower()}
+        )
+    return submission
+
+
+def _check_window(*, cycle: EvaluationCycle, year: int) -> None:
+    if not cycle.first_year <= year <= cycle.year:
+        raise ValidationError(
+            _("El año %(year)s está fuera de la ventana del ciclo %(cycle)s (%(first)s–%(last)s).")
+            % {"year": year, "cycle": cycle.year, "first": cycle.first_year, "last": cycle.year}
+        )
+
+
+@transaction.atomic
+def measurements_save(*, user: AbstractBaseUser, region: Region, cycle: EvaluationCycle, cells: list[CellInput]) -> int:
+    """Save the changed figures all together and return how many changed; nothing is saved on any error.
+
+    Raises PermissionDenied (not the person's region), DataLockedError (sent or approved), StaleDataError
+    (someone changed a figure after the person loaded it) or CellErrors (invalid figures, per cell).
+    """
+    _authorize_edit(user=user, region=region, cycle=cycle)
+    errors: dict[tuple[int, int, str], dict[str, list[str]]] = {}
+    for cell in cells:
+        if cell.indicator.region_id != region.pk:
+            raise PermissionDenied(_("El indicador no pertenece a la región."))
+        try:
+            _check_window(cycle=cycle, year=cell.year)
+        except ValidationError as exc:
+            errors.setdefault(cell.key, {}).setdefault("year", []).extend(exc.messages)
+    if errors:
+        raise CellErrors(errors)
+
+    indicator_ids = {cell.indicator.pk for cell in cells}
+    stored = {
+        (m.indicator_id, m.year, m.kind): m
+        for m in Measurement.objects.select_for_update().filter(
+            indicator_id__in=indicator_ids, year__gte=cycle.first_year, year__lte=cycle.year
+        )
+    }
+    changed: list[tuple[CellInput, Measurement | None]] = []
+    conflicts: list[Conflict] = []
+    for cell in cells:
+        current = stored.get(cell.key)
+        if current is None and cell.numerator is None and cell.denominator is None:
+            continue
+        if current is not None and (current.numerator, current.denominator) == (cell.numerator, cell.denominator):
+            continue
+        if (current.version if current else 0) != cell.version:
+            conflicts.append(Conflict(cell, current))
+            continue
+        changed.append((cell, current))
+    if conflicts:
+        raise StaleDataError(conflicts)
+
+    to_save = []
+    for cell, current in changed:
+        if cell.numerator is None and cell.denominator is None:
+            errors.setdefault(cell.key, {})["numerator"] = [
+                _("No se puede dejar vacío un valor ya registrado: corríjalo o pida a un administrador que lo anule.")
+            ]
+            continue
+        measurement = current or Measurement(indicator=cell.indicator, year=cell.year, kind=cell.kind, version=0)
+        measurement.indicator = cell.indicator
+        measurement.numerator, measurement.denominator = cell.numerator, cell.denominator
+        if cell.numerator is None:
+            errors.setdefault(cell.key, {})["numerator"] = [_("Falta el numerador.")]
+            continue
+        try:
+            measurement.full_clean(exclude=["indicator", "version"], validate_unique=False)
+        except ValidationError as exc:
+            errors.setdefault(cell.key, {}).update(exc.message_dict)
+            continue
+        to_save.append(measurement)
+    if errors:
+        raise CellErrors(errors)
+
+    for measurement in to_save:
+        measurement.version += 1
+        measurement._history_user = user
+        measurement.save()
+    return len(to_save)
+
+
+@transaction.atomic
+def deviation_save(
+    *,
+    user: AbstractBaseUser,
+    indicator: Indicator,
+    cycle: EvaluationCycle,
+    causes: str,
+    external_causes: bool,
+    overachievement_justification: str,
+) -> Deviation:
+    """Record the analysis of the indicator's result in the cycle; a change of causes resets DIPRES's decision."""
+    _authorize_edit(user=user, region=indicator.region, cycle=cycle)
+    deviation, _created = Deviation.objects.select_for_update().get_or_create(indicator=indicator, cycle=cycle)
+    if (deviation.causes, deviation.external_causes) != (causes.strip(), external_causes):
+        deviation.external_accepted = None
+    deviation.causes = causes.strip()
+    deviation.external_causes = external_causes
+    deviation.overachievement_justification = overachievement_justification.strip()
+    deviation.full_clean()
+    deviation._history_user = user
+    deviation.save()
+    return deviation
+
+
+@transaction.atomic
+def deviation_decide(*, user: AbstractBaseUser, deviation: Deviation, accepted: bool) -> Deviation:
+    """Record DIPRES's decision on the external causes claimed for a missed target."""
+    if not can_review(user):
+        raise PermissionDenied(_("Solo DIPRES decide sobre las causas externas."))
+    if not deviation.external_causes:
+        raise ValidationError(_("El análisis no declara causas externas."))
+    deviation.external_accepted = accepted
+    deviation._history_user = user
+    deviation.save()
+    return deviation
+
+
+@transaction.atomic
+def improvement_commitment_add(
+    *,
+    user: AbstractBaseUser,
+    indicator: Indicator,
+    cycle: EvaluationCycle,
+    description: str,
+    owner: str,
+    due_date,
+) -> ImprovementCommitment:
+    """Create a compromiso de mejora for the indicator in the cycle."""
+    _authorize_edit(user=user, region=indicator.region, cycle=cycle)
+    commitment = ImprovementCommitment(
+        indicator=indicator, cycle=cycle, description=description.strip(), owner=owner.strip(), due_date=due_date
+    )
+    commitment.full_clean()
+    commitment._history_user = user
+    commitment.save()
+    return commitment
+
+
+@transaction.atomic
+def improvement_commitment_follow_up(
+    *,
+    user: AbstractBaseUser,
+    commitment: ImprovementCommitment,
+    cycle: EvaluationCycle,
+    status: str,
+    follow_up: str,
+) -> ImprovementCommitment:
+    """Update a commitment's status and follow-up, from the cycle being worked on (it may be a later one)."""
+    _authorize_edit(user=user, region=commitment.indicator.region, cycle=cycle)
+    commitment.status = status
+    commitment.follow_up = follow_up.strip()
+    commitment.full_clean()
+    commitment._history_user = user
+    commitment.save()
+    return commitment
+
+
+@transaction.atomic
+def evidence_add(
+    *,
+    user: AbstractBaseUser,
+    indicator: Indicator,
+    cycle: EvaluationCycle,
+    year: int,
+    upload: UploadedFile,
+    description: str = "",
+) -> Evidence:
+    """Store a medio de verificación after checking its size and its content's type.
+
+    Raises ValidationError with the reason when the file is too large, empty, or not one of the allowed
+    types (pdf, xlsx, docx, png, jpg), whatever its name says.
+    """
+    _authorize_edit(user=user, region=indicator.region, cycle=cycle)
+    _check_window(cycle=cycle, year=year)
+    limit = settings.EVIDENCE_MAX_BYTES
+    if upload.size > limit:
+        raise ValidationError(
+            _("El archivo pesa %(size)s MB; el máximo es %(limit)s MB.")
+            % {"size": round(upload.size / 2**20, 1), "limit": limit // 2**20}
+        )
+    upload.seek(0)
+    kind = evidence_rules.detect(upload)
+    if kind is None:
+        raise ValidationError(_("El contenido del archivo no es PDF, XLSX, DOCX, PNG ni JPG; no se guardó."))
+    digest = hashlib.sha256()
+    upload.seek(0)
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    evidence = Evidence(
+        indicator=indicator,
+        year=year,
+        original_name=evidence_rules.safe_name(upload.name or "archivo", kind),
+        content_type=kind.content_type,
+        size=upload.size,
+        sha256=digest.hexdigest(),
+        description=description.strip(),
+        uploaded_by=user,
+    )
+    evidence.file.save(evidence.original_name, upload, save=False)
+    evidence.full_clean()
+    evidence._history_user = user
+    evidence.save()
+    return evidence
+
+
+@transaction.atomic
+def evidence_withdraw(*, user: AbstractBaseUser, evidence: Evidence, cycle: EvaluationCycle) -> Evidence:
+    """Withdraw a file from the indicator's evidence; it is kept, never deleted."""
+    _authorize_edit(user=user, region=evidence.indicator.region, cycle=cycle)
+    evidence.withdrawn = True
+    evidence._history_user = user
+    evidence.save()
+    return evidence
