@@ -7,14 +7,19 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.http import Http404
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from evaluation.models import EvaluationCycle
 from evaluation.scoring import Achievement, Classification, achievement
 from indicators import calculations
 from indicators.models import (
+    CommitmentStatus,
     Deviation,
+    Evidence,
+    ImprovementCommitment,
     Indicator,
     IndicatorCommitment,
     Measurement,
@@ -77,16 +82,24 @@ class IndicatorRow:
         return [Column(cell.year, cell.kind) for cell in self.cells if cell.measurement is None]
 
     @property
+    def missed(self) -> bool:
+        """Return whether the cycle's efectivo falls short of cumplido against its meta."""
+        return self.result is not None and self.result.classification != Classification.MET
+
+    @property
+    def overachieved(self) -> bool:
+        """Return whether the cycle's efectivo exceeds the sobrecumplimiento threshold."""
+        return self.result is not None and self.result.overachieved
+
+    @property
     def needs_causes(self) -> bool:
         """Return whether the result misses cumplido and the analyst has not given its causes yet."""
-        missed = self.result is not None and self.result.classification != Classification.MET
-        return missed and not (self.deviation and self.deviation.causes)
+        return self.missed and not (self.deviation and self.deviation.causes)
 
     @property
     def needs_justification(self) -> bool:
         """Return whether the result exceeds the sobrecumplimiento threshold without a justification."""
-        over = self.result is not None and self.result.overachieved
-        return over and not (self.deviation and self.deviation.overachievement_justification)
+        return self.overachieved and not (self.deviation and self.deviation.overachievement_justification)
 
 
 @dataclass
@@ -207,3 +220,195 @@ def submission_problems(*, region: Region, cycle: EvaluationCycle) -> list[str]:
         if row.needs_justification:
             problems.append(_("%(code)s: justifique el sobrecumplimiento.") % {"code": code})
     return problems
+
+
+def products_with_indicators(*, region: Region, cycle: EvaluationCycle) -> QuerySet[StrategicProduct]:
+    """Return the region's products that have indicators committed in the cycle, in order."""
+    return (
+        StrategicProduct.objects.filter(region=region, indicators__commitments__cycle=cycle)
+        .distinct()
+        .order_by("number")
+    )
+
+
+@dataclass
+class EntryPage:
+    """The data-entry page of one product: its indicators' rows, the columns, and the other products."""
+
+    cycle: EvaluationCycle
+    product: StrategicProduct
+    products: list[StrategicProduct]
+    columns: list[Column]
+    rows: list[IndicatorRow]
+
+
+def entry_page(*, region: Region, cycle: EvaluationCycle, product_number: int) -> EntryPage:
+    """Return the entry page of the product with that number; Http404 when it has no indicators in the cycle."""
+    products = list(products_with_indicators(region=region, cycle=cycle))
+    product = next((p for p in products if p.number == product_number), None)
+    if product is None:
+        raise Http404(_("El producto %(number)s no tiene indicadores en este ciclo.") % {"number": product_number})
+    columns = cycle_entry_columns(cycle)
+    indicators = cycle_indicators(region=region, cycle=cycle).filter(product=product)
+    rows = indicator_rows(cycle=cycle, indicators=indicators, columns=columns)
+    return EntryPage(cycle, product, products, columns, rows)
+
+
+def entry_page_refreshed(page: EntryPage) -> EntryPage:
+    """Return the same entry page with the figures as they are stored now."""
+    indicators = Indicator.objects.filter(pk__in=[row.indicator.pk for row in page.rows]).order_by("code")
+    rows = indicator_rows(cycle=page.cycle, indicators=indicators, columns=page.columns)
+    return EntryPage(page.cycle, page.product, page.products, page.columns, rows)
+
+
+@dataclass
+class IndicatorDetail:
+    """An indicator's file for one cycle."""
+
+    indicator: Indicator
+    row: IndicatorRow
+    years: list[int]
+    commitments: list[ImprovementCommitment]
+    evidence: list[Evidence]
+
+    @property
+    def active_evidence(self) -> list[Evidence]:
+        return [item for item in self.evidence if not item.withdrawn]
+
+    @property
+    def withdrawn_evidence(self) -> list[Evidence]:
+        return [item for item in self.evidence if item.withdrawn]
+
+
+def indicator_detail(*, region: Region, cycle: EvaluationCycle, code: str) -> IndicatorDetail:
+    """Return the indicator's file: figures in the entry columns, result, analysis, commitments, evidence.
+
+    Commitments are this cycle's and the earlier cycles' still open ones (they are followed up here).
+    Raises Http404 for an unknown code in the region. A constant number of queries.
+    """
+    queryset = Indicator.objects.filter(region=region, code=code).select_related("product", "region")
+    rows = indicator_rows(cycle=cycle, indicators=queryset, columns=cycle_entry_columns(cycle))
+    if not rows:
+        raise Http404(_("No existe el indicador %(code)s en %(region)s.") % {"code": code, "region": region.name})
+    row = rows[0]
+    commitments = list(
+        ImprovementCommitment.objects.filter(indicator=row.indicator, cycle__year__lte=cycle.year)
+        .filter(Q(cycle=cycle) | Q(status__in=[CommitmentStatus.PENDING, CommitmentStatus.IN_PROGRESS]))
+        .select_related("cycle")
+        .order_by("due_date", "pk")
+    )
+    evidence = list(
+        Evidence.objects.filter(indicator=row.indicator, year__gte=cycle.first_year, year__lte=cycle.year)
+        .select_related("uploaded_by")
+        .order_by("-year", "-uploaded_at")
+    )
+    years = list(range(cycle.first_year, cycle.year + 1))
+    return IndicatorDetail(row.indicator, row, years, commitments, evidence)
+
+
+@dataclass
+class FieldChange:
+    label: str
+    old: str
+    new: str
+
+
+@dataclass
+class Change:
+    """One recorded change: when, by whom, to what, and which fields went from what to what."""
+
+    when: object
+    who: object
+    subject: str
+    action: str
+    fields: list[FieldChange]
+
+
+# What the history page reports for each kind of record, by attribute name.
+_HISTORY_FIELDS = {
+    Indicator: [
+        "name",
+        "formula",
+        "numerator_description",
+        "denominator_description",
+        "unit",
+        "factor",
+        "decimals",
+        "dimension",
+        "control_scope",
+        "direction",
+        "is_share",
+        "verification_means",
+        "assumptions",
+        "notes",
+        "is_active",
+    ],
+    IndicatorCommitment: ["weight", "counts_for_incentive", "notes"],
+    Measurement: ["numerator", "denominator"],
+    Deviation: ["causes", "external_causes", "external_accepted", "overachievement_justification"],
+    ImprovementCommitment: ["description", "owner", "due_date", "status", "follow_up"],
+    Evidence: ["original_name", "description", "withdrawn"],
+}
+_ACTIONS = {"+": gettext_lazy("creó"), "~": gettext_lazy("modificó"), "-": gettext_lazy("eliminó")}
+
+
+def _display(model, name: str, value) -> str:
+    from pbr.templatetags.chile import format_number
+
+    field = model._meta.get_field(name)
+    if value is None or value == "":
+        return "—"
+    if field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    if isinstance(value, bool):
+        return _("sí") if value else _("no")
+    if isinstance(value, Decimal):
+        return format_number(value)
+    return str(value)
+
+
+def _subject(model, record) -> str:
+    if model is Measurement:
+        return f"{record.year} {MeasurementKind(record.kind).label}"
+    if model is IndicatorCommitment:
+        return str(_("Compromiso del ciclo"))
+    if model is Indicator:
+        return str(_("Definición del indicador"))
+    if model is Evidence:
+        return f"{_('Medio de verificación')} {record.year}"
+    return str(model._meta.verbose_name).capitalize()
+
+
+def indicator_changes(*, indicator: Indicator) -> list[Change]:
+    """Return every recorded change to the indicator and what hangs from it, newest first.
+
+    One query per kind of record (six), whatever the number of changes.
+    """
+    sources = [(Indicator, Indicator.history.filter(id=indicator.pk))]
+    for model in (IndicatorCommitment, Measurement, Deviation, ImprovementCommitment, Evidence):
+        sources.append((model, model.history.filter(indicator_id=indicator.pk)))
+    changes = []
+    for model, history in sources:
+        previous_by_object = {}
+        for record in history.select_related("history_user").order_by("id", "history_date", "history_id"):
+            previous = previous_by_object.get(record.id)
+            fields = []
+            for name in _HISTORY_FIELDS[model]:
+                label = str(model._meta.get_field(name).verbose_name)
+                new = _display(model, name, getattr(record, name))
+                old = _display(model, name, getattr(previous, name)) if previous else "—"
+                if (record.history_type == "+" and new != "—") or (record.history_type == "~" and old != new):
+                    fields.append(FieldChange(label, old, new))
+            if record.history_type != "~" or fields:
+                changes.append(
+                    Change(
+                        record.history_date,
+                        record.history_user,
+                        _subject(model, record),
+                        str(_ACTIONS[record.history_type]),
+                        fields,
+                    )
+                )
+            previous_by_object[record.id] = record
+    changes.sort(key=lambda change: change.when, reverse=True)
+    return changes

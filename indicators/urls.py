@@ -3,7 +3,19 @@ from django.urls import path
 from indicators import views
 
 app_name = "indicators"
+indicator = "regiones/<str:code>/<int:year>/indicadores/<str:indicator>/"
 urlpatterns = [
     path("regiones/<str:code>/", views.region_current, name="region_current"),
     path("regiones/<str:code>/<int:year>/", views.region_indicators, name="region"),
+    path("regiones/<str:code>/<int:year>/ingreso/", views.entry_start, name="entry_start"),
+    path("regiones/<str:code>/<int:year>/ingreso/<int:product>/", views.entry, name="entry"),
+    path(indicator, views.indicator_detail, name="indicator"),
+    path(indicator + "historial/", views.indicator_history, name="history"),
+    path(indicator + "analisis/", views.deviation_save, name="deviation"),
+    path(indicator + "analisis/decision/", views.deviation_decide, name="deviation_decide"),
+    path(indicator + "compromisos/", views.commitment_add, name="commitment_add"),
+    path(indicator + "compromisos/<int:pk>/", views.commitment_follow_up, name="commitment_follow_up"),
+    path(indicator + "evidencia/", views.evidence_upload, name="evidence_upload"),
+    path(indicator + "evidencia/<int:pk>/", views.evidence_download, name="evidence_download"),
+    path(indicator + "evidencia/<int:pk>/retirar/", views.evidence_withdraw, name="evidence_withdraw"),
 ]

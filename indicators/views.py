@@ -1,13 +1,19 @@
-"""Pages about a region's indicators."""
+"""Pages about a region's indicators: the Formulario H tables, data entry, an indicator's file and history."""
 
+from __future__ import annotations
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from evaluation import selectors as cycle_selectors
-from indicators import selectors
-from regions.selectors import region_get_for_user
+from indicators import forms, selectors, services
+from indicators.models import CommitmentStatus, Evidence, ImprovementCommitment
+from regions.selectors import can_edit_region, can_review, region_get_for_editor, region_get_for_user
 
 
 @login_required
@@ -26,5 +32,294 @@ def region_indicators(request: HttpRequest, code: str, year: int) -> HttpRespons
     region = region_get_for_user(user=request.user, iso_code=code)
     cycle = cycle_selectors.cycle_get(year=year)
     board = selectors.region_board(region=region, cycle=cycle)
-    cycles = cycle_selectors.cycles_all()
-    return render(request, "indicators/region.html", {"board": board, "cycles": cycles})
+    context = {
+        "board": board,
+        "cycles": cycle_selectors.cycles_all(),
+        "submission": cycle_selectors.submission_for(region=region, cycle=cycle),
+        "can_edit": can_edit_region(user=request.user, region=region),
+        "can_review": can_review(request.user),
+    }
+    return render(request, "indicators/region.html", context)
+
+
+@login_required
+def entry_start(request: HttpRequest, code: str, year: int) -> HttpResponse:
+    """Redirect to the entry page of the region's first product with indicators in the cycle."""
+    region = region_get_for_editor(user=request.user, iso_code=code)
+    cycle = cycle_selectors.cycle_get(year=year)
+    product = selectors.products_with_indicators(region=region, cycle=cycle).first()
+    if product is None:
+        messages.info(request, _("La región no tiene indicadores comprometidos en el ciclo %(year)s.") % {"year": year})
+        return redirect("indicators:region", code=region.iso_code, year=cycle.year)
+    return redirect("indicators:entry", code=region.iso_code, year=cycle.year, product=product.number)
+
+
+@login_required
+def entry(request: HttpRequest, code: str, year: int, product: int) -> HttpResponse:
+    """The data-entry grid of one product's indicators; saves all changed figures or none."""
+    region = region_get_for_editor(user=request.user, iso_code=code)
+    cycle = cycle_selectors.cycle_get(year=year)
+    page = selectors.entry_page(region=region, cycle=cycle, product_number=product)
+    submission = cycle_selectors.submission_for(region=region, cycle=cycle)
+    form = forms.EntryGridForm(request.POST or None, rows=page.rows, columns=page.columns)
+    status = 200
+    if request.method == "POST":
+        if not submission.is_editable:
+            messages.error(
+                request,
+                _("Los datos están %(status)s: no se pueden modificar.")
+                % {"status": submission.get_status_display().lower()},
+            )
+            return redirect(request.path)
+        if form.is_valid():
+            try:
+                saved = services.measurements_save(
+                    user=request.user, region=region, cycle=cycle, cells=form.cell_inputs()
+                )
+            except services.StaleDataError as stale:
+                page, form = _entry_after_conflict(request, page, stale)
+                status = 409
+            except services.CellErrors as errors:
+                form.add_cell_errors(errors)
+                status = 400
+            except ValidationError as error:
+                messages.error(request, " ".join(error.messages))
+                return redirect(request.path)
+            else:
+                messages.success(
+                    request,
+                    _("Se guardaron %(count)s valores.") % {"count": saved}
+                    if saved
+                    else _("No había cambios que guardar."),
+                )
+                return redirect(request.path)
+        else:
+            status = 400
+    context = {"page": page, "form": form, "submission": submission, "region": region, "cycle": cycle}
+    return render(request, "indicators/entry.html", context, status=status)
+
+
+def _entry_after_conflict(request, page, stale):
+    """Return the page with stored figures and a form keeping the person's values, flagged where stale.
+
+    The hidden versions become the stored ones, so saving again is a deliberate choice made knowing
+    the current values.
+    """
+    page = selectors.entry_page_refreshed(page)
+    data = request.POST.copy()
+    keys = set()
+    for conflict in stale.conflicts:
+        cell = conflict.cell
+        keys.add(cell.key)
+        data[f"c{cell.indicator.pk}_{cell.year}_{cell.kind}_v"] = conflict.current.version if conflict.current else 0
+    form = forms.EntryGridForm(data, rows=page.rows, columns=page.columns)
+    form.is_valid()
+    form.mark_conflicts(keys)
+    messages.error(
+        request,
+        _(
+            "Otra persona guardó cambios en %(count)s valores mientras usted editaba. No se guardó nada: "
+            "revise los valores actuales y vuelva a guardar."
+        )
+        % {"count": len(keys)},
+    )
+    return page, form
+
+
+@login_required
+def indicator_detail(request: HttpRequest, code: str, year: int, indicator: str) -> HttpResponse:
+    """An indicator's file: Formulario H fields, figures, result, causes, commitments and evidence."""
+    region = region_get_for_user(user=request.user, iso_code=code)
+    cycle = cycle_selectors.cycle_get(year=year)
+    detail = selectors.indicator_detail(region=region, cycle=cycle, code=indicator)
+    return render(request, "indicators/indicator_detail.html", _detail_context(request, region, cycle, detail))
+
+
+def _detail_context(request, region, cycle, detail, **forms_override) -> dict:
+    submission = cycle_selectors.submission_for(region=region, cycle=cycle)
+    editable = can_edit_region(user=request.user, region=region) and submission.is_editable
+    row = detail.row
+    deviation = row.deviation
+    context = {
+        "region": region,
+        "cycle": cycle,
+        "detail": detail,
+        "row": row,
+        "submission": submission,
+        "editable": editable,
+        "can_review": can_review(request.user),
+        "deviation_form": forms.DeviationForm(
+            initial={
+                "causes": deviation.causes if deviation else "",
+                "external_causes": deviation.external_causes if deviation else False,
+                "overachievement_justification": deviation.overachievement_justification if deviation else "",
+            }
+        ),
+        "commitment_form": forms.ImprovementCommitmentForm(),
+        "evidence_form": forms.EvidenceForm(years=detail.years),
+        "commitment_statuses": CommitmentStatus.choices,
+    }
+    context.update(forms_override)
+    return context
+
+
+def _detail_for_post(request, code, year, indicator):
+    region = region_get_for_editor(user=request.user, iso_code=code)
+    cycle = cycle_selectors.cycle_get(year=year)
+    detail = selectors.indicator_detail(region=region, cycle=cycle, code=indicator)
+    return region, cycle, detail
+
+
+def _detail_redirect(region, cycle, detail, anchor: str) -> HttpResponse:
+    response = redirect("indicators:indicator", code=region.iso_code, year=cycle.year, indicator=detail.indicator.code)
+    response["Location"] += f"#{anchor}"
+    return response
+
+
+def _render_detail_errors(request, region, cycle, detail, error: ValidationError | None = None, **forms_override):
+    if error is not None:
+        messages.error(request, " ".join(error.messages))
+    context = _detail_context(request, region, cycle, detail, **forms_override)
+    return render(request, "indicators/indicator_detail.html", context, status=400)
+
+
+@require_POST
+@login_required
+def deviation_save(request: HttpRequest, code: str, year: int, indicator: str) -> HttpResponse:
+    region, cycle, detail = _detail_for_post(request, code, year, indicator)
+    form = forms.DeviationForm(
+        request.POST, needs_causes=detail.row.missed, needs_justification=detail.row.overachieved
+    )
+    if not form.is_valid():
+        return _render_detail_errors(request, region, cycle, detail, deviation_form=form)
+    try:
+        services.deviation_save(user=request.user, indicator=detail.indicator, cycle=cycle, **form.cleaned_data)
+    except ValidationError as error:
+        return _render_detail_errors(request, region, cycle, detail, error, deviation_form=form)
+    messages.success(request, _("Se guardó el análisis del resultado."))
+    return _detail_redirect(region, cycle, detail, "analisis")
+
+
+@require_POST
+@login_required
+def deviation_decide(request: HttpRequest, code: str, year: int, indicator: str) -> HttpResponse:
+    """DIPRES accepts or rejects the external causes claimed for a missed target."""
+    region = region_get_for_user(user=request.user, iso_code=code)
+    if not can_review(request.user):
+        raise PermissionDenied(_("Solo DIPRES decide sobre las causas externas."))
+    cycle = cycle_selectors.cycle_get(year=year)
+    detail = selectors.indicator_detail(region=region, cycle=cycle, code=indicator)
+    if detail.row.deviation is None:
+        raise Http404(_("El indicador no tiene análisis de causas en este ciclo."))
+    try:
+        services.deviation_decide(
+            user=request.user, deviation=detail.row.deviation, accepted=request.POST.get("accepted") == "1"
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Se registró la decisión sobre las causas externas."))
+    return _detail_redirect(region, cycle, detail, "analisis")
+
+
+@require_POST
+@login_required
+def commitment_add(request: HttpRequest, code: str, year: int, indicator: str) -> HttpResponse:
+    region, cycle, detail = _detail_for_post(request, code, year, indicator)
+    form = forms.ImprovementCommitmentForm(request.POST)
+    if not form.is_valid():
+        return _render_detail_errors(request, region, cycle, detail, commitment_form=form)
+    try:
+        services.improvement_commitment_add(
+            user=request.user, indicator=detail.indicator, cycle=cycle, **form.cleaned_data
+        )
+    except ValidationError as error:
+        return _render_detail_errors(request, region, cycle, detail, error, commitment_form=form)
+    messages.success(request, _("Se registró el compromiso de mejora."))
+    return _detail_redirect(region, cycle, detail, "compromisos")
+
+
+@require_POST
+@login_required
+def commitment_follow_up(request: HttpRequest, code: str, year: int, indicator: str, pk: int) -> HttpResponse:
+    region, cycle, detail = _detail_for_post(request, code, year, indicator)
+    commitment = get_object_or_404(ImprovementCommitment, pk=pk, indicator=detail.indicator)
+    form = forms.FollowUpForm(request.POST)
+    if not form.is_valid():
+        return _render_detail_errors(
+            request, region, cycle, detail, ValidationError(_("Revise el estado del compromiso."))
+        )
+    try:
+        services.improvement_commitment_follow_up(
+            user=request.user, commitment=commitment, cycle=cycle, **form.cleaned_data
+        )
+    except ValidationError as error:
+        return _render_detail_errors(request, region, cycle, detail, error)
+    messages.success(request, _("Se actualizó el seguimiento del compromiso."))
+    return _detail_redirect(region, cycle, detail, "compromisos")
+
+
+@require_POST
+@login_required
+def evidence_upload(request: HttpRequest, code: str, year: int, indicator: str) -> HttpResponse:
+    region, cycle, detail = _detail_for_post(request, code, year, indicator)
+    form = forms.EvidenceForm(request.POST, request.FILES, years=detail.years)
+    if not form.is_valid():
+        return _render_detail_errors(request, region, cycle, detail, evidence_form=form)
+    try:
+        services.evidence_add(
+            user=request.user,
+            indicator=detail.indicator,
+            cycle=cycle,
+            year=form.cleaned_data["year"],
+            upload=form.cleaned_data["file"],
+            description=form.cleaned_data["description"],
+        )
+    except ValidationError as error:
+        form.add_error("file", error)
+        return _render_detail_errors(request, region, cycle, detail, evidence_form=form)
+    messages.success(request, _("Se guardó el medio de verificación."))
+    return _detail_redirect(region, cycle, detail, "evidencia")
+
+
+@require_POST
+@login_required
+def evidence_withdraw(request: HttpRequest, code: str, year: int, indicator: str, pk: int) -> HttpResponse:
+    region, cycle, detail = _detail_for_post(request, code, year, indicator)
+    evidence = get_object_or_404(Evidence, pk=pk, indicator=detail.indicator)
+    try:
+        services.evidence_withdraw(user=request.user, evidence=evidence, cycle=cycle)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Se retiró el archivo; queda guardado en el historial."))
+    return _detail_redirect(region, cycle, detail, "evidencia")
+
+
+@login_required
+def evidence_download(request: HttpRequest, code: str, year: int, indicator: str, pk: int) -> FileResponse:
+    """Serve an evidence file, only to people who may see the region, always as a download."""
+    region = region_get_for_user(user=request.user, iso_code=code)
+    evidence = get_object_or_404(Evidence, pk=pk, indicator__region=region, indicator__code=indicator)
+    try:
+        handle = evidence.file.open("rb")
+    except FileNotFoundError:
+        raise Http404(_("El archivo ya no está disponible en el almacenamiento.")) from None
+    response = FileResponse(
+        handle, as_attachment=True, filename=evidence.original_name, content_type=evidence.content_type
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
+@login_required
+def indicator_history(request: HttpRequest, code: str, year: int, indicator: str) -> HttpResponse:
+    """Every change to the indicator and its figures, analyses, commitments and evidence: who, when, what."""
+    region = region_get_for_user(user=request.user, iso_code=code)
+    cycle = cycle_selectors.cycle_get(year=year)
+    detail = selectors.indicator_detail(region=region, cycle=cycle, code=indicator)
+    changes = selectors.indicator_changes(indicator=detail.indicator)
+    return render(
+        request, "indicators/history.html", {"region": region, "cycle": cycle, "detail": detail, "changes": changes}
+    )

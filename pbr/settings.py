@@ -83,6 +83,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
+                "regions.context_processors.role",
             ],
             "builtins": ["pbr.templatetags.chile"],
         },

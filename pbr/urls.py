@@ -16,4 +16,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("regions.urls")),
     path("", include("indicators.urls")),
+    path("", include("evaluation.urls")),
 ]

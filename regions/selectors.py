@@ -94,3 +94,11 @@ def region_get_for_user(*, user: AbstractBaseUser | AnonymousUser, iso_code: str
     if not can_view_region(user=user, region=region):
         raise PermissionDenied(_("No tiene acceso a la región %(region)s.") % {"region": region.name})
     return region
+
+
+def region_get_for_editor(*, user: AbstractBaseUser | AnonymousUser, iso_code: str) -> Region:
+    """Return the region if the user may change its data; Http404 when unknown, PermissionDenied otherwise."""
+    region = region_get_for_user(user=user, iso_code=iso_code)
+    if not can_edit_region(user=user, region=region):
+        raise PermissionDenied(_("No puede modificar los datos de %(region)s.") % {"region": region.name})
+    return region

@@ -69,3 +69,20 @@ def charlie(db):
 @pytest.fixture
 def cast(camila, bruno, daniela, ana, charlie) -> dict:
     return {"camila": camila, "bruno": bruno, "daniela": daniela, "ana": ana, "charlie": charlie}
+
+
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path):
+    """Uploaded files of each test go to its own temporary folder."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def _document_data(request):
+    """Reload the document's data for transactional tests, which start from a flushed database."""
+    marker = request.node.get_closest_marker("django_db")
+    if marker and (marker.kwargs.get("transaction") or "live_server" in request.fixturenames):
+        from django.core.management import call_command as _call
+
+        if not Region.objects.exists():
+            _call("loaddata", *DOCUMENT_FIXTURES, verbosity=0)

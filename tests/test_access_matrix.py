@@ -1,31 +1,73 @@
 """Every URL of the product × every kind of person → the expected status.
 
-The patterns come from the resolver, so a view added without a row here fails this test.
-The admin (Django's own permission system) and the language switcher are checked elsewhere.
+The patterns come from the resolver, so a view added without a row here fails this test. People:
+Camila is the analyst of the region in the URLs (Coquimbo), Bruno the analyst of another region,
+Daniela a DIPRES reviewer, Ana an admin, Charlie a user with no role. The admin site (Django's own
+permission system) and the language switcher are checked elsewhere.
 """
 
+from __future__ import annotations
+
+from datetime import date
+
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from evaluation.models import EvaluationCycle
+from indicators import services
+from indicators.models import Indicator
 
 pytestmark = pytest.mark.django_db
 
 SKIPPED_PREFIXES = ("admin/", "i18n/")
 PEOPLE = ["anonymous", "camila", "bruno", "daniela", "ana", "charlie"]
+LOGIN = "login"  # redirected to the login page
 
-# name: (kwargs, {person: status}); camila is Coquimbo's analyst, the URLs below are Coquimbo's.
-LOGIN = 302
+
+def row(anonymous, camila, bruno, daniela, ana, charlie):
+    return dict(zip(PEOPLE, [anonymous, camila, bruno, daniela, ana, charlie], strict=True))
+
+
+CO = {"code": "CL-CO", "year": 2012}
+CO01 = {**CO, "indicator": "CO-01"}
+
+# name: (method, kwargs, expected statuses). "{commitment}" and "{evidence}" are filled per test.
 MATRIX = {
-    "login": ({}, {"anonymous": 200, "camila": 302, "bruno": 302, "daniela": 302, "ana": 302, "charlie": 302}),
-    "logout": ({}, dict.fromkeys(PEOPLE, 405)),  # GET is refused: logging out is a POST
-    "home": ({}, {"anonymous": LOGIN, "camila": 200, "bruno": 200, "daniela": 200, "ana": 200, "charlie": 200}),
-    "indicators:region_current": (
-        {"code": "CL-CO"},
-        {"anonymous": LOGIN, "camila": 302, "bruno": 403, "daniela": 302, "ana": 302, "charlie": 403},
+    "login": ("get", {}, row(200, 302, 302, 302, 302, 302)),
+    "logout": ("get", {}, row(405, 405, 405, 405, 405, 405)),
+    "home": ("get", {}, row(LOGIN, 200, 200, 200, 200, 200)),
+    "indicators:region_current": ("get", {"code": "CL-CO"}, row(LOGIN, 302, 403, 302, 302, 403)),
+    "indicators:region": ("get", CO, row(LOGIN, 200, 403, 200, 200, 403)),
+    "indicators:entry_start": ("get", CO, row(LOGIN, 302, 403, 403, 302, 403)),
+    "indicators:entry": ("get", {**CO, "product": 1}, row(LOGIN, 200, 403, 403, 200, 403)),
+    "indicators:indicator": ("get", CO01, row(LOGIN, 200, 403, 200, 200, 403)),
+    "indicators:history": ("get", CO01, row(LOGIN, 200, 403, 200, 200, 403)),
+    "indicators:deviation": ("post", CO01, row(LOGIN, 302, 403, 403, 302, 403)),
+    "indicators:deviation_decide": ("post", CO01, row(LOGIN, 403, 403, 302, 302, 403)),
+    "indicators:commitment_add": ("post", CO01, row(LOGIN, 400, 403, 403, 400, 403)),
+    "indicators:commitment_follow_up": (
+        "post",
+        {**CO01, "pk": "{commitment}"},
+        row(LOGIN, 302, 403, 403, 302, 403),
     ),
-    "indicators:region": (
-        {"code": "CL-CO", "year": 2012},
-        {"anonymous": LOGIN, "camila": 200, "bruno": 403, "daniela": 200, "ana": 200, "charlie": 403},
-    ),
+    "indicators:evidence_upload": ("post", CO01, row(LOGIN, 400, 403, 403, 400, 403)),
+    "indicators:evidence_download": ("get", {**CO01, "pk": "{evidence}"}, row(LOGIN, 200, 403, 200, 200, 403)),
+    "indicators:evidence_withdraw": ("post", {**CO01, "pk": "{evidence}"}, row(LOGIN, 302, 403, 403, 302, 403)),
+    "evaluation:pending": ("get", {}, row(LOGIN, 200, 200, 200, 200, 200)),
+    "evaluation:review_queue": ("get", {}, row(LOGIN, 403, 403, 200, 200, 403)),
+    "evaluation:send": ("post", CO, row(LOGIN, 302, 403, 403, 302, 403)),
+    "evaluation:return": ("post", CO, row(LOGIN, 403, 403, 302, 302, 403)),
+    "evaluation:approve": ("post", CO, row(LOGIN, 403, 403, 302, 302, 403)),
+    "evaluation:reopen": ("post", CO, row(LOGIN, 403, 403, 302, 302, 403)),
+}
+
+POST_DATA = {
+    "indicators:deviation": {"causes": "Aumento de consultas", "external_causes": "on"},
+    "indicators:deviation_decide": {"accepted": "1"},
+    "indicators:commitment_follow_up": {"status": "en_curso", "follow_up": "Avance"},
+    "evaluation:return": {"comment": "Revisar 2010"},
+    "evaluation:reopen": {"comment": "Corrección"},
 }
 
 
@@ -47,13 +89,78 @@ def test_every_url_pattern_is_in_the_matrix():
     assert names == set(MATRIX), f"add these URLs to the access matrix: {sorted(names - set(MATRIX))}"
 
 
+@pytest.fixture
+def records(camila):
+    """A commitment, a piece of evidence and a deviation claiming external causes, for CO-01 in 2012."""
+    indicator = Indicator.objects.get(code="CO-01")
+    cycle = EvaluationCycle.objects.get(year=2012)
+    commitment = services.improvement_commitment_add(
+        user=camila,
+        indicator=indicator,
+        cycle=cycle,
+        description="Responder en 3 días",
+        owner="Jefa DAF",
+        due_date=date(2012, 12, 31),
+    )
+    evidence = services.evidence_add(
+        user=camila,
+        indicator=indicator,
+        cycle=cycle,
+        year=2010,
+        upload=SimpleUploadedFile("informe.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf"),
+    )
+    services.deviation_save(
+        user=camila,
+        indicator=indicator,
+        cycle=cycle,
+        causes="Paro",
+        external_causes=True,
+        overachievement_justification="",
+    )
+    return {"commitment": commitment.pk, "evidence": evidence.pk}
+
+
+def prepare_state(name, records, camila):
+    """Put the submission where the step under test starts from."""
+    from evaluation.models import Submission, SubmissionStatus
+
+    status = {
+        "evaluation:return": SubmissionStatus.SENT,
+        "evaluation:approve": SubmissionStatus.SENT,
+        "evaluation:reopen": SubmissionStatus.APPROVED,
+    }.get(name)
+    if status:
+        Submission.objects.filter(region__iso_code="CL-CO").update(status=status)
+
+
 @pytest.mark.parametrize("person", PEOPLE)
 @pytest.mark.parametrize("name", sorted(MATRIX))
-def test_access(client, cast, name, person):
-    kwargs, expected = MATRIX[name]
+def test_access(client, cast, records, name, person):
+    method, kwargs, expected = MATRIX[name]
+    kwargs = {
+        key: records[value[1:-1]] if isinstance(value, str) and value.startswith("{") else value
+        for key, value in kwargs.items()
+    }
+    prepare_state(name, records, cast["camila"])
     if person != "anonymous":
         client.force_login(cast[person])
-    response = client.get(reverse(name, kwargs=kwargs))
-    assert response.status_code == expected[person]
-    if response.status_code == LOGIN and person == "anonymous" and name not in ("login",):
+    url = reverse(name, kwargs=kwargs)
+    response = getattr(client, method)(url, POST_DATA.get(name, {}))
+    response.close()  # a streamed file holds its handle until closed
+    want = expected[person]
+    if want == LOGIN:
+        assert response.status_code == 302
         assert response["Location"].startswith(reverse("login"))
+    else:
+        assert response.status_code == want
+    if method == "post":
+        assert client.get(url).status_code in (405, 302)  # mutating views refuse GET
+
+
+def test_csrf_is_enforced_on_mutating_views(cast, records):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(cast["camila"])
+    response = client.post(reverse("indicators:deviation", kwargs=CO01), {"causes": "x"})
+    assert response.status_code == 403

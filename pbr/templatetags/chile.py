@@ -71,3 +71,34 @@ def indicator_value(value, indicator) -> str:
     if indicator.unit == "porcentaje":
         return format_percent(value, indicator.decimals)
     return format_number(value, indicator.decimals)
+
+
+@register.simple_tag
+def locale_format(name: str) -> str:
+    """{% locale_format "DECIMAL_SEPARATOR" %}: a format setting of the active language."""
+    from django.utils.formats import get_format
+
+    return str(get_format(name))
+
+
+@register.filter
+def achievement_class(result) -> str:
+    """Return the Bootstrap colour of a classification (the word is always shown beside it)."""
+    if result is None:
+        return "secondary"
+    return {"cumplido": "success", "parcialmente_cumplido": "warning", "no_cumplido": "danger"}.get(
+        str(result.classification), "secondary"
+    )
+
+
+@register.filter
+def achievement_label(result) -> str:
+    """Return the classification's words, or «pendiente» when there is no efectivo or meta yet."""
+    labels = {
+        "cumplido": _("cumplido"),
+        "parcialmente_cumplido": _("parcialmente cumplido"),
+        "no_cumplido": _("no cumplido"),
+    }
+    if result is None:
+        return _("pendiente")
+    return labels[str(result.classification)]

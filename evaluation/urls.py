@@ -1,0 +1,13 @@
+from django.urls import path
+
+from evaluation import views
+
+app_name = "evaluation"
+urlpatterns = [
+    path("pendientes/", views.pending, name="pending"),
+    path("revision/", views.review_queue, name="review_queue"),
+    path("regiones/<str:code>/<int:year>/enviar/", views.submission_send, name="send"),
+    path("regiones/<str:code>/<int:year>/devolver/", views.submission_return, name="return"),
+    path("regiones/<str:code>/<int:year>/aprobar/", views.submission_approve, name="approve"),
+    path("regiones/<str:code>/<int:year>/reabrir/", views.submission_reopen, name="reopen"),
+]

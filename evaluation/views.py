@@ -1,0 +1,84 @@
+"""Pages of the review workflow: sending, returning, approving and reopening; pendientes; the review queue."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from evaluation import selectors, services
+from indicators.forms import ReasonForm
+from regions.selectors import can_review, region_get_for_user
+
+
+def _workflow_step(request: HttpRequest, code: str, year: int, step, done: str) -> HttpResponse:
+    region = region_get_for_user(user=request.user, iso_code=code)
+    cycle = selectors.cycle_get(year=year)
+    form = ReasonForm(request.POST)
+    form.is_valid()
+    comment = form.cleaned_data.get("comment", "")
+    try:
+        step(user=request.user, region=region, cycle=cycle, comment=comment)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, done)
+    return redirect("indicators:region", code=region.iso_code, year=cycle.year)
+
+
+@require_POST
+@login_required
+def submission_send(request: HttpRequest, code: str, year: int) -> HttpResponse:
+    def step(*, comment, **kwargs):
+        return services.submission_send(**kwargs)
+
+    return _workflow_step(request, code, year, step, _("Los datos se enviaron a revisión de DIPRES."))
+
+
+@require_POST
+@login_required
+def submission_return(request: HttpRequest, code: str, year: int) -> HttpResponse:
+    return _workflow_step(
+        request, code, year, services.submission_return, _("Se devolvieron los datos con su comentario.")
+    )
+
+
+@require_POST
+@login_required
+def submission_approve(request: HttpRequest, code: str, year: int) -> HttpResponse:
+    return _workflow_step(
+        request, code, year, services.submission_approve, _("Se aprobaron los datos; quedan bloqueados.")
+    )
+
+
+@require_POST
+@login_required
+def submission_reopen(request: HttpRequest, code: str, year: int) -> HttpResponse:
+    def step(*, comment, **kwargs):
+        return services.submission_reopen(reason=comment, **kwargs)
+
+    return _workflow_step(request, code, year, step, _("Se reabrieron los datos para corrección."))
+
+
+@login_required
+def pending(request: HttpRequest) -> HttpResponse:
+    """What each of the analyst's regions still lacks in the current cycle, and what DIPRES returned."""
+    cycle = selectors.cycle_current()
+    regions = selectors.pending_for(user=request.user, cycle=cycle) if cycle else []
+    context = {"cycle": cycle, "regions": regions, "today": timezone.localdate()}
+    return render(request, "evaluation/pending.html", context)
+
+
+@login_required
+def review_queue(request: HttpRequest) -> HttpResponse:
+    """DIPRES's queue: every region's submission in the current cycle, those awaiting review first."""
+    if not can_review(request.user):
+        raise PermissionDenied(_("Solo DIPRES revisa los envíos."))
+    cycle = selectors.cycle_current()
+    submissions = selectors.review_queue(cycle=cycle) if cycle else []
+    return render(request, "evaluation/review_queue.html", {"cycle": cycle, "submissions": submissions})

@@ -1,0 +1,248 @@
+"""Forms of the indicators' pages: the data-entry grid, deviations, commitments and evidence."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django import forms
+from django.utils.formats import get_format
+from django.utils.translation import gettext_lazy as _
+
+from indicators.models import CommitmentStatus, Indicator, MeasurementKind
+from indicators.parsing import NumberFormatError, parse_decimal
+from indicators.selectors import Column, IndicatorRow
+from indicators.services import CellErrors, CellInput
+from pbr.templatetags.chile import format_number
+
+# Measurement fields hold 18 digits, 4 of them decimals.
+MAX_INTEGER_DIGITS = 14
+MAX_DECIMALS = 4
+
+
+class LocalDecimalField(forms.CharField):
+    """A non-negative number typed the way the active language writes it (in Chile 1.078 and 71,5)."""
+
+    default_error_messages = {
+        "invalid": _("Escriba un número, por ejemplo 1.078 o 71,5."),
+        "ambiguous": _("El punto separa miles (1.078); para decimales use coma (71,5)."),
+        "negative": _("No puede ser negativo."),
+        "too_big": _("El número es demasiado grande."),
+        "too_precise": _("Use a lo más 4 decimales."),
+    }
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off", "size": 9}))
+        super().__init__(**kwargs)
+
+    def to_python(self, value) -> Decimal | None:
+        text = super().to_python(value)
+        try:
+            number = parse_decimal(
+                text,
+                decimal_sep=get_format("DECIMAL_SEPARATOR"),
+                thousand_sep=get_format("THOUSAND_SEPARATOR"),
+            )
+        except NumberFormatError as exc:
+            code = "ambiguous" if str(exc) == "ambiguous separator" else "invalid"
+            raise forms.ValidationError(self.error_messages[code], code=code) from None
+        if number is None:
+            return None
+        if number < 0:
+            raise forms.ValidationError(self.error_messages["negative"], code="negative")
+        sign, digits, exponent = number.as_tuple()
+        if -exponent > MAX_DECIMALS and number != number.quantize(Decimal(1).scaleb(-MAX_DECIMALS)):
+            raise forms.ValidationError(self.error_messages["too_precise"], code="too_precise")
+        if number >= Decimal(10) ** MAX_INTEGER_DIGITS:
+            raise forms.ValidationError(self.error_messages["too_big"], code="too_big")
+        return number
+
+
+class EntryCell:
+    """One (year, kind) cell of the grid for one indicator: its bound fields and its current value."""
+
+    def __init__(self, form: EntryGridForm, row: IndicatorRow, column: Column):
+        self.row, self.column = row, column
+        self.prefix = f"c{row.indicator.pk}_{column.year}_{column.kind}"
+        self.numerator = form[f"{self.prefix}_n"]
+        self.denominator = form[f"{self.prefix}_d"] if row.indicator.has_denominator else None
+        self.version = form[f"{self.prefix}_v"]
+        self.stored = row.figures.get((column.year, column.kind))
+        self.conflict = (row.indicator.pk, column.year, column.kind) in form.conflicts
+
+
+class EntryGridForm(forms.Form):
+    """The figures of a product's indicators: years × (efectivo, estimado, meta) × (numerator, denominator).
+
+    Blank cells that had no value stay empty; every other cell is validated and handed to the service,
+    which saves only what changed, all or nothing.
+    """
+
+    def __init__(self, *args, rows: list[IndicatorRow], columns: list[Column], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.rows, self.columns = rows, columns
+        self.conflicts: set[tuple[int, int, str]] = set()
+        for row in rows:
+            for column in columns:
+                prefix = f"c{row.indicator.pk}_{column.year}_{column.kind}"
+                stored = row.figures.get((column.year, column.kind))
+                label = f"{row.indicator.code} {column.year} {MeasurementKind(column.kind).label}"
+                self.fields[f"{prefix}_n"] = LocalDecimalField(
+                    label=_("%(cell)s, numerador") % {"cell": label},
+                    initial=format_number(stored.numerator) if stored else "",
+                )
+                if row.indicator.has_denominator:
+                    self.fields[f"{prefix}_d"] = LocalDecimalField(
+                        label=_("%(cell)s, denominador") % {"cell": label},
+                        initial=format_number(stored.denominator) if stored else "",
+                    )
+                self.fields[f"{prefix}_v"] = forms.IntegerField(
+                    widget=forms.HiddenInput, initial=stored.version if stored else 0, min_value=0, required=False
+                )
+
+    def grid(self) -> list[tuple[IndicatorRow, list[EntryCell]]]:
+        """Return the rows with their cells, for the template."""
+        return [(row, [EntryCell(self, row, column) for column in self.columns]) for row in self.rows]
+
+    def clean(self):
+        data = super().clean()
+        for row in self.rows:
+            indicator = row.indicator
+            for column in self.columns:
+                prefix = f"c{indicator.pk}_{column.year}_{column.kind}"
+                numerator, denominator = data.get(f"{prefix}_n"), data.get(f"{prefix}_d")
+                if f"{prefix}_n" in self.errors or f"{prefix}_d" in self.errors:
+                    continue
+                self._check_pair(indicator, prefix, numerator, denominator)
+        return data
+
+    def _check_pair(self, indicator: Indicator, prefix: str, numerator, denominator) -> None:
+        if not indicator.has_denominator:
+            return
+        if denominator is not None and denominator == 0:
+            self.add_error(f"{prefix}_d", _("El denominador no puede ser cero."))
+        elif numerator is None and denominator is not None:
+            self.add_error(f"{prefix}_n", _("Falta el numerador."))
+        elif numerator is not None and denominator is None:
+            self.add_error(f"{prefix}_d", _("Falta el denominador."))
+        elif indicator.is_share and numerator is not None and numerator > denominator:
+            self.add_error(
+                f"{prefix}_n",
+                _("El numerador no puede superar al denominador: es una parte del total."),
+            )
+
+    def cell_inputs(self) -> list[CellInput]:
+        """Return every cell as the service takes it (call after is_valid())."""
+        cells = []
+        for row in self.rows:
+            for column in self.columns:
+                prefix = f"c{row.indicator.pk}_{column.year}_{column.kind}"
+                cells.append(
+                    CellInput(
+                        indicator=row.indicator,
+                        year=column.year,
+                        kind=column.kind,
+                        numerator=self.cleaned_data.get(f"{prefix}_n"),
+                        denominator=self.cleaned_data.get(f"{prefix}_d"),
+                        version=self.cleaned_data.get(f"{prefix}_v") or 0,
+                    )
+                )
+        return cells
+
+    def add_cell_errors(self, error: CellErrors) -> None:
+        """Show the service's per-cell errors beside the fields they concern."""
+        for (indicator_id, year, kind), fields in error.by_cell.items():
+            prefix = f"c{indicator_id}_{year}_{kind}"
+            for field, messages in fields.items():
+                name = f"{prefix}_d" if field == "denominator" and f"{prefix}_d" in self.fields else f"{prefix}_n"
+                for message in messages:
+                    self.add_error(name, message)
+
+    def mark_conflicts(self, keys: set[tuple[int, int, str]]) -> None:
+        """Flag cells someone else changed meanwhile; the page shows their stored value beside them."""
+        self.conflicts = keys
+        for indicator_id, year, kind in keys:
+            self.add_error(
+                f"c{indicator_id}_{year}_{kind}_n",
+                _("Otra persona cambió este valor mientras usted editaba; el valor actual se muestra abajo."),
+            )
+
+    def error_count(self) -> int:
+        return sum(len(errors) for errors in self.errors.values())
+
+
+class DeviationForm(forms.Form):
+    causes = forms.CharField(
+        label=_("Causas del resultado"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=5000,
+        help_text=_("Por qué no se alcanzó la meta (o por qué se superó con holgura)."),
+    )
+    external_causes = forms.BooleanField(
+        label=_("Son causas externas a la institución"),
+        required=False,
+        help_text=_("DIPRES puede aceptarlas y excluir el indicador del cumplimiento institucional."),
+    )
+    overachievement_justification = forms.CharField(
+        label=_("Justificación del sobrecumplimiento"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=5000,
+    )
+
+    def __init__(self, *args, needs_causes: bool = False, needs_justification: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.needs_causes, self.needs_justification = needs_causes, needs_justification
+
+    def clean(self):
+        data = super().clean()
+        if self.needs_causes and not (data.get("causes") or "").strip():
+            self.add_error("causes", _("El indicador no alcanzó la meta: indique las causas."))
+        if self.needs_justification and not (data.get("overachievement_justification") or "").strip():
+            self.add_error(
+                "overachievement_justification", _("El resultado supera el umbral de sobrecumplimiento: justifíquelo.")
+            )
+        if data.get("external_causes") and not (data.get("causes") or "").strip():
+            self.add_error("causes", _("Describa las causas externas."))
+        return data
+
+
+class ImprovementCommitmentForm(forms.Form):
+    description = forms.CharField(
+        label=_("Compromiso de mejora"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000
+    )
+    owner = forms.CharField(label=_("Responsable"), max_length=200)
+    due_date = forms.DateField(
+        label=_("Fecha comprometida"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        input_formats=["%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y"],
+    )
+
+
+class FollowUpForm(forms.Form):
+    status = forms.ChoiceField(label=_("Estado"), choices=CommitmentStatus.choices)
+    follow_up = forms.CharField(
+        label=_("Seguimiento"), required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=2000
+    )
+
+
+class EvidenceForm(forms.Form):
+    year = forms.TypedChoiceField(label=_("Año"), coerce=int)
+    file = forms.FileField(
+        label=_("Archivo"),
+        help_text=_("PDF, XLSX, DOCX, PNG o JPG; el tipo se verifica por su contenido."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.xlsx,.docx,.png,.jpg,.jpeg"}),
+    )
+    description = forms.CharField(label=_("Descripción"), required=False, max_length=300)
+
+    def __init__(self, *args, years: list[int], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["year"].choices = [(year, str(year)) for year in years]
+        self.fields["year"].initial = years[-1] if years else None
+
+
+class ReasonForm(forms.Form):
+    comment = forms.CharField(
+        label=_("Comentario"), required=False, widget=forms.Textarea(attrs={"rows": 3}), max_length=5000
+    )
