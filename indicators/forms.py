@@ -50,8 +50,7 @@ class LocalDecimalField(forms.CharField):
             return None
         if number < 0:
             raise forms.ValidationError(self.error_messages["negative"], code="negative")
-        sign, digits, exponent = number.as_tuple()
-        if -exponent > MAX_DECIMALS and number != number.quantize(Decimal(1).scaleb(-MAX_DECIMALS)):
+        if -number.as_tuple().exponent > MAX_DECIMALS and number != number.quantize(Decimal(1).scaleb(-MAX_DECIMALS)):
             raise forms.ValidationError(self.error_messages["too_precise"], code="too_precise")
         if number >= Decimal(10) ** MAX_INTEGER_DIGITS:
             raise forms.ValidationError(self.error_messages["too_big"], code="too_big")
