@@ -51,7 +51,7 @@ db: install
 	DEBUG=1 $(MANAGE) migrate --no-input
 
 fixtures: db
-	DEBUG=1 $(MANAGE) loaddata $(FIXTURES)
+	DEBUG=1 $(MANAGE) load_document $(FIXTURES)
 
 demo: fixtures
 	DEBUG=1 $(MANAGE) create_demo_users

@@ -23,7 +23,7 @@ PASSWORD = "s3cret-Pass-2012"
 def django_db_setup(django_db_setup, django_db_blocker):
     """Load the document's fixtures once into each test database."""
     with django_db_blocker.unblock():
-        call_command("loaddata", *DOCUMENT_FIXTURES, verbosity=0)
+        call_command("load_document", verbosity=0)
 
 
 @pytest.fixture
@@ -82,7 +82,5 @@ def _document_data(request):
     """Reload the document's data for transactional tests, which start from a flushed database."""
     marker = request.node.get_closest_marker("django_db")
     if marker and (marker.kwargs.get("transaction") or "live_server" in request.fixturenames):
-        from django.core.management import call_command as _call
-
         if not Region.objects.exists():
-            _call("loaddata", *DOCUMENT_FIXTURES, verbosity=0)
+            call_command("load_document", verbosity=0)

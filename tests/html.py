@@ -5,8 +5,8 @@ from __future__ import annotations
 from bs4 import BeautifulSoup
 
 
-def soup(response) -> BeautifulSoup:
-    assert response.status_code == 200, response.status_code
+def soup(response, status: int = 200) -> BeautifulSoup:
+    assert response.status_code == status, response.status_code
     return BeautifulSoup(response.content.decode(), "html.parser")
 
 

@@ -41,8 +41,15 @@ def snapshot():
 
 def test_loading_the_fixtures_twice_changes_nothing():
     before = snapshot()
+    history_before = Measurement.history.count()
+    call_command("load_document", verbosity=0)
     call_command("loaddata", *DOCUMENT_FIXTURES, verbosity=0)
     assert snapshot() == before
+    assert Measurement.history.count() == history_before == Measurement.objects.count()
+
+
+def test_every_loaded_row_has_an_audit_baseline():
+    assert Measurement.history.filter(history_type="+", history_user=None).count() == Measurement.objects.count()
 
 
 def test_sixteen_regions_with_their_codes():
