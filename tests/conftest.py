@@ -81,6 +81,9 @@ def _media_in_tmp(settings, tmp_path):
 def _document_data(request):
     """Reload the document's data for transactional tests, which start from a flushed database."""
     marker = request.node.get_closest_marker("django_db")
-    if marker and (marker.kwargs.get("transaction") or "live_server" in request.fixturenames):
-        if not Region.objects.exists():
-            call_command("load_document", verbosity=0)
+    transactional = bool(marker and marker.kwargs.get("transaction")) or "live_server" in request.fixturenames
+    if not transactional:
+        return
+    request.getfixturevalue("transactional_db")
+    if not Region.objects.exists():
+        call_command("load_document", verbosity=0)
