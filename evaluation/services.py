@@ -43,9 +43,15 @@ def _transition(
     comment: str = "",
 ) -> Submission:
     if submission.status not in allowed_from:
+        verbs = {
+            SubmissionAction.SEND: _("enviar a revisión"),
+            SubmissionAction.RETURN: _("devolver"),
+            SubmissionAction.APPROVE: _("aprobar"),
+            SubmissionAction.REOPEN: _("reabrir"),
+        }
         raise ValidationError(
-            _("No se puede %(action)s: los datos están %(status)s.")
-            % {"action": SubmissionAction(action).label.lower(), "status": submission.get_status_display().lower()}
+            _("No se puede %(verb)s: los datos están %(status)s.")
+            % {"verb": verbs[action], "status": submission.get_status_display().lower()}
         )
     submission.status = to
     submission._history_user = user

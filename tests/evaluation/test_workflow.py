@@ -1,0 +1,230 @@
+"""borrador → enviado → aprobado, or devuelto with the reviewer's comment; deviations gate the sending."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
+
+from evaluation import services
+from evaluation.models import EvaluationCycle, Submission, SubmissionAction, SubmissionStatus
+from indicators import services as indicator_services
+from indicators.models import Indicator, Measurement
+from tests.html import soup, text
+
+pytestmark = pytest.mark.django_db
+D = Decimal
+CO = {"code": "CL-CO", "year": 2012}
+
+
+@pytest.fixture
+def cycle():
+    return EvaluationCycle.objects.get(year=2012)
+
+
+def status(region):
+    return Submission.objects.get(region=region).status
+
+
+def test_full_journey_through_the_views(client, camila, daniela, coquimbo):
+    client.force_login(camila)
+    response = client.post(reverse("evaluation:send", kwargs=CO))
+    assert response.status_code == 302
+    assert status(coquimbo) == SubmissionStatus.SENT
+
+    client.force_login(daniela)
+    response = client.post(reverse("evaluation:return", kwargs=CO), {"comment": ""})
+    assert "Escriba el motivo" in text(soup(client.get(response["Location"])))
+    assert status(coquimbo) == SubmissionStatus.SENT
+    client.post(reverse("evaluation:return", kwargs=CO), {"comment": "Revise el denominador de 2010."})
+    assert status(coquimbo) == SubmissionStatus.RETURNED
+
+    client.force_login(camila)
+    pending = soup(client.get(reverse("evaluation:pending")))
+    assert "Revise el denominador de 2010." in text(pending.select_one("[data-returned]"))
+    assert "Daniela" in text(pending.select_one("[data-returned]"))
+    client.post(reverse("evaluation:send", kwargs=CO))
+    assert status(coquimbo) == SubmissionStatus.SENT
+
+    client.force_login(daniela)
+    client.post(reverse("evaluation:approve", kwargs=CO))
+    assert status(coquimbo) == SubmissionStatus.APPROVED
+    region_page = soup(client.get(reverse("indicators:region", kwargs=CO)))
+    assert region_page.select_one("[data-status]")["data-status"] == "aprobado"
+
+    client.force_login(camila)
+    page = soup(client.get(reverse("indicators:region", kwargs=CO)))
+    assert "Ingresar datos" not in text(page)
+
+    client.force_login(daniela)
+    client.post(reverse("evaluation:reopen", kwargs=CO), {"comment": "Corrección de la meta"})
+    assert status(coquimbo) == SubmissionStatus.RETURNED
+    actions = list(
+        Submission.objects.get(region=coquimbo).events.order_by("at", "pk").values_list("action", "actor__username")
+    )
+    assert actions == [
+        (SubmissionAction.SEND, "camila"),
+        (SubmissionAction.RETURN, "daniela"),
+        (SubmissionAction.SEND, "camila"),
+        (SubmissionAction.APPROVE, "daniela"),
+        (SubmissionAction.REOPEN, "daniela"),
+    ]
+
+
+def test_transitions_only_from_their_states(camila, daniela, coquimbo, cycle):
+    with pytest.raises(ValidationError, match=r"No se puede aprobar: los datos están borrador\."):
+        services.submission_approve(user=daniela, region=coquimbo, cycle=cycle)
+    services.submission_send(user=camila, region=coquimbo, cycle=cycle)
+    with pytest.raises(ValidationError):
+        services.submission_send(user=camila, region=coquimbo, cycle=cycle)
+    with pytest.raises(ValidationError):
+        services.submission_reopen(user=daniela, region=coquimbo, cycle=cycle, reason="x")
+
+
+def test_only_reviewers_review_and_only_the_regions_analysts_send(camila, bruno, daniela, coquimbo, cycle):
+    with pytest.raises(PermissionDenied):
+        services.submission_send(user=bruno, region=coquimbo, cycle=cycle)
+    with pytest.raises(PermissionDenied):
+        services.submission_send(user=daniela, region=coquimbo, cycle=cycle)
+    services.submission_send(user=camila, region=coquimbo, cycle=cycle)
+    with pytest.raises(PermissionDenied):
+        services.submission_approve(user=camila, region=coquimbo, cycle=cycle)
+
+
+def test_sending_requires_the_meta(client, camila, coquimbo, cycle):
+    Measurement.objects.filter(indicator__code="CO-01", year=2012, kind="meta").delete()
+    with pytest.raises(ValidationError) as exc_info:
+        services.submission_send(user=camila, region=coquimbo, cycle=cycle)
+    assert exc_info.value.messages == ["CO-01: falta la meta 2012."]
+    client.force_login(camila)
+    response = client.post(reverse("evaluation:send", kwargs=CO))
+    assert "CO-01: falta la meta 2012." in text(soup(client.get(response["Location"])))
+    assert not Submission.objects.filter(region=coquimbo, status=SubmissionStatus.SENT).exists()
+
+
+def enter_actual(user, code, numerator, denominator=None):
+    indicator = Indicator.objects.get(code=code)
+    cycle = EvaluationCycle.objects.get(year=2012)
+    cell = indicator_services.CellInput(
+        indicator=indicator,
+        year=2012,
+        kind="efectivo",
+        numerator=D(numerator),
+        denominator=None if denominator is None else D(denominator),
+        version=0,
+    )
+    indicator_services.measurements_save(user=user, region=indicator.region, cycle=cycle, cells=[cell])
+
+
+def test_a_missed_target_needs_its_causes_before_sending(client, camila, coquimbo, cycle):
+    enter_actual(camila, "CO-01", 200, 262)  # 76,34 % against a meta of 95,42 %: 80,00 % achieved
+    with pytest.raises(ValidationError) as exc_info:
+        services.submission_send(user=camila, region=coquimbo, cycle=cycle)
+    assert exc_info.value.messages == ["CO-01: no alcanzó la meta; indique las causas y si son externas."]
+
+    client.force_login(camila)
+    url = reverse("indicators:indicator", kwargs={**CO, "indicator": "CO-01"})
+    page = soup(client.get(url))
+    assert "80,00 %" in text(page.select_one("#resultado"))
+    assert "parcialmente cumplido" in text(page.select_one("#resultado"))
+
+    deviation_url = reverse("indicators:deviation", kwargs={**CO, "indicator": "CO-01"})
+    response = client.post(deviation_url, {"causes": ""})
+    assert "El indicador no alcanzó la meta: indique las causas." in text(soup(response, 400))
+    response = client.post(deviation_url, {"causes": "Caída del portal en octubre.", "external_causes": "on"})
+    assert response.status_code == 302
+    services.submission_send(user=camila, region=coquimbo, cycle=cycle)
+    assert status(coquimbo) == SubmissionStatus.SENT
+
+
+def test_overachievement_needs_a_justification(camila, ana, antofagasta, cycle):
+    enter_actual(ana, "AN-08", 7)  # 7 agreements against a meta of 5: 140 %
+    problems = services_problems(antofagasta, cycle)
+    assert "AN-08: justifique el sobrecumplimiento." in problems
+
+
+def services_problems(region, cycle):
+    from indicators.selectors import submission_problems
+
+    return submission_problems(region=region, cycle=cycle)
+
+
+def test_dipres_decides_on_external_causes(client, camila, daniela, cycle):
+    enter_actual(camila, "CO-01", 200, 262)
+    indicator = Indicator.objects.get(code="CO-01")
+    indicator_services.deviation_save(
+        user=camila,
+        indicator=indicator,
+        cycle=cycle,
+        causes="Terremoto",
+        external_causes=True,
+        overachievement_justification="",
+    )
+    client.force_login(daniela)
+    response = client.post(
+        reverse("indicators:deviation_decide", kwargs={**CO, "indicator": "CO-01"}), {"accepted": "1"}
+    )
+    assert response.status_code == 302
+    assert indicator.deviations.get().external_accepted is True
+    page = soup(client.get(reverse("indicators:indicator", kwargs={**CO, "indicator": "CO-01"})))
+    assert "aceptadas por DIPRES" in text(page)
+    # Changing the causes afterwards asks DIPRES again.
+    indicator_services.deviation_save(
+        user=camila,
+        indicator=indicator,
+        cycle=cycle,
+        causes="Terremoto y paro",
+        external_causes=True,
+        overachievement_justification="",
+    )
+    assert indicator.deviations.get().external_accepted is None
+
+
+def test_improvement_commitments_are_followed_up_in_a_later_cycle(client, camila, cycle):
+    import datetime
+
+    indicator = Indicator.objects.get(code="CO-01")
+    commitment = indicator_services.improvement_commitment_add(
+        user=camila,
+        indicator=indicator,
+        cycle=cycle,
+        description="Contratar un segundo operador",
+        owner="Jefe de comunicaciones",
+        due_date=datetime.date(2012, 6, 30),
+    )
+    cycle_2013 = EvaluationCycle.objects.create(year=2013)
+    client.force_login(camila)
+    url = reverse("indicators:indicator", kwargs={"code": "CL-CO", "year": 2013, "indicator": "CO-01"})
+    page = soup(client.get(url))
+    assert "Contratar un segundo operador" in text(page.select_one("#compromisos"))
+    follow = reverse(
+        "indicators:commitment_follow_up",
+        kwargs={"code": "CL-CO", "year": 2013, "indicator": "CO-01", "pk": commitment.pk},
+    )
+    client.post(follow, {"status": "cumplido", "follow_up": "Contratado en mayo."})
+    commitment.refresh_from_db()
+    assert (commitment.status, commitment.follow_up) == ("cumplido", "Contratado en mayo.")
+    # Done: no longer listed as open in 2013.
+    page = soup(client.get(url))
+    assert "Contratar un segundo operador" not in text(page.select_one("#compromisos"))
+    assert cycle_2013.year == 2013
+
+
+def test_commitment_form_explains_bad_input(client, camila):
+    client.force_login(camila)
+    url = reverse("indicators:commitment_add", kwargs={**CO, "indicator": "CO-01"})
+    response = client.post(url, {"description": "Algo", "owner": "", "due_date": "31-02-2012"})
+    page = soup(response, 400)
+    assert "Este campo es obligatorio." in text(page.select_one("#compromisos"))
+    assert "Introduzca una fecha válida." in text(page.select_one("#compromisos"))
+
+
+def test_review_queue_lists_sent_regions_first(client, camila, bruno, daniela, coquimbo, biobio, cycle):
+    services.submission_send(user=bruno, region=biobio, cycle=cycle)
+    Submission.objects.create(region=coquimbo, cycle=cycle)
+    client.force_login(daniela)
+    page = soup(client.get(reverse("evaluation:review_queue")))
+    rows = [(tr["data-region"], tr.select_one("[data-status]")["data-status"]) for tr in page.select("#queue tbody tr")]
+    assert rows == [("CL-BI", "enviado"), ("CL-CO", "borrador")]
