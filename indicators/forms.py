@@ -95,6 +95,10 @@ class EntryGridForm(forms.Form):
                         label=_("%(cell)s, denominador") % {"cell": label},
                         initial=format_number(stored.denominator) if stored else "",
                     )
+                for part in ("n", "d"):
+                    field = self.fields.get(f"{prefix}_{part}")
+                    if field is not None:  # the grid shows no <label>: name each input for screen readers
+                        field.widget.attrs["aria-label"] = str(field.label)
                 self.fields[f"{prefix}_v"] = forms.IntegerField(
                     widget=forms.HiddenInput, initial=stored.version if stored else 0, min_value=0, required=False
                 )
