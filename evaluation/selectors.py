@@ -74,6 +74,11 @@ class RegionPending:
         )
 
     @property
+    def ready_to_send(self) -> bool:
+        """Return whether nothing blocks sending and the data is still with the analysts."""
+        return self.submission.is_editable and not self.problems
+
+    @property
     def is_clear(self) -> bool:
         return not (self.missing or self.needs_analysis or self.problems) and self.submission.status in (
             SubmissionStatus.SENT,

@@ -46,3 +46,13 @@ def test_nothing_to_do_for_a_reviewer(client, daniela):
     client.force_login(daniela)
     page = soup(client.get(reverse("evaluation:pending")))
     assert "No tiene regiones con indicadores por ingresar" in text(page)
+
+
+def test_complete_draft_offers_to_send(client, camila):
+    client.force_login(camila)
+    section = soup(client.get(reverse("evaluation:pending"))).select_one('[data-region="CL-CO"]')
+    assert "Nada impide enviar" in text(section.select_one("[data-ready]"))
+    Measurement.objects.filter(indicator__code="CO-01", year=2012, kind="meta").delete()
+    section = soup(client.get(reverse("evaluation:pending"))).select_one('[data-region="CL-CO"]')
+    assert not section.select("[data-ready]")
+    assert "CO-01: falta la meta 2012." in text(section.select_one("[data-problems]"))
