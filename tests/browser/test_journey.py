@@ -12,6 +12,7 @@ import re
 from pathlib import Path
 
 import pytest
+from django.db import connections
 
 from tests.conftest import PASSWORD
 
@@ -30,7 +31,8 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
 @pytest.fixture
-def browser():
+def browser(live_server):
+    """A headless Chromium, closed before the live server stops (its open connections hold DB sessions)."""
     with playwright.sync_playwright() as p:
         browser = p.chromium.launch(
             executable_path=str(CHROMIUM),
@@ -45,6 +47,8 @@ def browser():
         )
         yield browser
         browser.close()
+        # Connections opened while Playwright's loop ran live in its context: close them here.
+        connections.close_all()
 
 
 def login(browser, live_server, username):
