@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from evaluation.models import EvaluationCycle, Submission, SubmissionEvent
+from evaluation.models import CycleSnapshot, EvaluationCycle, Submission, SubmissionEvent
 
 
 @admin.register(EvaluationCycle)
@@ -62,3 +62,17 @@ class SubmissionEventAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+
+@admin.register(CycleSnapshot)
+class CycleSnapshotAdmin(admin.ModelAdmin):
+    list_display = ["cycle", "region", "created_at", "created_by"]
+    list_filter = ["cycle", "region"]
+    list_select_related = ["cycle", "region", "created_by"]
+    readonly_fields = ["cycle", "region", "data", "created_at", "created_by"]
+
+    def has_add_permission(self, request):
+        return False  # snapshots are made by closing a cycle
+
+    def has_change_permission(self, request, obj=None):
+        return False  # frozen results never change

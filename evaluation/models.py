@@ -235,3 +235,34 @@ class SubmissionEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.submission} · {self.get_action_display()}"
+
+
+class CycleSnapshot(models.Model):
+    """A region's results frozen when its cycle closed: later edits never change a closed evaluation."""
+
+    cycle = models.ForeignKey(
+        EvaluationCycle, on_delete=models.CASCADE, related_name="snapshots", verbose_name=_("ciclo")
+    )
+    region = models.ForeignKey(
+        "regions.Region", on_delete=models.PROTECT, related_name="snapshots", verbose_name=_("región")
+    )
+    data = models.JSONField(_("resultados"))
+    created_at = models.DateTimeField(_("cerrado el"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("cerrado por"), null=True
+    )
+
+    class Meta:
+        verbose_name = _("resultado congelado del ciclo")
+        verbose_name_plural = _("resultados congelados de los ciclos")
+        ordering = ["-cycle__year", "region__order"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cycle", "region"],
+                name="snapshot_unique_per_cycle_region",
+                violation_error_message=_("El ciclo ya tiene resultados congelados para esa región."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.region} · {self.cycle}"

@@ -3,12 +3,22 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from evaluation.models import EvaluationCycle, Stage, Submission, SubmissionAction, SubmissionEvent, SubmissionStatus
+from evaluation.models import (
+    CycleSnapshot,
+    EvaluationCycle,
+    Stage,
+    Submission,
+    SubmissionAction,
+    SubmissionEvent,
+    SubmissionStatus,
+)
 
 
 def cycles_all() -> QuerySet[EvaluationCycle]:
@@ -137,3 +147,130 @@ def review_queue(*, cycle: EvaluationCycle) -> list[Submission]:
         )
     )
     return sorted(submissions, key=lambda s: (order[s.status], s.region.order))
+
+
+def _indicator_result(row, cycle: EvaluationCycle):
+    """Return the plain result of an indicator row (indicators.selectors.IndicatorRow) in the cycle."""
+    from evaluation.results import PENDING, IndicatorResult
+    from indicators import calculations
+    from indicators.models import MeasurementKind
+
+    indicator, result = row.indicator, row.result
+    actual = row.figures.get((cycle.year, MeasurementKind.ACTUAL))
+    target = row.figures.get((cycle.year, MeasurementKind.TARGET))
+    actual_points = sorted(
+        (year, m.value)
+        for (year, kind), m in row.figures.items()
+        if kind == MeasurementKind.ACTUAL and m.value is not None
+    )
+    history = [(year, value) for year, value in actual_points if year < cycle.year]
+    series = sorted((year, kind, m.value) for (year, kind), m in row.figures.items())
+    return IndicatorResult(
+        code=indicator.code,
+        name=indicator.name,
+        product_number=indicator.product.number,
+        product_name=indicator.product.name,
+        dimension=indicator.dimension,
+        control_scope=indicator.control_scope,
+        unit=indicator.unit,
+        decimals=indicator.decimals,
+        is_descending=indicator.is_descending,
+        is_illustrative=indicator.is_illustrative,
+        weight=row.commitment.weight if row.commitment else Decimal(0),
+        counts=bool(row.commitment and row.commitment.counts_for_incentive),
+        excused=bool(row.deviation and row.deviation.external_accepted),
+        actual=actual.value if actual else None,
+        target=target.value if target else None,
+        percent=result.percent if result else None,
+        classification=result.classification.value if result else PENDING,
+        overachieved=bool(result and result.overachieved),
+        trend=calculations.trend([value for _, value in actual_points], descending=indicator.is_descending),
+        ambition=calculations.ambition_flags(
+            history, target.value if target else None, target_year=cycle.year, descending=indicator.is_descending
+        ),
+        series=series,
+    )
+
+
+def _sent_on_time(submission: Submission, cycle: EvaluationCycle, today) -> bool | None:
+    """Return whether the data was sent by the deadline (None: no deadline, or not due yet)."""
+    if cycle.data_deadline is None:
+        return None
+    sends = [e for e in submission.prefetched_events if e.action == SubmissionAction.SEND]
+    if submission.status in (SubmissionStatus.SENT, SubmissionStatus.APPROVED) and sends:
+        first_send = min(e.at for e in sends)
+        return timezone.localdate(first_send) <= cycle.data_deadline
+    return False if today > cycle.data_deadline else None
+
+
+def cycle_results(*, cycle: EvaluationCycle, regions=None) -> list:
+    """Return a RegionResult per region with indicators in the cycle (all regions, or those given), in
+    geographic order. A closed cycle's results come from its snapshots, frozen at closing.
+
+    A constant number of queries whatever the number of regions, indicators or years.
+    """
+    from evaluation.results import RegionResult, summarise
+    from indicators.models import Indicator
+    from indicators.selectors import cycle_display_columns, indicator_rows
+    from regions.models import Region
+
+    region_list = list(Region.objects.all() if regions is None else regions)
+    if cycle.is_closed:
+        snapshots = CycleSnapshot.objects.filter(cycle=cycle, region__in=region_list).select_related("region")
+        frozen = {s.region_id: RegionResult.from_json(s.data) for s in snapshots}
+        return [frozen[r.pk] for r in region_list if r.pk in frozen]
+
+    indicators = (
+        Indicator.objects.filter(region__in=region_list, commitments__cycle=cycle)
+        .select_related("product")
+        .order_by("region__order", "product__number", "code")
+    )
+    display = cycle_display_columns(cycle)
+    rows_by_region: dict[int, list] = {}
+    for row in indicator_rows(cycle=cycle, indicators=indicators, columns=display):
+        rows_by_region.setdefault(row.indicator.region_id, []).append(row)
+    submissions = {
+        s.region_id: s
+        for s in Submission.objects.filter(cycle=cycle, region__in=region_list).prefetch_related(
+            Prefetch("events", queryset=SubmissionEvent.objects.order_by("-at", "-pk"), to_attr="prefetched_events")
+        )
+    }
+    rules, today = cycle.rules(), timezone.localdate()
+    results = []
+    for region in region_list:
+        rows = rows_by_region.get(region.pk)
+        if not rows:
+            continue
+        submission = submissions.get(region.pk)
+        if submission is None:
+            submission = Submission(region=region, cycle=cycle)
+            submission.prefetched_events = []
+        results.append(
+            summarise(
+                region_code=region.iso_code,
+                region_name=region.name,
+                government_name=region.government_name,
+                cycle_year=cycle.year,
+                indicators=[_indicator_result(row, cycle) for row in rows],
+                rules=rules,
+                required_values=len(rows) * len(display),
+                entered_values=sum(1 for row in rows for cell in row.cells if cell.measurement is not None),
+                submission_status=submission.status,
+                sent_on_time=_sent_on_time(submission, cycle, today),
+            )
+        )
+    return results
+
+
+def region_result(*, region, cycle: EvaluationCycle):
+    """Return the region's RegionResult in the cycle, or None when it has no indicators there."""
+    results = cycle_results(cycle=cycle, regions=[region])
+    return results[0] if results else None
+
+
+def budgets_by_product(*, region, year: int) -> dict[int, object]:
+    """Return {product number: ProductBudget} for the region's products in that year."""
+    from indicators.models import ProductBudget
+
+    budgets = ProductBudget.objects.filter(product__region=region, year=year).select_related("product")
+    return {budget.product.number: budget for budget in budgets}

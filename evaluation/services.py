@@ -137,3 +137,31 @@ def submission_reopen(*, user: AbstractBaseUser, region: Region, cycle: Evaluati
         comment=reason,
         comment_required=True,
     )
+
+
+@transaction.atomic
+def cycle_close(*, user: AbstractBaseUser, cycle: EvaluationCycle) -> int:
+    """Close the cycle, freezing every region's results in a snapshot; return how many regions were frozen.
+
+    Only admins close cycles. A closed cycle's dashboards read the snapshots, so later edits to figures,
+    weights or rules never change its evaluation.
+    """
+    from evaluation.models import CycleSnapshot, Stage
+    from evaluation.selectors import cycle_results
+    from regions.models import Region as RegionModel
+
+    if not (user.is_active and user.is_superuser):
+        raise PermissionDenied(_("Solo un administrador cierra ciclos."))
+    cycle = EvaluationCycle.objects.select_for_update().get(pk=cycle.pk)
+    if cycle.is_closed:
+        raise ValidationError(_("El ciclo %(year)s ya está cerrado.") % {"year": cycle.year})
+    results = cycle_results(cycle=cycle)
+    regions = {r.iso_code: r for r in RegionModel.objects.all()}
+    for result in results:
+        CycleSnapshot.objects.create(
+            cycle=cycle, region=regions[result.region_code], data=result.to_json(), created_by=user
+        )
+    cycle.stage = Stage.CLOSED
+    cycle._history_user = user
+    cycle.save()
+    return len(results)

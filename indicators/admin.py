@@ -7,6 +7,7 @@ from indicators.models import (
     Deviation,
     Evidence,
     ImprovementCommitment,
+    ProductBudget,
     Indicator,
     IndicatorCommitment,
     Measurement,
@@ -149,3 +150,12 @@ class EvidenceAdmin(SimpleHistoryAdmin):
 
     def has_add_permission(self, request):
         return False  # uploads go through the indicator page, which checks the file's content
+
+
+@admin.register(ProductBudget)
+class ProductBudgetAdmin(SimpleHistoryAdmin):
+    list_display = ["product", "year", "allocated", "executed"]
+    list_filter = ["product__region", "year"]
+    search_fields = ["product__name", "product__region__name"]
+    list_select_related = ["product__region"]
+    autocomplete_fields = ["product"]

@@ -102,3 +102,73 @@ def cycle_columns(year: int, history_years: int) -> list[tuple[int, str]]:
         raise ValueError("a cycle shows at least an estimate and a target")
     actual_years = range(year - history_years, year - 1)
     return [(y, ACTUAL) for y in actual_years] + [(year - 1, ESTIMATE), (year, TARGET)]
+
+
+IMPROVING, WORSENING, STEADY = "mejora", "empeora", "estable"
+
+
+def trend(values: list[Decimal], *, descending: bool) -> str | None:
+    """Return whether the last two values show the indicator improving, worsening or steady.
+
+    Improving means rising for an ascendente indicator and falling for a descendente one. None with fewer
+    than two values.
+    """
+    if len(values) < 2:
+        return None
+    previous, last = values[-2], values[-1]
+    if last == previous:
+        return STEADY
+    rising = last > previous
+    return IMPROVING if rising != descending else WORSENING
+
+
+def linear_projection(points: list[tuple[int, Decimal]], year: int) -> Decimal | None:
+    """Return the least-squares line through (year, value) points evaluated at `year`; None below 3 points."""
+    if len(points) < 3:
+        return None
+    with localcontext(prec=PRECISION):
+        n = Decimal(len(points))
+        mean_x = sum(Decimal(x) for x, _ in points) / n
+        mean_y = sum(y for _, y in points) / n
+        sxx = sum((Decimal(x) - mean_x) ** 2 for x, _ in points)
+        if sxx == 0:
+            return None
+        sxy = sum((Decimal(x) - mean_x) * (y - mean_y) for x, y in points)
+        return mean_y + sxy / sxx * (Decimal(year) - mean_x)
+
+
+LAX_VS_LAST = "meta_bajo_ultimo_efectivo"
+LAX_VS_TREND = "meta_bajo_tendencia"
+STEEP_VS_TREND = "meta_sobre_tendencia"
+
+
+def ambition_flags(
+    actuals: list[tuple[int, Decimal]],
+    target: Decimal | None,
+    *,
+    target_year: int,
+    descending: bool,
+    tolerance: Decimal = Decimal("0.10"),
+) -> list[str]:
+    """Return the flags a reviewer should see about a meta's ambition.
+
+    - LAX_VS_LAST: the meta asks for less than the last efectivo already achieved (below it when
+      ascendente, above it when descendente).
+    - LAX_VS_TREND / STEEP_VS_TREND: the meta lies more than `tolerance` (share of the projected value)
+      on the lax or the steep side of the linear trend of the efectivos (three or more of them).
+    """
+    if target is None or not actuals:
+        return []
+    flags = []
+    last = sorted(actuals)[-1][1]
+    if (target < last) if not descending else (target > last):
+        flags.append(LAX_VS_LAST)
+    projection = linear_projection(actuals, target_year)
+    if projection is not None and projection > 0:
+        gap = (target - projection) / projection
+        lax_side = -gap if not descending else gap
+        if lax_side > tolerance:
+            flags.append(LAX_VS_TREND)
+        elif lax_side < -tolerance:
+            flags.append(STEEP_VS_TREND)
+    return flags

@@ -623,3 +623,52 @@ class Evidence(models.Model):
 
     def __str__(self) -> str:
         return f"{self.indicator.code} {self.year} · {self.original_name}"
+
+
+class ProductBudget(models.Model):
+    """Money beside performance: a product's budget allocated and executed in a year, in thousands of pesos."""
+
+    product = models.ForeignKey(
+        StrategicProduct, on_delete=models.CASCADE, related_name="budgets", verbose_name=_("producto estratégico")
+    )
+    year = models.PositiveSmallIntegerField(_("año"), validators=[MinValueValidator(1990), MaxValueValidator(2100)])
+    allocated = models.DecimalField(
+        _("presupuesto asignado (M$)"), max_digits=16, decimal_places=0, validators=[MinValueValidator(Decimal(0))]
+    )
+    executed = models.DecimalField(
+        _("presupuesto ejecutado (M$)"),
+        max_digits=16,
+        decimal_places=0,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal(0))],
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("presupuesto del producto")
+        verbose_name_plural = _("presupuestos de productos")
+        ordering = ["product", "-year"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["product", "year"],
+                name="product_budget_unique_year",
+                violation_error_message=_("El producto ya tiene presupuesto para ese año."),
+            ),
+            models.CheckConstraint(
+                condition=Q(allocated__gte=0) & (Q(executed__isnull=True) | Q(executed__gte=0)),
+                name="product_budget_not_negative",
+                violation_error_message=_("Los montos no pueden ser negativos."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.product} · {self.year}"
+
+    @property
+    def execution(self) -> Decimal | None:
+        """Return executed / allocated × 100; None without execution or with nothing allocated."""
+        if self.executed is None or not self.allocated:
+            return None
+        return calculations.indicator_value(self.executed, self.allocated, Decimal(100))

@@ -1,0 +1,188 @@
+"""A region's results in a cycle as plain data: what the dashboards show and what closing a cycle freezes.
+
+Pure: no ORM. `RegionResult.to_json()` is stored in a snapshot; `RegionResult.from_json()` reads it back,
+so a closed cycle's dashboard is drawn from exactly what was frozen.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field, fields
+from decimal import Decimal
+
+from evaluation.scoring import (
+    Achievement,
+    Classification,
+    Compliance,
+    Rules,
+    WeightedIndicator,
+    bonus_tier,
+    institutional_compliance,
+)
+
+PENDING = "pendiente"
+CLASSIFICATIONS = [Classification.MET.value, Classification.PARTIAL.value, Classification.NOT_MET.value, PENDING]
+
+
+@dataclass
+class IndicatorResult:
+    code: str
+    name: str
+    product_number: int
+    product_name: str
+    dimension: str
+    control_scope: str
+    unit: str
+    decimals: int
+    is_descending: bool
+    is_illustrative: bool
+    weight: Decimal
+    counts: bool
+    excused: bool
+    actual: Decimal | None
+    target: Decimal | None
+    percent: Decimal | None
+    classification: str
+    overachieved: bool
+    trend: str | None
+    ambition: list[str]
+    series: list[tuple[int, str, Decimal | None]]
+
+    @property
+    def is_percentage(self) -> bool:
+        return self.unit == "porcentaje"
+
+
+@dataclass
+class RegionResult:
+    region_code: str
+    region_name: str
+    government_name: str
+    cycle_year: int
+    indicators: list[IndicatorResult]
+    committed: Decimal
+    earned: Decimal
+    compliance: Decimal | None
+    pending: int
+    bonus_rate: Decimal
+    bonus_share: Decimal
+    required_values: int
+    entered_values: int
+    submission_status: str
+    sent_on_time: bool | None
+    frozen: bool = False
+    counts: dict[str, int] = field(default_factory=dict)
+    by_dimension: dict[str, dict[str, int]] = field(default_factory=dict)
+
+    @property
+    def completeness(self) -> Decimal | None:
+        """Return the share of required values entered, in percent; None when none are required."""
+        if not self.required_values:
+            return None
+        return Decimal(self.entered_values) * 100 / Decimal(self.required_values)
+
+    def dimension_share_met(self, dimension: str) -> Decimal | None:
+        """Return the share of the dimension's measured indicators that are cumplidos, in percent."""
+        counts = self.by_dimension.get(dimension)
+        if not counts:
+            return None
+        measured = sum(counts.get(c, 0) for c in CLASSIFICATIONS if c != PENDING)
+        if not measured:
+            return None
+        return Decimal(counts.get(Classification.MET.value, 0)) * 100 / Decimal(measured)
+
+    def to_json(self) -> dict:
+        return _encode(asdict(self))
+
+    @classmethod
+    def from_json(cls, data: dict) -> RegionResult:
+        data = dict(data)
+        data["indicators"] = [_decode(IndicatorResult, item) for item in data["indicators"]]
+        result = _decode(cls, data)
+        result.frozen = True
+        return result
+
+
+_DECIMAL_FIELDS = {
+    "weight",
+    "actual",
+    "target",
+    "percent",
+    "committed",
+    "earned",
+    "compliance",
+    "bonus_rate",
+    "bonus_share",
+}
+
+
+def _encode(value):
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, dict):
+        return {key: _encode(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_encode(item) for item in value]
+    return value
+
+
+def _decode(cls, data: dict):
+    values = {}
+    for item in fields(cls):
+        if item.name not in data:
+            continue
+        value = data[item.name]
+        if item.name in _DECIMAL_FIELDS and value is not None:
+            value = Decimal(value)
+        if item.name == "series":
+            value = [(year, kind, None if number is None else Decimal(number)) for year, kind, number in value]
+        values[item.name] = value
+    return cls(**values)
+
+
+def summarise(
+    *,
+    region_code: str,
+    region_name: str,
+    government_name: str,
+    cycle_year: int,
+    indicators: list[IndicatorResult],
+    rules: Rules,
+    required_values: int,
+    entered_values: int,
+    submission_status: str,
+    sent_on_time: bool | None,
+) -> RegionResult:
+    """Return the region's result: weighted compliance and bonus over the indicators that count, counts by
+    classification and by dimensión, and data completeness."""
+    weighted = []
+    for item in indicators:
+        achievement = None
+        if item.classification != PENDING:
+            achievement = Achievement(item.percent, Classification(item.classification), item.overachieved)
+        weighted.append(WeightedIndicator(item.weight, achievement, item.counts and not item.excused))
+    compliance: Compliance = institutional_compliance(weighted, rules)
+    tier = bonus_tier(compliance.percent, rules) if compliance.percent is not None else bonus_tier(None, rules)
+    counts = dict.fromkeys(CLASSIFICATIONS, 0)
+    by_dimension: dict[str, dict[str, int]] = {}
+    for item in indicators:
+        counts[item.classification] += 1
+        by_dimension.setdefault(item.dimension, dict.fromkeys(CLASSIFICATIONS, 0))[item.classification] += 1
+    return RegionResult(
+        region_code=region_code,
+        region_name=region_name,
+        government_name=government_name,
+        cycle_year=cycle_year,
+        indicators=indicators,
+        committed=compliance.committed,
+        earned=compliance.earned,
+        compliance=compliance.percent,
+        pending=compliance.pending,
+        bonus_rate=tier.rate,
+        bonus_share=tier.share,
+        required_values=required_values,
+        entered_values=entered_values,
+        submission_status=submission_status,
+        sent_on_time=sent_on_time,
+        counts=counts,
+        by_dimension=by_dimension,
+    )
