@@ -125,7 +125,7 @@ def pending_for(*, user, cycle: EvaluationCycle) -> list[RegionPending]:
                 missing=[row for row in rows if row.missing],
                 needs_analysis=[row for row in rows if row.needs_causes or row.needs_justification],
                 open_commitments=commitments,
-                problems=submission_problems(region=region, cycle=cycle),
+                problems=submission_problems(region=region, cycle=cycle, rows=rows),
             )
         )
     return pending

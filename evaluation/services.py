@@ -68,6 +68,8 @@ def submission_send(*, user: AbstractBaseUser, region: Region, cycle: Evaluation
     if not can_edit_region(user=user, region=region):
         raise PermissionDenied(_("No puede enviar los datos de %(region)s.") % {"region": region.name})
     submission = submission_get_locked(region=region, cycle=cycle)
+    if cycle.is_closed:
+        raise ValidationError(_("El ciclo %(year)s está cerrado.") % {"year": cycle.year})
     problems = submission_problems(region=region, cycle=cycle)
     if problems and submission.is_editable:
         raise ValidationError(problems)

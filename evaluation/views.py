@@ -20,8 +20,10 @@ def _workflow_step(request: HttpRequest, code: str, year: int, step, done: str) 
     region = region_get_for_user(user=request.user, iso_code=code)
     cycle = selectors.cycle_get(year=year)
     form = ReasonForm(request.POST)
-    form.is_valid()
-    comment = form.cleaned_data.get("comment", "")
+    if not form.is_valid():
+        messages.error(request, " ".join(error for errors in form.errors.values() for error in errors))
+        return redirect("indicators:region", code=region.iso_code, year=cycle.year)
+    comment = form.cleaned_data["comment"]
     try:
         step(user=request.user, region=region, cycle=cycle, comment=comment)
     except ValidationError as error:

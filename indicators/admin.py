@@ -7,10 +7,10 @@ from indicators.models import (
     Deviation,
     Evidence,
     ImprovementCommitment,
-    ProductBudget,
     Indicator,
     IndicatorCommitment,
     Measurement,
+    ProductBudget,
     StrategicDefinition,
     StrategicObjective,
     StrategicProduct,
@@ -59,7 +59,8 @@ class StrategicProductAdmin(SimpleHistoryAdmin):
 class MeasurementInline(admin.TabularInline):
     model = Measurement
     extra = 0
-    fields = ["year", "kind", "numerator", "denominator"]
+    fields = ["year", "kind", "numerator", "denominator", "version"]
+    readonly_fields = ["version"]
     ordering = ["year", "kind"]
 
 
@@ -118,8 +119,9 @@ class IndicatorCommitmentAdmin(SimpleHistoryAdmin):
 
 @admin.register(Measurement)
 class MeasurementAdmin(SimpleHistoryAdmin):
-    list_display = ["indicator", "year", "kind", "numerator", "denominator"]
+    list_display = ["indicator", "year", "kind", "numerator", "denominator", "version"]
     list_filter = ["indicator__region", "kind", "year", "indicator__product", "indicator__dimension"]
+    readonly_fields = ["version"]
     search_fields = ["indicator__code", "indicator__name"]
     list_select_related = ["indicator"]
 

@@ -5,7 +5,9 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django import forms
+from django.conf import settings
 from django.utils.formats import get_format
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from indicators.models import CommitmentStatus, Indicator, MeasurementKind
@@ -30,7 +32,8 @@ class LocalDecimalField(forms.CharField):
         "too_precise": _("Use a lo más 4 decimales."),
     }
 
-    def __init__(self, **kwargs):
+    def __init__(self, *, language: str | None = None, **kwargs):
+        self.language = language
         kwargs.setdefault("required", False)
         kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off", "size": 9}))
         super().__init__(**kwargs)
@@ -40,8 +43,8 @@ class LocalDecimalField(forms.CharField):
         try:
             number = parse_decimal(
                 text,
-                decimal_sep=get_format("DECIMAL_SEPARATOR"),
-                thousand_sep=get_format("THOUSAND_SEPARATOR"),
+                decimal_sep=get_format("DECIMAL_SEPARATOR", lang=self.language),
+                thousand_sep=get_format("THOUSAND_SEPARATOR", lang=self.language),
             )
         except NumberFormatError as exc:
             code = "ambiguous" if str(exc) == "ambiguous separator" else "invalid"
@@ -54,7 +57,25 @@ class LocalDecimalField(forms.CharField):
             raise forms.ValidationError(self.error_messages["too_precise"], code="too_precise")
         if number >= Decimal(10) ** MAX_INTEGER_DIGITS:
             raise forms.ValidationError(self.error_messages["too_big"], code="too_big")
-        return number
+        return number.quantize(Decimal(1).scaleb(-MAX_DECIMALS))
+
+
+def original_token(measurement) -> str:
+    """Return the figure as the form showed it, for the hidden field that travels with it ("n;d")."""
+    if measurement is None:
+        return ";"
+    denominator = "" if measurement.denominator is None else format(measurement.denominator.normalize(), "f")
+    return f"{format(measurement.numerator.normalize(), 'f')};{denominator}"
+
+
+def parse_original_token(token: str | None) -> tuple[Decimal | None, Decimal | None] | None:
+    """Return the (numerator, denominator) a hidden «original» field carries; None when it is unreadable."""
+    if not token or token.count(";") != 1:
+        return None
+    try:
+        return tuple(Decimal(part) if part else None for part in token.split(";"))  # type: ignore[return-value]
+    except (ArithmeticError, ValueError):
+        return None
 
 
 class EntryCell:
@@ -66,6 +87,7 @@ class EntryCell:
         self.numerator = form[f"{self.prefix}_n"]
         self.denominator = form[f"{self.prefix}_d"] if row.indicator.has_denominator else None
         self.version = form[f"{self.prefix}_v"]
+        self.original = form[f"{self.prefix}_o"]
         self.stored = row.figures.get((column.year, column.kind))
         self.conflict = (row.indicator.pk, column.year, column.kind) in form.conflicts
 
@@ -81,17 +103,24 @@ class EntryGridForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.rows, self.columns = rows, columns
         self.conflicts: set[tuple[int, int, str]] = set()
+        # Numbers are read in the language the form was drawn in, even if the person switched since.
+        drawn_in = self.data.get("drawn_in") if self.is_bound else None
+        supported = {code for code, _name in settings.LANGUAGES}
+        self.language = drawn_in if drawn_in in supported else get_language()
+        self.fields["drawn_in"] = forms.CharField(widget=forms.HiddenInput, initial=self.language, required=False)
         for row in rows:
             for column in columns:
                 prefix = f"c{row.indicator.pk}_{column.year}_{column.kind}"
                 stored = row.figures.get((column.year, column.kind))
                 label = f"{row.indicator.code} {column.year} {MeasurementKind(column.kind).label}"
                 self.fields[f"{prefix}_n"] = LocalDecimalField(
+                    language=self.language,
                     label=_("%(cell)s, numerador") % {"cell": label},
                     initial=format_number(stored.numerator) if stored else "",
                 )
                 if row.indicator.has_denominator:
                     self.fields[f"{prefix}_d"] = LocalDecimalField(
+                        language=self.language,
                         label=_("%(cell)s, denominador") % {"cell": label},
                         initial=format_number(stored.denominator) if stored else "",
                     )
@@ -101,6 +130,9 @@ class EntryGridForm(forms.Form):
                         field.widget.attrs["aria-label"] = str(field.label)
                 self.fields[f"{prefix}_v"] = forms.IntegerField(
                     widget=forms.HiddenInput, initial=stored.version if stored else 0, min_value=0, required=False
+                )
+                self.fields[f"{prefix}_o"] = forms.CharField(
+                    widget=forms.HiddenInput, initial=original_token(stored), required=False
                 )
 
     def grid(self) -> list[tuple[IndicatorRow, list[EntryCell]]]:
@@ -148,6 +180,7 @@ class EntryGridForm(forms.Form):
                         numerator=self.cleaned_data.get(f"{prefix}_n"),
                         denominator=self.cleaned_data.get(f"{prefix}_d"),
                         version=self.cleaned_data.get(f"{prefix}_v") or 0,
+                        original=parse_original_token(self.cleaned_data.get(f"{prefix}_o")),
                     )
                 )
         return cells

@@ -467,6 +467,14 @@ class Measurement(models.Model):
     def __str__(self) -> str:
         return f"{self.indicator.code} {self.year} {self.get_kind_display()}"
 
+    def save(self, *args, **kwargs):
+        """Save, increasing the version of an existing figure, whoever changes it (services, the admin)."""
+        if not self._state.adding and not kwargs.get("raw"):
+            self.version += 1
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "version"}
+        super().save(*args, **kwargs)
+
     def natural_key(self) -> tuple:
         return (*self.indicator.natural_key(), self.year, self.kind)
 

@@ -32,7 +32,11 @@ from regions.models import Region
 
 def cycle_indicators(*, region: Region, cycle: EvaluationCycle) -> QuerySet[Indicator]:
     """Return the region's indicators committed in the cycle, in product and code order."""
-    return Indicator.objects.filter(region=region, commitments__cycle=cycle).order_by("product__number", "code")
+    return (
+        Indicator.objects.filter(region=region, commitments__cycle=cycle)
+        .select_related("product")
+        .order_by("product__number", "code")
+    )
 
 
 def indicator_counts_by_region(*, regions: Iterable[Region], cycle: EvaluationCycle | None) -> dict[int, int]:
@@ -208,10 +212,15 @@ def region_board(*, region: Region, cycle: EvaluationCycle) -> RegionBoard:
     return RegionBoard(region, cycle, definition, columns, blocks, total)
 
 
-def submission_problems(*, region: Region, cycle: EvaluationCycle) -> list[str]:
-    """Return what blocks sending the region's data: missing metas, missing causes or justifications."""
+def submission_problems(*, region: Region, cycle: EvaluationCycle, rows: list[IndicatorRow] | None = None) -> list[str]:
+    """Return what blocks sending the region's data: missing metas, missing causes or justifications.
+
+    `rows` may pass the region's rows already built for the cycle.
+    """
     problems = []
-    for row in indicator_rows(cycle=cycle, indicators=cycle_indicators(region=region, cycle=cycle)):
+    if rows is None:
+        rows = indicator_rows(cycle=cycle, indicators=cycle_indicators(region=region, cycle=cycle))
+    for row in rows:
         code = row.indicator.code
         if (cycle.year, MeasurementKind.TARGET) not in row.figures:
             problems.append(_("%(code)s: falta la meta %(year)s.") % {"code": code, "year": cycle.year})
@@ -286,10 +295,15 @@ def indicator_detail(*, region: Region, cycle: EvaluationCycle, code: str) -> In
     Commitments are this cycle's and the earlier cycles' still open ones (they are followed up here).
     Raises Http404 for an unknown code in the region. A constant number of queries.
     """
-    queryset = Indicator.objects.filter(region=region, code=code).select_related("product", "region")
+    queryset = Indicator.objects.filter(region=region, code=code, commitments__cycle=cycle).select_related(
+        "product", "region"
+    )
     rows = indicator_rows(cycle=cycle, indicators=queryset, columns=cycle_entry_columns(cycle))
     if not rows:
-        raise Http404(_("No existe el indicador %(code)s en %(region)s.") % {"code": code, "region": region.name})
+        raise Http404(
+            _("%(region)s no tiene el indicador %(code)s en el ciclo %(year)s.")
+            % {"code": code, "region": region.name, "year": cycle.year}
+        )
     row = rows[0]
     commitments = list(
         ImprovementCommitment.objects.filter(indicator=row.indicator, cycle__year__lte=cycle.year)

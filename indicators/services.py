@@ -17,7 +17,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from evaluation.models import EvaluationCycle, Submission
+from evaluation.models import EvaluationCycle, Stage, Submission, SubmissionStatus
 from evaluation.services import submission_get_locked
 from indicators import evidence as evidence_rules
 from indicators.models import (
@@ -37,7 +37,11 @@ class DataLockedError(ValidationError):
 
 @dataclass(frozen=True)
 class CellInput:
-    """One figure as the person submitted it, with the version of the value they saw (0: none)."""
+    """One figure as the person submitted it, with the version of the value they saw (0: none).
+
+    `original` is the (numerator, denominator) the person's form showed, when known: a cell the person
+    left as it was is then neither saved nor a conflict, even if someone changed it meanwhile.
+    """
 
     indicator: Indicator
     year: int
@@ -45,6 +49,7 @@ class CellInput:
     numerator: Decimal | None
     denominator: Decimal | None
     version: int
+    original: tuple[Decimal | None, Decimal | None] | None = None
 
     @property
     def key(self) -> tuple[int, int, str]:
@@ -75,16 +80,62 @@ class CellErrors(ValidationError):
         self.by_cell = by_cell
 
 
+def _locked_error(region: Region, cycle: EvaluationCycle, submission: Submission) -> DataLockedError:
+    if cycle.is_closed:
+        return DataLockedError(
+            _("El ciclo %(year)s está cerrado: sus datos no se pueden modificar.") % {"year": cycle.year}
+        )
+    return DataLockedError(
+        _("Los datos de %(region)s para el ciclo %(year)s están %(status)s: no se pueden modificar.")
+        % {"region": region.name, "year": cycle.year, "status": submission.get_status_display().lower()}
+    )
+
+
 def _authorize_edit(*, user: AbstractBaseUser, region: Region, cycle: EvaluationCycle) -> Submission:
     if not can_edit_region(user=user, region=region):
         raise PermissionDenied(_("No puede modificar los datos de %(region)s.") % {"region": region.name})
     submission = submission_get_locked(region=region, cycle=cycle)
-    if not submission.is_editable:
-        raise DataLockedError(
-            _("Los datos de %(region)s para el ciclo %(year)s están %(status)s: no se pueden modificar.")
-            % {"region": region.name, "year": cycle.year, "status": submission.get_status_display().lower()}
-        )
+    if cycle.is_closed or not submission.is_editable:
+        raise _locked_error(region, cycle, submission)
     return submission
+
+
+def _cycles_sharing(*, cycle: EvaluationCycle, keys: set[tuple[int, str]]) -> list[EvaluationCycle]:
+    """Return the cycle and every other open cycle whose entry columns include one of the (year, kind)
+    figures, by year. Closed cycles are left out: their results are frozen in snapshots."""
+    from indicators.selectors import cycle_entry_columns
+
+    owners = {cycle.pk: cycle}
+    if keys:
+        years = [year for year, _kind in keys]
+        candidates = EvaluationCycle.objects.exclude(stage=Stage.CLOSED).filter(
+            year__gte=min(years), year__lte=max(years) + 10
+        )
+        for other in candidates:
+            if keys & {(c.year, c.kind) for c in cycle_entry_columns(other)}:
+                owners[other.pk] = other
+    return sorted(owners.values(), key=lambda c: c.year)
+
+
+def _authorize_shared_edit(
+    *, user: AbstractBaseUser, region: Region, cycle: EvaluationCycle, keys: set[tuple[int, str]]
+) -> dict[int, tuple[EvaluationCycle, Submission]]:
+    """Authorise a change to figures that several cycles show, locking their submissions in year order.
+
+    Figures are stored once per indicator, year and kind, but overlapping cycles show them: the 2013
+    form shows the 2012 efectivo that the 2012 evaluation is scored on. Every writer locks all the cycles
+    involved, always in the same order (no deadlocks), and the caller refuses changes to figures that a
+    sent or approved cycle shows. Raises PermissionDenied or DataLockedError (for the page's own cycle).
+    """
+    if not can_edit_region(user=user, region=region):
+        raise PermissionDenied(_("No puede modificar los datos de %(region)s.") % {"region": region.name})
+    locked = {}
+    for owner in _cycles_sharing(cycle=cycle, keys=keys):
+        locked[owner.pk] = (owner, submission_get_locked(region=region, cycle=owner))
+    own = locked[cycle.pk][1]
+    if cycle.is_closed or not own.is_editable:
+        raise _locked_error(region, cycle, own)
+    return locked
 
 
 def _check_window(*, cycle: EvaluationCycle, year: int) -> None:
@@ -99,14 +150,18 @@ def _check_window(*, cycle: EvaluationCycle, year: int) -> None:
 def measurements_save(*, user: AbstractBaseUser, region: Region, cycle: EvaluationCycle, cells: list[CellInput]) -> int:
     """Save the changed figures all together and return how many changed; nothing is saved on any error.
 
-    Raises PermissionDenied (not the person's region), DataLockedError (sent or approved), StaleDataError
-    (someone changed a figure after the person loaded it) or CellErrors (invalid figures, per cell).
+    Raises PermissionDenied (not the person's region), DataLockedError (sent, approved or closed),
+    StaleDataError (someone changed a figure the person also changed, after the person loaded it) or
+    CellErrors (invalid figures, or figures that another sent or approved cycle shows), per cell.
     """
-    _authorize_edit(user=user, region=region, cycle=cycle)
-    errors: dict[tuple[int, int, str], dict[str, list[str]]] = {}
+    from indicators.selectors import cycle_entry_columns
+
     for cell in cells:
         if cell.indicator.region_id != region.pk:
             raise PermissionDenied(_("El indicador no pertenece a la región."))
+    locked = _authorize_shared_edit(user=user, region=region, cycle=cycle, keys={(c.year, c.kind) for c in cells})
+    errors: dict[tuple[int, int, str], dict[str, list[str]]] = {}
+    for cell in cells:
         try:
             _check_window(cycle=cycle, year=cell.year)
         except ValidationError as exc:
@@ -125,9 +180,12 @@ def measurements_save(*, user: AbstractBaseUser, region: Region, cycle: Evaluati
     conflicts: list[Conflict] = []
     for cell in cells:
         current = stored.get(cell.key)
-        if current is None and cell.numerator is None and cell.denominator is None:
+        posted = (cell.numerator, cell.denominator)
+        if cell.original is not None and posted == cell.original:
+            continue  # the person left this figure as it was shown
+        if current is None and posted == (None, None):
             continue
-        if current is not None and (current.numerator, current.denominator) == (cell.numerator, cell.denominator):
+        if current is not None and (current.numerator, current.denominator) == posted:
             continue
         if (current.version if current else 0) != cell.version:
             conflicts.append(Conflict(cell, current))
@@ -136,14 +194,23 @@ def measurements_save(*, user: AbstractBaseUser, region: Region, cycle: Evaluati
     if conflicts:
         raise StaleDataError(conflicts)
 
+    shown_by = {pk: {(c.year, c.kind) for c in cycle_entry_columns(owner)} for pk, (owner, _s) in locked.items()}
     to_save = []
     for cell, current in changed:
+        for pk, (owner, submission) in locked.items():
+            if pk != cycle.pk and (cell.year, cell.kind) in shown_by[pk] and not submission.is_editable:
+                errors.setdefault(cell.key, {})["numerator"] = [
+                    _("Este valor forma parte también del ciclo %(year)s, que está %(status)s: no se puede modificar.")
+                    % {"year": owner.year, "status": submission.get_status_display().lower()}
+                ]
+        if cell.key in errors:
+            continue
         if cell.numerator is None and cell.denominator is None:
             errors.setdefault(cell.key, {})["numerator"] = [
                 _("No se puede dejar vacío un valor ya registrado: corríjalo o pida a un administrador que lo anule.")
             ]
             continue
-        measurement = current or Measurement(indicator=cell.indicator, year=cell.year, kind=cell.kind, version=0)
+        measurement = current or Measurement(indicator=cell.indicator, year=cell.year, kind=cell.kind)
         measurement.indicator = cell.indicator
         measurement.numerator, measurement.denominator = cell.numerator, cell.denominator
         if cell.numerator is None:
@@ -159,9 +226,8 @@ def measurements_save(*, user: AbstractBaseUser, region: Region, cycle: Evaluati
         raise CellErrors(errors)
 
     for measurement in to_save:
-        measurement.version += 1
         measurement._history_user = user
-        measurement.save()
+        measurement.save()  # the model increases the version of a changed figure
     return len(to_save)
 
 
@@ -191,14 +257,26 @@ def deviation_save(
 
 @transaction.atomic
 def deviation_decide(*, user: AbstractBaseUser, deviation: Deviation, accepted: bool) -> Deviation:
-    """Record DIPRES's decision on the external causes claimed for a missed target."""
+    """Record DIPRES's decision on the external causes claimed for a missed target, while under review.
+
+    Only while the region's data is sent (the analyst cannot change the causes then); the decision is
+    written alone, so it never reverts the analyst's text.
+    """
     if not can_review(user):
         raise PermissionDenied(_("Solo DIPRES decide sobre las causas externas."))
+    region, cycle = deviation.indicator.region, deviation.cycle
+    submission = submission_get_locked(region=region, cycle=cycle)
+    if submission.status != SubmissionStatus.SENT:
+        raise ValidationError(
+            _("Las causas externas se deciden durante la revisión; los datos están %(status)s.")
+            % {"status": submission.get_status_display().lower()}
+        )
+    deviation = Deviation.objects.select_for_update().get(pk=deviation.pk)
     if not deviation.external_causes:
         raise ValidationError(_("El análisis no declara causas externas."))
     deviation.external_accepted = accepted
     deviation._history_user = user
-    deviation.save()
+    deviation.save(update_fields=["external_accepted"])
     return deviation
 
 
@@ -232,8 +310,14 @@ def improvement_commitment_follow_up(
     status: str,
     follow_up: str,
 ) -> ImprovementCommitment:
-    """Update a commitment's status and follow-up, from the cycle being worked on (it may be a later one)."""
+    """Update a commitment's status and follow-up, from the cycle being worked on.
+
+    A commitment is followed up from its own cycle, or from a later one while it is still open; a closed
+    commitment of an earlier cycle belongs to that cycle's (locked) record.
+    """
     _authorize_edit(user=user, region=commitment.indicator.region, cycle=cycle)
+    if commitment.cycle.year > cycle.year or (commitment.cycle_id != cycle.pk and not commitment.is_open):
+        raise ValidationError(_("Este compromiso se sigue desde el ciclo %(year)s.") % {"year": commitment.cycle.year})
     commitment.status = status
     commitment.follow_up = follow_up.strip()
     commitment.full_clean()
@@ -255,7 +339,8 @@ def evidence_add(
     """Store a medio de verificación after checking its size and its content's type.
 
     Raises ValidationError with the reason when the file is too large, empty, or not one of the allowed
-    types (pdf, xlsx, docx, png, jpg), whatever its name says.
+    types (pdf, xlsx, docx, png, jpg), whatever its name says. The file is written only after every check
+    passed, and removed again if its row cannot be saved.
     """
     _authorize_edit(user=user, region=indicator.region, cycle=cycle)
     _check_window(cycle=cycle, year=year)
@@ -265,7 +350,6 @@ def evidence_add(
             _("El archivo pesa %(size)s MB; el máximo es %(limit)s MB.")
             % {"size": round(upload.size / 2**20, 1), "limit": limit // 2**20}
         )
-    upload.seek(0)
     kind = evidence_rules.detect(upload)
     if kind is None:
         raise ValidationError(_("El contenido del archivo no es PDF, XLSX, DOCX, PNG ni JPG; no se guardó."))
@@ -284,17 +368,33 @@ def evidence_add(
         description=description.strip(),
         uploaded_by=user,
     )
+    evidence.full_clean(exclude=["file"])
     evidence.file.save(evidence.original_name, upload, save=False)
-    evidence.full_clean()
-    evidence._history_user = user
-    evidence.save()
+    stored_name = evidence.file.name
+    try:
+        evidence._history_user = user
+        evidence.save()
+    except Exception:
+        evidence.file.storage.delete(stored_name)  # the row was not written: leave no orphan file
+        raise
     return evidence
 
 
 @transaction.atomic
 def evidence_withdraw(*, user: AbstractBaseUser, evidence: Evidence, cycle: EvaluationCycle) -> Evidence:
-    """Withdraw a file from the indicator's evidence; it is kept, never deleted."""
-    _authorize_edit(user=user, region=evidence.indicator.region, cycle=cycle)
+    """Withdraw a file from the indicator's evidence; it is kept, never deleted.
+
+    Refused while any open cycle that covers the file's year has the region's data sent or approved.
+    """
+    region = evidence.indicator.region
+    _check_window(cycle=cycle, year=evidence.year)
+    locked = _authorize_shared_edit(user=user, region=region, cycle=cycle, keys=set())
+    for other in EvaluationCycle.objects.exclude(stage=Stage.CLOSED).filter(year__gte=evidence.year).order_by("year"):
+        if other.pk in locked or other.first_year > evidence.year:
+            continue
+        submission = submission_get_locked(region=region, cycle=other)
+        if not submission.is_editable:
+            raise _locked_error(region, other, submission)
     evidence.withdrawn = True
     evidence._history_user = user
     evidence.save()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -12,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from evaluation import selectors as cycle_selectors
 from indicators import forms, selectors, services
-from indicators.models import CommitmentStatus, Evidence, ImprovementCommitment
+from indicators.models import CommitmentStatus, Evidence
 from regions.selectors import can_edit_region, can_review, region_get_for_editor, region_get_for_user
 
 
@@ -111,7 +112,9 @@ def _entry_after_conflict(request, page, stale):
     for conflict in stale.conflicts:
         cell = conflict.cell
         keys.add(cell.key)
-        data[f"c{cell.indicator.pk}_{cell.year}_{cell.kind}_v"] = conflict.current.version if conflict.current else 0
+        prefix = f"c{cell.indicator.pk}_{cell.year}_{cell.kind}"
+        data[f"{prefix}_v"] = conflict.current.version if conflict.current else 0
+        data[f"{prefix}_o"] = forms.original_token(conflict.current)
     form = forms.EntryGridForm(data, rows=page.rows, columns=page.columns)
     form.is_valid()
     form.mark_conflicts(keys)
@@ -243,7 +246,9 @@ def commitment_add(request: HttpRequest, code: str, year: int, indicator: str) -
 @login_required
 def commitment_follow_up(request: HttpRequest, code: str, year: int, indicator: str, pk: int) -> HttpResponse:
     region, cycle, detail = _detail_for_post(request, code, year, indicator)
-    commitment = get_object_or_404(ImprovementCommitment, pk=pk, indicator=detail.indicator)
+    commitment = next((c for c in detail.commitments if c.pk == pk), None)
+    if commitment is None:  # only what this cycle's page shows can be followed up from it
+        raise Http404(_("El compromiso no se sigue desde el ciclo %(year)s.") % {"year": cycle.year})
     form = forms.FollowUpForm(request.POST)
     if not form.is_valid():
         return _render_detail_errors(
@@ -264,6 +269,11 @@ def commitment_follow_up(request: HttpRequest, code: str, year: int, indicator: 
 def evidence_upload(request: HttpRequest, code: str, year: int, indicator: str) -> HttpResponse:
     region, cycle, detail = _detail_for_post(request, code, year, indicator)
     form = forms.EvidenceForm(request.POST, request.FILES, years=detail.years)
+    if getattr(request, "upload_too_large", False):
+        form.is_valid()
+        limit = settings.EVIDENCE_MAX_BYTES // 2**20
+        form.add_error("file", _("El archivo supera el máximo de %(limit)s MB; no se guardó.") % {"limit": limit})
+        return _render_detail_errors(request, region, cycle, detail, evidence_form=form)
     if not form.is_valid():
         return _render_detail_errors(request, region, cycle, detail, evidence_form=form)
     try:
@@ -286,7 +296,9 @@ def evidence_upload(request: HttpRequest, code: str, year: int, indicator: str) 
 @login_required
 def evidence_withdraw(request: HttpRequest, code: str, year: int, indicator: str, pk: int) -> HttpResponse:
     region, cycle, detail = _detail_for_post(request, code, year, indicator)
-    evidence = get_object_or_404(Evidence, pk=pk, indicator=detail.indicator)
+    evidence = next((item for item in detail.active_evidence if item.pk == pk), None)
+    if evidence is None:  # only files of this cycle's years, still in use
+        raise Http404(_("El archivo no forma parte de los medios de verificación de este ciclo."))
     try:
         services.evidence_withdraw(user=request.user, evidence=evidence, cycle=cycle)
     except ValidationError as error:

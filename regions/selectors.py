@@ -31,11 +31,20 @@ def user_role(user: AbstractBaseUser | AnonymousUser) -> Role:
         return Role.NONE
     if user.is_superuser:
         return Role.ADMIN
-    if user.has_perm(REVIEW_PERMISSION):
+    if user.has_perm(REVIEW_PERMISSION):  # Django caches the permissions on the user object
         return Role.REVIEWER
-    if user.analyst_assignments.exists():
+    if _assigned_region_ids(user):
         return Role.ANALYST
     return Role.NONE
+
+
+def _assigned_region_ids(user: AbstractBaseUser) -> frozenset[int]:
+    """Return the ids of the regions the user is analyst of, read once per user object (one request)."""
+    cached = getattr(user, "_pbr_assigned_region_ids", None)
+    if cached is None:
+        cached = frozenset(user.analyst_assignments.values_list("region_id", flat=True))
+        user._pbr_assigned_region_ids = cached
+    return cached
 
 
 def regions_visible_to(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Region]:
@@ -44,7 +53,7 @@ def regions_visible_to(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Regio
     if role in (Role.ADMIN, Role.REVIEWER):
         return Region.objects.all()
     if role == Role.ANALYST:
-        return Region.objects.filter(analyst_assignments__user=user)
+        return Region.objects.filter(pk__in=_assigned_region_ids(user))
     return Region.objects.none()
 
 
@@ -57,7 +66,7 @@ def regions_editable_by(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Regi
     if role == Role.ADMIN:
         return Region.objects.all()
     if role == Role.ANALYST:
-        return Region.objects.filter(analyst_assignments__user=user)
+        return Region.objects.filter(pk__in=_assigned_region_ids(user))
     return Region.objects.none()
 
 
@@ -66,7 +75,7 @@ def can_view_region(*, user: AbstractBaseUser | AnonymousUser, region: Region) -
     role = user_role(user)
     if role in (Role.ADMIN, Role.REVIEWER):
         return True
-    return role == Role.ANALYST and user.analyst_assignments.filter(region=region).exists()
+    return role == Role.ANALYST and region.pk in _assigned_region_ids(user)
 
 
 def can_edit_region(*, user: AbstractBaseUser | AnonymousUser, region: Region) -> bool:
@@ -74,7 +83,7 @@ def can_edit_region(*, user: AbstractBaseUser | AnonymousUser, region: Region) -
     role = user_role(user)
     if role == Role.ADMIN:
         return True
-    return role == Role.ANALYST and user.analyst_assignments.filter(region=region).exists()
+    return role == Role.ANALYST and region.pk in _assigned_region_ids(user)
 
 
 def can_review(user: AbstractBaseUser | AnonymousUser) -> bool:

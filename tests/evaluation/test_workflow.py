@@ -11,7 +11,7 @@ from django.urls import reverse
 from evaluation import services
 from evaluation.models import EvaluationCycle, Submission, SubmissionAction, SubmissionStatus
 from indicators import services as indicator_services
-from indicators.models import Indicator, Measurement
+from indicators.models import Indicator, IndicatorCommitment, Measurement
 from tests.html import soup, text
 
 pytestmark = pytest.mark.django_db
@@ -162,6 +162,7 @@ def test_dipres_decides_on_external_causes(client, camila, daniela, cycle):
         external_causes=True,
         overachievement_justification="",
     )
+    services.submission_send(user=camila, region=indicator.region, cycle=cycle)
     client.force_login(daniela)
     response = client.post(
         reverse("indicators:deviation_decide", kwargs={**CO, "indicator": "CO-01"}), {"accepted": "1"}
@@ -170,7 +171,8 @@ def test_dipres_decides_on_external_causes(client, camila, daniela, cycle):
     assert indicator.deviations.get().external_accepted is True
     page = soup(client.get(reverse("indicators:indicator", kwargs={**CO, "indicator": "CO-01"})))
     assert "aceptadas por DIPRES" in text(page)
-    # Changing the causes afterwards asks DIPRES again.
+    # A decision is taken only during review; back with the analyst, new causes ask DIPRES again.
+    services.submission_return(user=daniela, region=indicator.region, cycle=cycle, comment="Detalle las causas")
     indicator_services.deviation_save(
         user=camila,
         indicator=indicator,
@@ -195,6 +197,7 @@ def test_improvement_commitments_are_followed_up_in_a_later_cycle(client, camila
         due_date=datetime.date(2012, 6, 30),
     )
     cycle_2013 = EvaluationCycle.objects.create(year=2013)
+    IndicatorCommitment.objects.create(indicator=indicator, cycle=cycle_2013, weight=D(100))
     client.force_login(camila)
     url = reverse("indicators:indicator", kwargs={"code": "CL-CO", "year": 2013, "indicator": "CO-01"})
     page = soup(client.get(url))

@@ -129,7 +129,7 @@ def test_a_file_over_the_limit_is_refused(client, camila, settings):
     client.force_login(camila)
     big = PDF + b"0" * (1024 * 1024)
     response = client.post(upload_url(), {"year": "2010", "file": SimpleUploadedFile("grande.pdf", big)})
-    assert "el máximo es 1 MB" in text(soup(response, 400))
+    assert "El archivo supera el máximo de 1 MB; no se guardó." in text(soup(response, 400))
     assert not Evidence.objects.exists()
 
 
