@@ -1,12 +1,31 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from evaluation import services
 from evaluation.models import CycleSnapshot, EvaluationCycle, Submission, SubmissionEvent
+
+
+@admin.action(description=_("Cerrar el ciclo y congelar los resultados de cada región"))
+def close_cycles(modeladmin, request, queryset):
+    for cycle in queryset.order_by("year"):
+        try:
+            frozen = services.cycle_close(user=request.user, cycle=cycle)
+        except (ValidationError, PermissionDenied) as error:
+            modeladmin.message_user(request, " ".join(getattr(error, "messages", [str(error)])), messages.ERROR)
+        else:
+            modeladmin.message_user(
+                request,
+                _("Ciclo %(year)s cerrado: resultados de %(count)s regiones congelados.")
+                % {"year": cycle.year, "count": frozen},
+                messages.SUCCESS,
+            )
 
 
 @admin.register(EvaluationCycle)
 class EvaluationCycleAdmin(SimpleHistoryAdmin):
+    actions = [close_cycles]
     list_display = ["year", "stage", "data_deadline", "met_threshold", "partial_threshold", "weighting"]
     list_filter = ["stage", "weighting"]
     search_fields = ["year"]

@@ -149,7 +149,7 @@ def review_queue(*, cycle: EvaluationCycle) -> list[Submission]:
     return sorted(submissions, key=lambda s: (order[s.status], s.region.order))
 
 
-def _indicator_result(row, cycle: EvaluationCycle):
+def indicator_result(row, cycle: EvaluationCycle):
     """Return the plain result of an indicator row (indicators.selectors.IndicatorRow) in the cycle."""
     from evaluation.results import PENDING, IndicatorResult
     from indicators import calculations
@@ -251,7 +251,7 @@ def cycle_results(*, cycle: EvaluationCycle, regions=None) -> list:
                 region_name=region.name,
                 government_name=region.government_name,
                 cycle_year=cycle.year,
-                indicators=[_indicator_result(row, cycle) for row in rows],
+                indicators=[indicator_result(row, cycle) for row in rows],
                 rules=rules,
                 required_values=len(rows) * len(display),
                 entered_values=sum(1 for row in rows for cell in row.cells if cell.measurement is not None),
@@ -274,3 +274,42 @@ def budgets_by_product(*, region, year: int) -> dict[int, object]:
 
     budgets = ProductBudget.objects.filter(product__region=region, year=year).select_related("product")
     return {budget.product.number: budget for budget in budgets}
+
+
+@dataclass
+class ProductSummary:
+    """A producto estratégico on the dashboard: its indicators by ámbito, how many met, and its money."""
+
+    number: int
+    name: str
+    is_institutional: bool
+    scope_counts: object
+    met: int
+    measured: int
+    budget: object | None
+
+
+def product_summaries(*, region, result) -> list[ProductSummary]:
+    """Return a summary per product of the region (products without indicators too), with its budget for
+    the cycle's year. Two queries."""
+    from evaluation.results import PENDING
+    from indicators import calculations
+    from indicators.models import StrategicProduct
+
+    budgets = budgets_by_product(region=region, year=result.cycle_year)
+    indicators = result.indicators if result else []
+    summaries = []
+    for product in StrategicProduct.objects.filter(region=region).order_by("number"):
+        own = [item for item in indicators if item.product_number == product.number]
+        summaries.append(
+            ProductSummary(
+                number=product.number,
+                name=product.name,
+                is_institutional=product.is_institutional,
+                scope_counts=calculations.count_scopes(item.control_scope for item in own),
+                met=sum(1 for item in own if item.classification == "cumplido"),
+                measured=sum(1 for item in own if item.classification != PENDING),
+                budget=budgets.get(product.number),
+            )
+        )
+    return summaries

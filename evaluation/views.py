@@ -5,13 +5,14 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from evaluation import selectors, services
+from evaluation import dashboard, selectors, services
+from evaluation.forms import CompareForm
 from indicators.forms import ReasonForm
 from regions.selectors import can_review, region_get_for_user
 
@@ -84,3 +85,65 @@ def review_queue(request: HttpRequest) -> HttpResponse:
     cycle = selectors.cycle_current()
     submissions = selectors.review_queue(cycle=cycle) if cycle else []
     return render(request, "evaluation/review_queue.html", {"cycle": cycle, "submissions": submissions})
+
+
+@login_required
+def region_dashboard(request: HttpRequest, code: str, year: int) -> HttpResponse:
+    """A region's results in a cycle: compliance and bonus, each indicator's achievement, trend and chart."""
+    region = region_get_for_user(user=request.user, iso_code=code)
+    cycle = selectors.cycle_get(year=year)
+    result = selectors.region_result(region=region, cycle=cycle)
+    context = {
+        "region": region,
+        "cycle": cycle,
+        "result": result,
+        "cards": dashboard.cards(result) if result else [],
+        "products": selectors.product_summaries(region=region, result=result) if result else [],
+        "cycles": selectors.cycles_all(),
+    }
+    return render(request, "evaluation/region_dashboard.html", context)
+
+
+@login_required
+def national_overview(request: HttpRequest, year: int) -> HttpResponse:
+    """Every region in a cycle: ranking by compliance, heat map by dimensión, counts and completeness."""
+    if not can_review(request.user):
+        raise PermissionDenied(_("La vista nacional es para DIPRES."))
+    cycle = selectors.cycle_get(year=year)
+    results = selectors.cycle_results(cycle=cycle)
+    context = {
+        "cycle": cycle,
+        "ranking": dashboard.ranking(results),
+        "dimensions": dashboard.DIMENSIONS,
+        "cycles": selectors.cycles_all(),
+    }
+    return render(request, "evaluation/national.html", context)
+
+
+@login_required
+def national_current(request: HttpRequest) -> HttpResponse:
+    """Redirect to the national overview of the current cycle."""
+    if not can_review(request.user):
+        raise PermissionDenied(_("La vista nacional es para DIPRES."))
+    cycle = selectors.cycle_current()
+    if cycle is None:
+        raise Http404(_("Aún no hay ciclos de evaluación."))
+    return redirect("evaluation:national", year=cycle.year)
+
+
+@login_required
+def compare_cycles(request: HttpRequest, code: str) -> HttpResponse:
+    """A region's results in two cycles side by side (?a=2012&b=2013)."""
+    region = region_get_for_user(user=request.user, iso_code=code)
+    cycles = list(selectors.cycles_all())
+    years = [c.year for c in cycles]
+    form = CompareForm(request.GET or None, years=years)
+    comparison = None
+    if form.is_valid():
+        first = selectors.cycle_get(year=form.cleaned_data["a"])
+        second = selectors.cycle_get(year=form.cleaned_data["b"])
+        comparison = dashboard.compare(
+            selectors.region_result(region=region, cycle=first), selectors.region_result(region=region, cycle=second)
+        )
+    context = {"region": region, "form": form, "comparison": comparison, "cycles": cycles}
+    return render(request, "evaluation/compare.html", context)

@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from evaluation import dashboard
 from evaluation import selectors as cycle_selectors
 from indicators import forms, selectors, services
 from indicators.models import CommitmentStatus, Evidence
@@ -161,6 +162,7 @@ def _detail_context(request, region, cycle, detail, **forms_override) -> dict:
         "commitment_form": forms.ImprovementCommitmentForm(),
         "evidence_form": forms.EvidenceForm(years=detail.years),
         "commitment_statuses": CommitmentStatus.choices,
+        "figure": dashboard.indicator_figure(cycle_selectors.indicator_result(row, cycle), cycle.year),
     }
     context.update(forms_override)
     return context

@@ -83,22 +83,80 @@ def locale_format(name: str) -> str:
 
 @register.filter
 def achievement_class(result) -> str:
-    """Return the Bootstrap colour of a classification (the word is always shown beside it)."""
-    if result is None:
-        return "secondary"
-    return {"cumplido": "success", "parcialmente_cumplido": "warning", "no_cumplido": "danger"}.get(
-        str(result.classification), "secondary"
-    )
+    """Return the Bootstrap colour of an Achievement's classification (None: pending)."""
+    return classification_class("pendiente" if result is None else str(result.classification))
 
 
 @register.filter
 def achievement_label(result) -> str:
-    """Return the classification's words, or «pendiente» when there is no efectivo or meta yet."""
+    """Return an Achievement's classification in words, or «pendiente» without efectivo or meta yet."""
+    return classification_label("pendiente" if result is None else str(result.classification))
+
+
+@register.filter
+def classification_class(classification: str) -> str:
+    """Return the Bootstrap colour of a classification code (the word is always shown beside it)."""
+    return {"cumplido": "success", "parcialmente_cumplido": "warning", "no_cumplido": "danger"}.get(
+        str(classification), "secondary"
+    )
+
+
+@register.filter
+def classification_label(classification: str) -> str:
+    """Return a classification code in words («pendiente» when there is no result yet)."""
     labels = {
         "cumplido": _("cumplido"),
         "parcialmente_cumplido": _("parcialmente cumplido"),
         "no_cumplido": _("no cumplido"),
+        "pendiente": _("pendiente"),
     }
-    if result is None:
-        return _("pendiente")
-    return labels[str(result.classification)]
+    return labels.get(str(classification), str(classification))
+
+
+@register.filter
+def heat_class(share) -> str:
+    """Return the heat-map class of a share of cumplidos (the number is always shown in the cell)."""
+    number = _as_decimal(share)
+    if number is None:
+        return "heat-none"
+    if number >= 95:
+        return "heat-4"
+    if number >= 80:
+        return "heat-3"
+    if number >= 50:
+        return "heat-2"
+    return "heat-1"
+
+
+@register.filter
+def trend_label(trend) -> str:
+    """Return an indicator's trend as an arrow and a word («↑ mejora»), or «—» without two efectivos."""
+    labels = {"mejora": _("↑ mejora"), "empeora": _("↓ empeora"), "estable": _("→ estable")}
+    return labels.get(trend, MISSING)
+
+
+@register.filter
+def dimension_label(code: str) -> str:
+    from indicators.models import Dimension
+
+    try:
+        return str(Dimension(code).label)
+    except ValueError:
+        return str(code)
+
+
+@register.filter
+def get_item(mapping, key):
+    """{{ mapping|get_item:key }}: a dictionary's value in a template."""
+    return mapping.get(key) if mapping else None
+
+
+@register.filter
+def submission_status_label(code: str) -> str:
+    """Return a submission status code in words."""
+    from evaluation.models import SubmissionStatus
+
+    try:
+        return str(SubmissionStatus(code).label)
+    except ValueError:
+        return str(code)

@@ -1,0 +1,108 @@
+"""Shaping a RegionResult for the dashboard page: chart figures and the labels around them. Pure: no ORM."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from evaluation.results import IndicatorResult
+from indicators import calculations
+from indicators.charts import series_figure
+
+AMBITION_LABELS = {
+    calculations.LAX_VS_LAST: gettext_lazy("meta bajo el último efectivo"),
+    calculations.LAX_VS_TREND: gettext_lazy("meta bajo la tendencia histórica"),
+    calculations.STEEP_VS_TREND: gettext_lazy("meta muy por sobre la tendencia"),
+}
+
+
+def indicator_figure(item: IndicatorResult, cycle_year: int) -> dict:
+    """Return the plotly figure of an indicator's series in the cycle: efectivos, estimado, meta."""
+    actuals = [(year, value) for year, kind, value in item.series if kind == "efectivo"]
+    estimate = next(((year, value) for year, kind, value in item.series if kind == "estimado"), None)
+    target = next(((year, value) for year, kind, value in item.series if kind == "meta" and year == cycle_year), None)
+    labels = {"actual": _("Efectivo"), "estimate": _("Estimado"), "target": _("Meta")}
+    return series_figure(actuals=actuals, estimate=estimate, target=target, decimals=item.decimals, labels=labels)
+
+
+def ambition_labels(item: IndicatorResult) -> list[str]:
+    """Return the ambition flags of the indicator's meta in words."""
+    return [str(AMBITION_LABELS[flag]) for flag in item.ambition if flag in AMBITION_LABELS]
+
+
+DIMENSIONS = [
+    ("eficacia", gettext_lazy("Eficacia")),
+    ("eficiencia", gettext_lazy("Eficiencia")),
+    ("economia", gettext_lazy("Economía")),
+    ("calidad", gettext_lazy("Calidad")),
+]
+
+
+@dataclass
+class Card:
+    """An indicator on the dashboard: its result, its chart's figure and id, its ambition flags."""
+
+    item: IndicatorResult
+    figure: dict
+    chart_id: str
+    ambition: list[str]
+
+
+def cards(result) -> list[Card]:
+    """Return a card per indicator of the region's result, in product and code order."""
+    return [
+        Card(item, indicator_figure(item, result.cycle_year), f"chart-{item.code}", ambition_labels(item))
+        for item in result.indicators
+    ]
+
+
+@dataclass
+class RankingRow:
+    position: int | None
+    result: object
+    heat: list[tuple[str, object]]
+
+
+def ranking(results: list) -> list[RankingRow]:
+    """Return the regions ordered by institutional compliance (highest first; regions without a score
+    last, by name), each with its share of cumplidos per dimensión for the heat map."""
+    scored = sorted((r for r in results if r.compliance is not None), key=lambda r: (-r.compliance, r.region_name))
+    unscored = sorted((r for r in results if r.compliance is None), key=lambda r: r.region_name)
+    rows = []
+    for position, result in enumerate(scored, start=1):
+        rows.append(RankingRow(position, result, _heat(result)))
+    rows.extend(RankingRow(None, result, _heat(result)) for result in unscored)
+    return rows
+
+
+def _heat(result) -> list[tuple[str, object]]:
+    return [(code, result.dimension_share_met(code)) for code, _label in DIMENSIONS]
+
+
+@dataclass
+class ComparedIndicator:
+    code: str
+    name: str
+    first: IndicatorResult | None
+    second: IndicatorResult | None
+
+
+@dataclass
+class Comparison:
+    first: object
+    second: object
+    indicators: list[ComparedIndicator] = field(default_factory=list)
+
+
+def compare(first, second) -> Comparison | None:
+    """Return two results of a region side by side, indicator by indicator (by code); None when neither exists."""
+    if first is None and second is None:
+        return None
+    by_code: dict[str, list] = {}
+    for index, result in enumerate((first, second)):
+        for item in result.indicators if result else []:
+            by_code.setdefault(item.code, [item.name, None, None])[index + 1] = item
+    rows = [ComparedIndicator(code, name, a, b) for code, (name, a, b) in sorted(by_code.items())]
+    return Comparison(first, second, rows)

@@ -1,0 +1,24 @@
+"""Forms of the evaluation pages."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+
+class CompareForm(forms.Form):
+    a = forms.TypedChoiceField(label=_("Ciclo"), coerce=int)
+    b = forms.TypedChoiceField(label=_("comparado con"), coerce=int)
+
+    def __init__(self, *args, years: list[int], **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [(year, str(year)) for year in years]
+        for name in ("a", "b"):
+            self.fields[name].choices = choices
+            self.fields[name].widget.attrs["class"] = "form-select"
+        if len(years) >= 2:
+            self.fields["a"].initial, self.fields["b"].initial = years[1], years[0]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("a") is not None and data.get("a") == data.get("b"):
+            raise forms.ValidationError(_("Elija dos ciclos distintos."))
+        return data
