@@ -186,7 +186,11 @@ def indicator_result(row, cycle: EvaluationCycle):
         overachieved=bool(result and result.overachieved),
         trend=calculations.trend([value for _, value in actual_points], descending=indicator.is_descending),
         ambition=calculations.ambition_flags(
-            history, target.value if target else None, target_year=cycle.year, descending=indicator.is_descending
+            history,
+            target.value if target else None,
+            target_year=cycle.year,
+            descending=indicator.is_descending,
+            ceiling=indicator.factor if indicator.is_share else None,
         ),
         series=series,
     )

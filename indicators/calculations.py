@@ -149,13 +149,15 @@ def ambition_flags(
     target_year: int,
     descending: bool,
     tolerance: Decimal = Decimal("0.10"),
+    ceiling: Decimal | None = None,
 ) -> list[str]:
     """Return the flags a reviewer should see about a meta's ambition.
 
     - LAX_VS_LAST: the meta asks for less than the last efectivo already achieved (below it when
       ascendente, above it when descendente).
     - LAX_VS_TREND / STEEP_VS_TREND: the meta lies more than `tolerance` (share of the projected value)
-      on the lax or the steep side of the linear trend of the efectivos (three or more of them).
+      on the lax or the steep side of the linear trend of the efectivos (three or more of them). A
+      `ceiling` (100 % for a share of a whole) caps the projection: a trend cannot promise 118 %.
     """
     if target is None or not actuals:
         return []
@@ -164,6 +166,8 @@ def ambition_flags(
     if (target < last) if not descending else (target > last):
         flags.append(LAX_VS_LAST)
     projection = linear_projection(actuals, target_year)
+    if projection is not None and ceiling is not None:
+        projection = min(projection, ceiling)
     if projection is not None and projection > 0:
         gap = (target - projection) / projection
         lax_side = -gap if not descending else gap

@@ -1,0 +1,296 @@
+"""The dashboards read against the document: a 2012 efectivo entered for its indicators gives the
+achievement, classification, compliance and bonus shown; a closed cycle stays as it was frozen; queries
+do not grow with the data."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from evaluation import services
+from evaluation.models import CycleSnapshot, EvaluationCycle
+from indicators import services as indicator_services
+from indicators.models import Indicator, IndicatorCommitment, Measurement, ProductBudget, StrategicProduct
+from tests.html import cells, soup, text
+
+pytestmark = pytest.mark.django_db
+D = Decimal
+
+
+def enter_2012_actual(user, code, numerator, denominator=None):
+    indicator = Indicator.objects.get(code=code)
+    cycle = EvaluationCycle.objects.get(year=2012)
+    current = Measurement.objects.filter(indicator=indicator, year=2012, kind="efectivo").first()
+    cell = indicator_services.CellInput(
+        indicator=indicator,
+        year=2012,
+        kind="efectivo",
+        numerator=D(numerator),
+        denominator=None if denominator is None else D(denominator),
+        version=current.version if current else 0,
+    )
+    indicator_services.measurements_save(user=user, region=indicator.region, cycle=cycle, cells=[cell])
+
+
+def dashboard(client, code="CL-CO", year=2012):
+    return soup(client.get(reverse("evaluation:dashboard", kwargs={"code": code, "year": year})))
+
+
+def achievement_cells(page, code):
+    row = page.select_one(f'#achievements tr[data-indicator="{code}"]')
+    return {
+        kind: text(row.select_one(f'[data-kind="{kind}"]'))
+        for kind in ("actual", "target", "percent", "classification")
+    }
+
+
+def test_before_the_2012_efectivo_achievement_is_pending_not_zero(client, daniela):
+    client.force_login(daniela)
+    page = dashboard(client)
+    assert achievement_cells(page, "CO-01") == {
+        "actual": "—",
+        "target": "95 %",
+        "percent": "—",
+        "classification": "pendiente",
+    }
+    assert text(page.select_one('[data-kpi="compliance"]')) == "0,00 %"
+    assert "Provisional: 1 indicador aún sin efectivo" in text(page.select_one("[data-provisional]"))
+
+
+@pytest.mark.parametrize(
+    ("numerator", "percent", "classification", "compliance", "bonus"),
+    [
+        ("960", "100,00 %", "cumplido", "100,00 %", "7,6 %"),
+        ("912", "95,00 %", "cumplido", "100,00 %", "7,6 %"),  # 91,2 % of a 96 % meta: the edge
+        ("911.9", "94,99 %", "parcialmente cumplido", "0,00 %", "0,0 %"),
+        ("768", "80,00 %", "parcialmente cumplido", "0,00 %", "0,0 %"),
+        ("767.9", "79,99 %", "no cumplido", "0,00 %", "0,0 %"),
+        ("1000", "104,17 %", "cumplido", "100,00 %", "7,6 %"),  # uncapped, as DIPRES reports
+    ],
+)
+def test_biobio_2012_efectivo_against_the_document_meta(
+    client, bruno, daniela, numerator, percent, classification, compliance, bonus
+):
+    enter_2012_actual(bruno, "BI-01", numerator, "1000")
+    client.force_login(daniela)
+    page = dashboard(client, "CL-BI")
+    shown = achievement_cells(page, "BI-01")
+    assert shown["target"] == "96 %"
+    assert shown["percent"] == percent
+    assert shown["classification"] == classification
+    assert text(page.select_one('[data-kpi="compliance"]')) == compliance
+    assert text(page.select_one('[data-kpi="bonus"]')) == bonus
+
+
+def test_coquimbo_2012_efectivo_meeting_its_meta(client, camila):
+    enter_2012_actual(camila, "CO-01", "250", "262")
+    client.force_login(camila)
+    page = dashboard(client)
+    assert achievement_cells(page, "CO-01") == {
+        "actual": "95 %",
+        "target": "95 %",
+        "percent": "100,00 %",
+        "classification": "cumplido",
+    }
+    row = page.select_one('#achievements tr[data-indicator="CO-01"]')
+    assert text(row.select_one('[data-kind="trend"]')) == "↑ mejora"  # 93 % in 2010 → 95 % in 2012
+
+
+ANTOFAGASTA_MET = {  # code: (numerator, denominator) meeting the 2012 meta
+    "AN-01": ("55100", "56200"),
+    "AN-02": ("60", "66"),
+    "AN-03": ("108", "130"),
+    "AN-04": ("1800", "75"),
+    "AN-05": ("4800", "59900"),
+    "AN-06": ("150", "182"),
+    "AN-07": ("30", "32"),
+    "AN-08": ("5", None),
+}
+MISSED = {"AN-01": ("10000", "56200"), "AN-04": ("7500", "75"), "AN-07": ("1", "32")}
+
+
+@pytest.mark.parametrize(
+    ("missed", "compliance", "bonus", "share"),
+    [
+        ((), "100,00 %", "7,6 %", "100 %"),
+        (("AN-04",), "90,00 %", "7,6 %", "100 %"),  # 90 %: full bonus
+        (("AN-01", "AN-04"), "75,00 %", "3,8 %", "50 %"),  # 75 %: half bonus
+        (("AN-01", "AN-04", "AN-07"), "65,00 %", "0,0 %", "0 %"),
+    ],
+)
+def test_antofagasta_weighted_compliance_and_bonus(client, ana, daniela, missed, compliance, bonus, share):
+    for code, (numerator, denominator) in ANTOFAGASTA_MET.items():
+        numerator, denominator = MISSED[code] if code in missed else (numerator, denominator)
+        enter_2012_actual(ana, code, numerator, denominator)
+    client.force_login(daniela)
+    page = dashboard(client, "CL-AN")
+    assert text(page.select_one('[data-kpi="compliance"]')) == compliance
+    assert text(page.select_one('[data-kpi="bonus"]')) == bonus
+    assert share in text(page.select_one('[data-kpi="bonus"]').parent)
+    national = soup(client.get(reverse("evaluation:national", kwargs={"year": 2012})))
+    assert text(national.select_one('#ranking tr[data-region="CL-AN"] [data-kind="compliance"]')).startswith(compliance)
+
+
+def test_accepted_external_causes_take_the_indicator_out_of_the_score(client, ana, daniela, antofagasta):
+    for code, (numerator, denominator) in ANTOFAGASTA_MET.items():
+        enter_2012_actual(ana, code, *(MISSED.get(code) if code == "AN-04" else (numerator, denominator)))
+    cycle = EvaluationCycle.objects.get(year=2012)
+    indicator_services.deviation_save(
+        user=ana,
+        indicator=Indicator.objects.get(code="AN-04"),
+        cycle=cycle,
+        causes="Paro de funcionarios del SII",
+        external_causes=True,
+        overachievement_justification="",
+    )
+    indicator_services.deviation_save(
+        user=ana,
+        indicator=Indicator.objects.get(code="AN-08"),
+        cycle=cycle,
+        causes="",
+        external_causes=False,
+        overachievement_justification="",
+    )
+    services.submission_send(user=ana, region=antofagasta, cycle=cycle)
+    client.force_login(daniela)
+    assert text(dashboard(client, "CL-AN").select_one('[data-kpi="compliance"]')) == "90,00 %"
+    client.post(
+        reverse("indicators:deviation_decide", kwargs={"code": "CL-AN", "year": 2012, "indicator": "AN-04"}),
+        {"accepted": "1"},
+    )
+    page = dashboard(client, "CL-AN")
+    assert text(page.select_one('[data-kpi="compliance"]')) == "100,00 %"
+    assert "excluido: causas externas" in text(page.select_one('tr[data-indicator="AN-04"]'))
+
+
+def test_indicators_not_counting_for_the_incentive_are_left_out(client, camila, daniela):
+    enter_2012_actual(camila, "CO-01", "100", "262")
+    IndicatorCommitment.objects.filter(indicator__code="CO-01").update(counts_for_incentive=False)
+    client.force_login(daniela)
+    page = dashboard(client)
+    assert text(page.select_one('[data-kpi="compliance"]')) == "—"
+    assert "no cuenta" in text(page.select_one('tr[data-indicator="CO-01"]'))
+
+
+def test_budget_beside_the_products(client, daniela):
+    product = StrategicProduct.objects.get(region__iso_code="CL-AN", number=1)
+    ProductBudget.objects.create(product=product, year=2012, allocated=D(56200), executed=D(54000))
+    client.force_login(daniela)
+    row = dashboard(client, "CL-AN").select_one('#by-product tr[data-product="1"]')
+    assert cells(row, "td") == ["5 (0/3/2)", "0 / 0", "56.200", "54.000", "96,1 %"]
+
+
+def test_each_chart_has_its_figure_and_its_table(client, daniela):
+    import json
+
+    client.force_login(daniela)
+    page = dashboard(client, "CL-BI")
+    figure = json.loads(page.select_one("#chart-BI-01").string)
+    assert figure["data"][0]["x"] == [2008, 2009, 2010]
+    assert figure["data"][0]["y"] == [82, 94, 95]
+    assert figure["data"][-1]["y"] == [96]  # the meta, marked
+    table = page.select_one('[data-chart-table="BI-01"]')
+    assert cells(table, "tbody td")[:3] == ["2008", "Efectivo", "82 %"]
+    assert page.select_one('script[src$="plotly-basic.min.js"]') is not None
+
+
+def test_national_overview_ranks_and_heats(client, camila, bruno, daniela):
+    enter_2012_actual(camila, "CO-01", "250", "262")  # cumplido
+    enter_2012_actual(bruno, "BI-01", "700", "1000")  # 72,92 %: no cumplido
+    client.force_login(daniela)
+    page = soup(client.get(reverse("evaluation:national", kwargs={"year": 2012})))
+    ranking = [
+        (tr["data-region"], text(tr.select_one('[data-kind="compliance"]'))) for tr in page.select("#ranking tbody tr")
+    ]
+    assert ranking == [  # ties by name; Antofagasta's score is provisional (no 2012 efectivo yet)
+        ("CL-CO", "100,00 %"),
+        ("CL-AN", "0,00 % provisional"),
+        ("CL-BI", "0,00 %"),
+    ]
+    heat = page.select_one('#heatmap tr[data-region="CL-CO"] [data-dimension="calidad"]')
+    assert (text(heat), heat["class"]) == ("100 %", ["heat-4"])
+    heat = page.select_one('#heatmap tr[data-region="CL-BI"] [data-dimension="calidad"]')
+    assert (text(heat), heat["class"]) == ("0 %", ["heat-1"])
+    completeness = page.select_one('#ranking tr[data-region="CL-CO"] [data-kind="completeness"]')
+    assert text(completeness) == "100 %"
+
+
+def test_closing_a_cycle_freezes_its_results(client, camila, ana, daniela):
+    enter_2012_actual(camila, "CO-01", "250", "262")
+    cycle = EvaluationCycle.objects.get(year=2012)
+    assert services.cycle_close(user=ana, cycle=cycle) == 3
+    assert CycleSnapshot.objects.filter(cycle=cycle).count() == 3
+    # Later edits, even by an admin, never change the closed evaluation.
+    Measurement.objects.filter(indicator__code="CO-01", year=2012, kind="efectivo").update(numerator=D(10))
+    IndicatorCommitment.objects.filter(indicator__code="CO-01").update(weight=D(1))
+    client.force_login(daniela)
+    page = dashboard(client)
+    assert page.select_one("[data-frozen]") is not None
+    assert achievement_cells(page, "CO-01")["percent"] == "100,00 %"
+    assert text(page.select_one('[data-kpi="compliance"]')) == "100,00 %"
+    with pytest.raises(Exception, match="ya está cerrado"):
+        services.cycle_close(user=ana, cycle=EvaluationCycle.objects.get(year=2012))
+
+
+def test_only_admins_close_cycles(daniela):
+    from django.core.exceptions import PermissionDenied
+
+    with pytest.raises(PermissionDenied):
+        services.cycle_close(user=daniela, cycle=EvaluationCycle.objects.get(year=2012))
+
+
+def test_closing_from_the_admin(client, ana):
+    client.force_login(ana)
+    cycle = EvaluationCycle.objects.get(year=2012)
+    response = client.post(
+        reverse("admin:evaluation_evaluationcycle_changelist"),
+        {"action": "close_cycles", "_selected_action": [cycle.pk]},
+        follow=True,
+    )
+    assert "Ciclo 2012 cerrado: resultados de 3 regiones congelados." in text(soup(response))
+    assert EvaluationCycle.objects.get(pk=cycle.pk).is_closed
+
+
+def test_compare_two_cycles(client, camila, daniela):
+    enter_2012_actual(camila, "CO-01", "250", "262")
+    cycle_2013 = EvaluationCycle.objects.create(year=2013)
+    IndicatorCommitment.objects.create(indicator=Indicator.objects.get(code="CO-01"), cycle=cycle_2013, weight=D(100))
+    client.force_login(daniela)
+    page = soup(client.get(reverse("evaluation:compare", kwargs={"code": "CL-CO"}), {"a": 2012, "b": 2013}))
+    assert cells(page.select_one('#comparison tr[data-row="compliance"]'), "td") == ["100,00 %", "0,00 %"]
+    row = cells(page.select_one('#comparison tr[data-indicator="CO-01"]'), "td")
+    assert row == ["100,00 % cumplido", "— pendiente"]
+    same = soup(client.get(reverse("evaluation:compare", kwargs={"code": "CL-CO"}), {"a": 2012, "b": 2012}))
+    assert "Elija dos ciclos distintos." in text(same)
+
+
+def grow(cycle, regions, indicators_per_region):
+    from tests.indicators.test_views import grow_region
+
+    for region in regions:
+        grow_region(region, cycle, products=2, indicators_per_product=indicators_per_region // 2)
+
+
+def count_queries(client, url):
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+def test_dashboard_queries_do_not_grow_with_the_data(client, daniela, coquimbo, biobio):
+    cycle = EvaluationCycle.objects.get(year=2012)
+    client.force_login(daniela)
+    urls = [
+        reverse("evaluation:dashboard", kwargs={"code": "CL-CO", "year": 2012}),
+        reverse("evaluation:national", kwargs={"year": 2012}),
+    ]
+    small = [count_queries(client, url) for url in urls]
+    grow(cycle, [coquimbo, biobio], 8)
+    large = [count_queries(client, url) for url in urls]
+    assert small == large
+    assert small[0] <= 16
+    assert small[1] <= 12
