@@ -12,7 +12,7 @@ FIXTURES := regions cycles gore_antofagasta gore_coquimbo gore_biobio
 # Debian packages: gettext for translations, Chromium for screenshots and the browser tests.
 APT_PACKAGES := gettext chromium chromium-driver fonts-dejavu-core
 
-.PHONY: help install install-dev system-packages db fixtures demo run test test-postgres postgres lint format \
+.PHONY: help install install-dev system-packages db fixtures demo run test test-postgres postgres lint format bench \
         check-migrations ci clean
 
 help:
@@ -85,3 +85,8 @@ ci: test test-postgres lint check-migrations
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache .hypothesis db.sqlite3
+
+# Benchmark: scale data on PostgreSQL, gunicorn, wrk on loopback (see bench/run.py).
+bench: install-dev postgres
+	@command -v wrk >/dev/null || { [ "$$(id -u)" = "0" ] && apt-get install -y -qq wrk >/dev/null; }
+	$(PY) bench/run.py

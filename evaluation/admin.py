@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from evaluation import services
-from evaluation.models import CycleSnapshot, EvaluationCycle, Submission, SubmissionEvent
+from evaluation.models import CycleSnapshot, DataVersion, EvaluationCycle, Submission, SubmissionEvent
 
 
 @admin.action(description=_("Cerrar el ciclo y congelar los resultados de cada región"))
@@ -95,3 +95,15 @@ class CycleSnapshotAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False  # frozen results never change
+
+
+@admin.register(DataVersion)
+class DataVersionAdmin(admin.ModelAdmin):
+    list_display = ["value"]
+    readonly_fields = ["value"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -6,3 +6,8 @@ class EvaluationConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "evaluation"
     verbose_name = _("Evaluación")
+
+    def ready(self) -> None:
+        from evaluation.caching import connect_invalidation
+
+        connect_invalidation()

@@ -266,3 +266,20 @@ class CycleSnapshot(models.Model):
 
     def __str__(self) -> str:
         return f"{self.region} · {self.cycle}"
+
+
+class DataVersion(models.Model):
+    """A counter that grows with every change to what the dashboards show; cached pages are keyed by it.
+
+    One row. It is increased inside the transaction of each change (signals on the domain models), so a
+    page cached under an older value is never served after the change commits, whatever process cached it.
+    """
+
+    value = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("versión de los datos")
+        verbose_name_plural = _("versión de los datos")
+
+    def __str__(self) -> str:
+        return str(self.value)

@@ -7,11 +7,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from evaluation import dashboard, selectors, services
+from evaluation import caching, dashboard, selectors, services
 from evaluation.forms import CompareForm
 from indicators.forms import ReasonForm
 from regions.selectors import can_review, region_get_for_user
@@ -92,15 +94,22 @@ def region_dashboard(request: HttpRequest, code: str, year: int) -> HttpResponse
     """A region's results in a cycle: compliance and bonus, each indicator's achievement, trend and chart."""
     region = region_get_for_user(user=request.user, iso_code=code)
     cycle = selectors.cycle_get(year=year)
-    result = selectors.region_result(region=region, cycle=cycle)
-    context = {
-        "region": region,
-        "cycle": cycle,
-        "result": result,
-        "cards": dashboard.cards(result) if result else [],
-        "products": selectors.product_summaries(region=region, result=result) if result else [],
-        "cycles": selectors.cycles_all(),
-    }
+
+    def body() -> str:
+        result = selectors.region_result(region=region, cycle=cycle)
+        context = {
+            "region": region,
+            "cycle": cycle,
+            "result": result,
+            "cards": dashboard.cards(result) if result else [],
+            "products": selectors.product_summaries(region=region, result=result) if result else [],
+            "cycles": list(selectors.cycles_all()),
+        }
+        return render_to_string("evaluation/_region_dashboard_body.html", context, request)
+
+    # The body is our own template's autoescaped output, cached as rendered.
+    content = mark_safe(caching.cached_body("region", region.pk, cycle.year, render=body))  # noqa: S308
+    context = {"region": region, "cycle": cycle, "body": content}
     return render(request, "evaluation/region_dashboard.html", context)
 
 
@@ -110,13 +119,19 @@ def national_overview(request: HttpRequest, year: int) -> HttpResponse:
     if not can_review(request.user):
         raise PermissionDenied(_("La vista nacional es para DIPRES."))
     cycle = selectors.cycle_get(year=year)
-    results = selectors.cycle_results(cycle=cycle)
-    context = {
-        "cycle": cycle,
-        "ranking": dashboard.ranking(results),
-        "dimensions": dashboard.DIMENSIONS,
-        "cycles": selectors.cycles_all(),
-    }
+
+    def body() -> str:
+        results = selectors.cycle_results(cycle=cycle)
+        context = {
+            "cycle": cycle,
+            "ranking": dashboard.ranking(results),
+            "dimensions": dashboard.DIMENSIONS,
+            "cycles": list(selectors.cycles_all()),
+        }
+        return render_to_string("evaluation/_national_body.html", context, request)
+
+    content = mark_safe(caching.cached_body("national", cycle.year, render=body))  # noqa: S308
+    context = {"cycle": cycle, "body": content}
     return render(request, "evaluation/national.html", context)
 
 

@@ -5,6 +5,8 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
+from pbr.views import health
+
 admin.site.site_header = _("Presupuesto por Resultados · GORE")
 admin.site.site_title = _("PbR GORE")
 admin.site.index_title = _("Administración")
@@ -12,6 +14,7 @@ admin.site.index_title = _("Administración")
 urlpatterns = [
     path("cuenta/ingresar/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("cuenta/salir/", auth_views.LogoutView.as_view(), name="logout"),
+    path("salud/", health, name="health"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("", include("regions.urls")),

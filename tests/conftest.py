@@ -87,3 +87,11 @@ def _document_data(request):
     request.getfixturevalue("transactional_db")
     if not Region.objects.exists():
         call_command("load_document", verbosity=0)
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache: data versions repeat across rolled-back tests."""
+    from django.core.cache import cache
+
+    cache.clear()

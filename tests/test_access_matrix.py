@@ -37,6 +37,7 @@ MATRIX = {
     "login": ("get", {}, row(200, 302, 302, 302, 302, 302)),
     "logout": ("get", {}, row(405, 405, 405, 405, 405, 405)),
     "home": ("get", {}, row(LOGIN, 200, 200, 200, 200, 200)),
+    "health": ("get", {}, row(200, 200, 200, 200, 200, 200)),
     "indicators:region_current": ("get", {"code": "CL-CO"}, row(LOGIN, 302, 403, 302, 302, 403)),
     "indicators:region": ("get", CO, row(LOGIN, 200, 403, 200, 200, 403)),
     "indicators:entry_start": ("get", CO, row(LOGIN, 302, 403, 403, 302, 403)),

@@ -288,9 +288,30 @@ def test_dashboard_queries_do_not_grow_with_the_data(client, daniela, coquimbo, 
         reverse("evaluation:dashboard", kwargs={"code": "CL-CO", "year": 2012}),
         reverse("evaluation:national", kwargs={"year": 2012}),
     ]
-    small = [count_queries(client, url) for url in urls]
-    grow(cycle, [coquimbo, biobio], 8)
+    small = [count_queries(client, url) for url in urls]  # computed and cached
+    cached = [count_queries(client, url) for url in urls]  # served from the cache
+    grow(cycle, [coquimbo, biobio], 8)  # every change bumps the data version: computed again
     large = [count_queries(client, url) for url in urls]
     assert small == large
-    assert small[0] <= 16
-    assert small[1] <= 12
+    assert small[0] <= 17
+    assert small[1] <= 13
+    assert cached == [count_queries(client, url) for url in urls]
+    assert cached[0] < small[0] - 5
+    assert cached[1] < small[1] - 5
+
+
+def test_cached_dashboards_follow_every_change(client, camila, ana, daniela):
+    client.force_login(daniela)
+    assert achievement_cells(dashboard(client), "CO-01")["classification"] == "pendiente"
+    national = reverse("evaluation:national", kwargs={"year": 2012})
+    client.get(national)
+    enter_2012_actual(camila, "CO-01", "250", "262")  # through the service
+    assert achievement_cells(dashboard(client), "CO-01")["classification"] == "cumplido"
+    page = soup(client.get(national))
+    assert text(page.select_one('#ranking tr[data-region="CL-CO"] [data-kind="compliance"]')) == "100,00 %"
+    measurement = Measurement.objects.get(indicator__code="CO-01", year=2012, kind="efectivo")
+    measurement.numerator = D(200)
+    measurement.save()  # as the admin does
+    assert achievement_cells(dashboard(client), "CO-01")["classification"] == "parcialmente cumplido"
+    IndicatorCommitment.objects.get(indicator__code="CO-01").save()
+    assert client.get(reverse("evaluation:dashboard", kwargs={"code": "CL-CO", "year": 2012})).status_code == 200

@@ -1,0 +1,93 @@
+"""Scale data for the benchmark: 16 regions × 40 indicators × 15 years × 3 kinds, and a reviewer's session.
+
+Run by bench/run.py with the benchmark's DATABASE_URL; prints the session key on its last line.
+"""
+
+import os
+import sys
+from decimal import Decimal
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pbr.settings")
+
+import django
+
+django.setup()
+
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY  # noqa: E402
+from django.contrib.sessions.backends.db import SessionStore  # noqa: E402
+from django.db import transaction  # noqa: E402
+
+from evaluation.models import EvaluationCycle  # noqa: E402
+from indicators.models import Indicator, IndicatorCommitment, Measurement, StrategicProduct  # noqa: E402
+from regions.models import Region  # noqa: E402
+from regions.services import user_upsert  # noqa: E402
+
+INDICATORS_PER_REGION = int(os.environ.get("BENCH_INDICATORS", "40"))
+YEARS = range(1998, 2013)  # 15 years
+KINDS = ("efectivo", "estimado", "meta")
+DIMENSIONS = ("eficacia", "eficiencia", "economia", "calidad")
+SCOPES = ("producto", "proceso", "resultado_intermedio", "resultado_final")
+
+
+@transaction.atomic
+def seed() -> int:
+    cycle = EvaluationCycle.objects.get(year=2012)
+    created = 0
+    for r, region in enumerate(Region.objects.all()):
+        if Indicator.objects.filter(region=region, code__startswith="ES-").exists():
+            continue
+        products = [
+            StrategicProduct.objects.get_or_create(
+                region=region, number=20 + p, defaults={"name": f"Producto de escala {p}"}
+            )[0]
+            for p in range(1, 5)
+        ]
+        indicators = Indicator.objects.bulk_create(
+            Indicator(
+                region=region,
+                product=products[i % 4],
+                code=f"ES-{i:02d}",
+                name=f"Indicador de escala {i} de {region.name}",
+                formula="(a / b) × 100",
+                numerator_description="a",
+                denominator_description="b",
+                dimension=DIMENSIONS[i % 4],
+                control_scope=SCOPES[i % 4],
+                is_share=True,
+            )
+            for i in range(1, INDICATORS_PER_REGION + 1)
+        )
+        IndicatorCommitment.objects.bulk_create(
+            IndicatorCommitment(indicator=indicator, cycle=cycle, weight=Decimal("2.5")) for indicator in indicators
+        )
+        Measurement.objects.bulk_create(
+            Measurement(
+                indicator=indicator,
+                year=year,
+                kind=kind,
+                numerator=Decimal(700 + (year - 1998) * 10 + (i * 7 + r) % 50),
+                denominator=Decimal(1000),
+            )
+            for i, indicator in enumerate(indicators)
+            for year in YEARS
+            for kind in KINDS
+        )
+        created += len(indicators)
+    return created
+
+
+def session_key() -> str:
+    user = user_upsert(username="bench.reviewer", password="bench-only-not-a-secret", reviewer=True)
+    store = SessionStore()
+    store[SESSION_KEY] = str(user.pk)
+    store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    store[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    store.create()
+    return store.session_key
+
+
+if __name__ == "__main__":
+    print(f"indicators created: {seed()}; measurements: {Measurement.objects.count()}")
+    print(session_key())
