@@ -9,8 +9,10 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PG_URL ?= postgres://postgres@127.0.0.1:5432/pbr
 FIXTURES := regions cycles gore_antofagasta gore_coquimbo gore_biobio
-# Debian packages: gettext for translations, Chromium for screenshots and the browser tests.
-APT_PACKAGES := gettext chromium chromium-driver fonts-dejavu-core
+# Debian packages: gettext for translations, Chromium for screenshots and the browser tests, Pango and
+# HarfBuzz for WeasyPrint's PDF reports.
+APT_PACKAGES := gettext chromium chromium-driver fonts-dejavu-core libpango-1.0-0 libpangoft2-1.0-0 \
+                libharfbuzz0b libharfbuzz-subset0
 
 .PHONY: help install install-dev system-packages db fixtures demo run test test-postgres postgres lint format bench \
         check-migrations ci clean

@@ -6,6 +6,7 @@ from indicators.models import (
     Client,
     Deviation,
     Evidence,
+    ImportLog,
     ImprovementCommitment,
     Indicator,
     IndicatorCommitment,
@@ -161,3 +162,15 @@ class ProductBudgetAdmin(SimpleHistoryAdmin):
     search_fields = ["product__name", "product__region__name"]
     list_select_related = ["product__region"]
     autocomplete_fields = ["product"]
+
+
+@admin.register(ImportLog)
+class ImportLogAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "user", "region", "cycle", "file_name", "status", "rows", "applied"]
+    list_filter = ["status", "region", "cycle"]
+    search_fields = ["file_name", "user__username"]
+    list_select_related = ["user", "region", "cycle"]
+    readonly_fields = [f.name for f in ImportLog._meta.fields]
+
+    def has_add_permission(self, request):
+        return False

@@ -282,3 +282,11 @@ class ReasonForm(forms.Form):
     comment = forms.CharField(
         label=_("Comentario"), required=False, widget=forms.Textarea(attrs={"rows": 3}), max_length=5000
     )
+
+
+class SpreadsheetForm(forms.Form):
+    file = forms.FileField(
+        label=_("Planilla Formulario H (.xlsx)"),
+        help_text=_("La plantilla descargada desde esta página, con los valores completados."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}),
+    )

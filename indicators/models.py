@@ -680,3 +680,39 @@ class ProductBudget(models.Model):
         if self.executed is None or not self.allocated:
             return None
         return calculations.indicator_value(self.executed, self.allocated, Decimal(100))
+
+
+class ImportStatus(models.TextChoices):
+    PREVIEW = "vista_previa", _("Vista previa")
+    APPLIED = "aplicada", _("Aplicada")
+    REJECTED = "rechazada", _("Con errores")
+    STALE = "desactualizada", _("Desactualizada")
+
+
+class ImportLog(models.Model):
+    """A spreadsheet import: who, when, which file, what it would change (the preview) and what it did."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("usuario")
+    )
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="imports", verbose_name=_("región"))
+    cycle = models.ForeignKey(
+        EvaluationCycle, on_delete=models.PROTECT, related_name="imports", verbose_name=_("ciclo")
+    )
+    file_name = models.CharField(_("archivo"), max_length=255)
+    file_sha256 = models.CharField(_("huella SHA-256"), max_length=64)
+    created_at = models.DateTimeField(_("fecha"), auto_now_add=True)
+    applied_at = models.DateTimeField(_("aplicada el"), null=True, blank=True)
+    status = models.CharField(_("estado"), max_length=16, choices=ImportStatus, default=ImportStatus.PREVIEW)
+    rows = models.PositiveIntegerField(_("filas"), default=0)
+    changes = models.JSONField(_("cambios"), default=list)
+    errors = models.JSONField(_("errores"), default=list)
+    applied = models.PositiveIntegerField(_("valores guardados"), default=0)
+
+    class Meta:
+        verbose_name = _("importación de planilla")
+        verbose_name_plural = _("importaciones de planillas")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.file_name} · {self.region} · {self.get_status_display()}"

@@ -9,6 +9,11 @@ urlpatterns = [
     path("regiones/<str:code>/<int:year>/", views.region_indicators, name="region"),
     path("regiones/<str:code>/<int:year>/ingreso/", views.entry_start, name="entry_start"),
     path("regiones/<str:code>/<int:year>/ingreso/<int:product>/", views.entry, name="entry"),
+    path("regiones/<str:code>/<int:year>/planilla/", views.spreadsheet, name="spreadsheet"),
+    path("regiones/<str:code>/<int:year>/planilla.xlsx", views.spreadsheet_download, name="spreadsheet_download"),
+    path(
+        "regiones/<str:code>/<int:year>/planilla/<int:pk>/aplicar/", views.spreadsheet_apply, name="spreadsheet_apply"
+    ),
     path(indicator, views.indicator_detail, name="indicator"),
     path(indicator + "historial/", views.indicator_history, name="history"),
     path(indicator + "analisis/", views.deviation_save, name="deviation"),

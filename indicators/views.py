@@ -14,7 +14,10 @@ from django.views.decorators.http import require_POST
 from evaluation import dashboard
 from evaluation import selectors as cycle_selectors
 from indicators import forms, selectors, services
-from indicators.models import CommitmentStatus, Evidence
+from indicators.models import CommitmentStatus, Evidence, ImportLog
+from indicators.spreadsheets import SpreadsheetError
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 from regions.selectors import can_edit_region, can_review, region_get_for_editor, region_get_for_user
 
 
@@ -337,3 +340,65 @@ def indicator_history(request: HttpRequest, code: str, year: int, indicator: str
     return render(
         request, "indicators/history.html", {"region": region, "cycle": cycle, "detail": detail, "changes": changes}
     )
+
+
+@login_required
+def spreadsheet_download(request: HttpRequest, code: str, year: int) -> HttpResponse:
+    """The region's Formulario H for the cycle as an .xlsx, pre-filled."""
+    region = region_get_for_user(user=request.user, iso_code=code)
+    cycle = cycle_selectors.cycle_get(year=year)
+    content = selectors.template_workbook(region=region, cycle=cycle)
+    response = HttpResponse(content, content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="formulario-h-{region.iso_code}-{cycle.year}.xlsx"'
+    return response
+
+
+@login_required
+def spreadsheet(request: HttpRequest, code: str, year: int) -> HttpResponse:
+    """Download the template; upload it filled in to see, cell by cell, what it would change."""
+    region = region_get_for_editor(user=request.user, iso_code=code)
+    cycle = cycle_selectors.cycle_get(year=year)
+    form = forms.SpreadsheetForm(request.POST or None, request.FILES or None)
+    log, status = None, 200
+    if request.method == "POST":
+        if getattr(request, "upload_too_large", False):
+            form.is_valid()
+            limit = settings.EVIDENCE_MAX_BYTES // 2**20
+            form.add_error("file", _("El archivo supera el máximo de %(limit)s MB; no se leyó.") % {"limit": limit})
+            status = 400
+        elif form.is_valid():
+            try:
+                log = services.spreadsheet_preview(
+                    user=request.user, region=region, cycle=cycle, upload=form.cleaned_data["file"]
+                )
+            except SpreadsheetError as error:
+                form.add_error("file", str(error))
+                status = 400
+            else:
+                status = 400 if log.errors else 200
+        else:
+            status = 400
+    context = {
+        "region": region,
+        "cycle": cycle,
+        "form": form,
+        "log": log,
+        "history": selectors.recent_imports(region=region, cycle=cycle),
+    }
+    return render(request, "indicators/spreadsheet.html", context, status=status)
+
+
+@require_POST
+@login_required
+def spreadsheet_apply(request: HttpRequest, code: str, year: int, pk: int) -> HttpResponse:
+    """Apply a previewed import, all or nothing."""
+    region = region_get_for_editor(user=request.user, iso_code=code)
+    cycle = cycle_selectors.cycle_get(year=year)
+    log = get_object_or_404(ImportLog, pk=pk, region=region, cycle=cycle)
+    try:
+        log = services.spreadsheet_apply(user=request.user, log=log)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("indicators:spreadsheet", code=region.iso_code, year=cycle.year)
+    messages.success(request, _("Planilla aplicada: se guardaron %(count)s valores.") % {"count": log.applied})
+    return redirect("indicators:region", code=region.iso_code, year=cycle.year)

@@ -43,6 +43,10 @@ MATRIX = {
     "indicators:entry_start": ("get", CO, row(LOGIN, 302, 403, 403, 302, 403)),
     "indicators:entry": ("get", {**CO, "product": 1}, row(LOGIN, 200, 403, 403, 200, 403)),
     "indicators:indicator": ("get", CO01, row(LOGIN, 200, 403, 200, 200, 403)),
+    "indicators:spreadsheet": ("get", CO, row(LOGIN, 200, 403, 403, 200, 403)),
+    "indicators:spreadsheet_download": ("get", CO, row(LOGIN, 200, 403, 200, 200, 403)),
+    # Only who uploaded a preview applies it (Camila here): the admin too is refused.
+    "indicators:spreadsheet_apply": ("post", {**CO, "pk": "{import}"}, row(LOGIN, 302, 403, 403, 403, 403)),
     "indicators:history": ("get", CO01, row(LOGIN, 200, 403, 200, 200, 403)),
     "indicators:deviation": ("post", CO01, row(LOGIN, 302, 403, 403, 302, 403)),
     "indicators:deviation_decide": ("post", CO01, row(LOGIN, 403, 403, 302, 302, 403)),
@@ -122,7 +126,12 @@ def records(camila):
         external_causes=True,
         overachievement_justification="",
     )
-    return {"commitment": commitment.pk, "evidence": evidence.pk}
+    from indicators.models import ImportLog
+
+    log = ImportLog.objects.create(
+        user=camila, region=indicator.region, cycle=cycle, file_name="f.xlsx", file_sha256="0"
+    )
+    return {"commitment": commitment.pk, "evidence": evidence.pk, "import": log.pk}
 
 
 def prepare_state(name, records, camila):
