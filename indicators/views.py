@@ -16,9 +16,9 @@ from evaluation import selectors as cycle_selectors
 from indicators import forms, selectors, services
 from indicators.models import CommitmentStatus, Evidence, ImportLog
 from indicators.spreadsheets import SpreadsheetError
+from regions.selectors import can_edit_region, can_review, region_get_for_editor, region_get_for_user
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-from regions.selectors import can_edit_region, can_review, region_get_for_editor, region_get_for_user
 
 
 @login_required
