@@ -414,7 +414,10 @@ class Measurement(models.Model):
     year = models.PositiveSmallIntegerField(_("año"), validators=[MinValueValidator(1990), MaxValueValidator(2100)])
     kind = models.CharField(_("tipo"), max_length=10, choices=MeasurementKind)
     numerator = models.DecimalField(
-        _("numerador"), max_digits=18, decimal_places=4, validators=[MinValueValidator(Decimal(0))]
+        _("numerador"),
+        max_digits=18,
+        decimal_places=4,
+        validators=[MinValueValidator(Decimal(0), message=_("El numerador no puede ser negativo."))],
     )
     denominator = models.DecimalField(
         _("denominador"),
@@ -422,7 +425,7 @@ class Measurement(models.Model):
         decimal_places=4,
         null=True,
         blank=True,
-        validators=[MinValueValidator(Decimal("0.0001"))],
+        validators=[MinValueValidator(Decimal("0.0001"), message=_("El denominador debe ser mayor que cero."))],
     )
 
     version = models.PositiveIntegerField(
@@ -490,6 +493,7 @@ class Measurement(models.Model):
         if (
             self.indicator.is_share
             and self.denominator is not None
+            and self.denominator > 0
             and self.numerator is not None
             and self.numerator > self.denominator
         ):

@@ -535,8 +535,9 @@ def spreadsheet_preview(
             pass
         except CellErrors as errors:
             for key, fields in errors.by_cell.items():
-                column = next((c["column"] for c in changes if (c["indicator"], c["year"], c["kind"]) == key), "")
-                for messages in fields.values():
+                _indicator, year, kind = key
+                for name, messages in fields.items():
+                    column = parsed.column(year, kind, "d" if name == "denominator" else "n")
                     problems.extend({"row": where.get(key, 0), "column": column, "message": m} for m in messages)
         except ValidationError as error:  # locked: sent, approved or closed
             problems.append({"row": 0, "column": "", "message": " ".join(error.messages)})

@@ -358,7 +358,7 @@ def spreadsheet(request: HttpRequest, code: str, year: int) -> HttpResponse:
     """Download the template; upload it filled in to see, cell by cell, what it would change."""
     region = region_get_for_editor(user=request.user, iso_code=code)
     cycle = cycle_selectors.cycle_get(year=year)
-    form = forms.SpreadsheetForm(request.POST or None, request.FILES or None)
+    form = forms.SpreadsheetForm(request.POST, request.FILES) if request.method == "POST" else forms.SpreadsheetForm()
     log, status = None, 200
     if request.method == "POST":
         if getattr(request, "upload_too_large", False):
