@@ -51,14 +51,17 @@ def snapshot():
 def test_template_is_prefilled_with_validation(client, camila):
     client.force_login(camila)
     sheet = template(client)["Formulario H"]
-    assert sheet["B2"].value == "CL-CO" and sheet["D2"].value == 2012
+    assert sheet["B2"].value == "CL-CO"
+    assert sheet["D2"].value == 2012
     assert sheet["A5"].value == "CO-01"
     assert sheet[f"{column_of(sheet, '2008|efectivo|n')}5"].value == 152
     assert sheet[f"{column_of(sheet, '2012|meta|d')}5"].value == 262
     assert sheet[f"{column_of(sheet, '2012|efectivo|n')}5"].value is None
     assert sheet.row_dimensions[3].hidden
     validations = sheet.data_validations.dataValidation
-    assert validations and validations[0].type == "decimal" and validations[0].formula1 == "0"
+    assert validations
+    assert validations[0].type == "decimal"
+    assert validations[0].formula1 == "0"
 
 
 def test_round_trip(client, camila):
