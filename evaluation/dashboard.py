@@ -106,3 +106,147 @@ def compare(first, second) -> Comparison | None:
             by_code.setdefault(item.code, [item.name, None, None])[index + 1] = item
     rows = [ComparedIndicator(code, name, a, b) for code, (name, a, b) in sorted(by_code.items())]
     return Comparison(first, second, rows)
+
+
+def _label(code: str) -> str:
+    from pbr.templatetags.chile import classification_label
+
+    return classification_label(code)
+
+
+def region_tables(result, products) -> list:
+    """Return the region dashboard's tables (achievements, by dimensión, by product) for export."""
+    from evaluation.exports import Table
+
+    achievements = Table(
+        "cumplimiento",
+        _("Cumplimiento"),
+        [
+            _("Código"),
+            _("Indicador"),
+            _("Producto"),
+            _("Dimensión"),
+            _("Ponderación (%)"),
+            _("Cuenta"),
+            _("Efectivo"),
+            _("Meta"),
+            _("Cumplimiento (%)"),
+            _("Estado"),
+            _("Tendencia"),
+            _("Ambición de la meta"),
+        ],
+        [
+            [
+                item.code,
+                item.name,
+                item.product_name,
+                _dimension(item.dimension),
+                item.weight,
+                item.counts and not item.excused,
+                item.actual,
+                item.target,
+                item.percent,
+                _label(item.classification),
+                item.trend or "",
+                ", ".join(ambition_labels(item)),
+            ]
+            for item in result.indicators
+        ],
+    )
+    dimensions = Table(
+        "dimension",
+        _("Por dimensión"),
+        [_("Dimensión"), _("Cumplidos"), _("Parciales"), _("No cumplidos"), _("Pendientes")],
+        [
+            [
+                _dimension(code),
+                counts["cumplido"],
+                counts["parcialmente_cumplido"],
+                counts["no_cumplido"],
+                counts["pendiente"],
+            ]
+            for code, counts in result.by_dimension.items()
+        ],
+    )
+    by_product = Table(
+        "producto",
+        _("Por producto"),
+        [
+            _("N°"),
+            _("Producto"),
+            _("Indicadores"),
+            _("Resultado"),
+            _("Producto"),
+            _("Proceso"),
+            _("Cumplidos"),
+            _("Asignado M$"),
+            _("Ejecutado M$"),
+        ],
+        [
+            [
+                p.number,
+                p.name,
+                p.scope_counts.total,
+                p.scope_counts.result,
+                p.scope_counts.product,
+                p.scope_counts.process,
+                p.met,
+                p.budget.allocated if p.budget else None,
+                p.budget.executed if p.budget else None,
+            ]
+            for p in products
+        ],
+    )
+    return [achievements, dimensions, by_product]
+
+
+def national_tables(rows) -> list:
+    """Return the national overview's tables (ranking, heat map) for export."""
+    from evaluation.exports import Table
+
+    ranking = Table(
+        "ranking",
+        _("Ranking"),
+        [
+            _("Posición"),
+            _("Región"),
+            _("Cumplimiento (%)"),
+            _("Bono (% remuneración)"),
+            _("Cumplidos"),
+            _("Parciales"),
+            _("No cumplidos"),
+            _("Pendientes"),
+            _("Datos ingresados (%)"),
+            _("Envío"),
+            _("A tiempo"),
+        ],
+        [
+            [
+                row.position,
+                row.result.region_name,
+                row.result.compliance,
+                row.result.bonus_rate,
+                row.result.counts["cumplido"],
+                row.result.counts["parcialmente_cumplido"],
+                row.result.counts["no_cumplido"],
+                row.result.counts["pendiente"],
+                None if row.result.completeness is None else calculations.round_half_up(row.result.completeness, 2),
+                row.result.submission_status,
+                row.result.sent_on_time,
+            ]
+            for row in rows
+        ],
+    )
+    heat = Table(
+        "mapa",
+        _("Mapa de calor"),
+        [_("Región")] + [str(label) for _code, label in DIMENSIONS],
+        [[row.result.region_name] + [share for _code, share in row.heat] for row in rows],
+    )
+    return [ranking, heat]
+
+
+def _dimension(code: str) -> str:
+    from pbr.templatetags.chile import dimension_label
+
+    return dimension_label(code)

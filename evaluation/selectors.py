@@ -317,3 +317,29 @@ def product_summaries(*, region, result) -> list[ProductSummary]:
             )
         )
     return summaries
+
+
+def region_report(*, region, cycle: EvaluationCycle) -> dict:
+    """Return what the region's report shows: strategic definitions, products, results, the analysis of
+    each result and the improvement commitments. A constant number of queries."""
+    from indicators.models import Deviation, ImprovementCommitment, StrategicDefinition, StrategicProduct
+
+    result = region_result(region=region, cycle=cycle)
+    definition = StrategicDefinition.objects.filter(region=region, cycle=cycle).prefetch_related("objectives").first()
+    deviations = {
+        d.indicator.code: d
+        for d in Deviation.objects.filter(indicator__region=region, cycle=cycle).select_related("indicator")
+    }
+    commitments = list(
+        ImprovementCommitment.objects.filter(indicator__region=region, cycle__year__lte=cycle.year)
+        .select_related("indicator", "cycle")
+        .order_by("indicator__code", "due_date")
+    )
+    return {
+        "result": result,
+        "definition": definition,
+        "products": list(StrategicProduct.objects.filter(region=region).order_by("number")),
+        "deviations": deviations,
+        "commitments": commitments,
+        "generated": timezone.localtime(),
+    }

@@ -13,7 +13,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from evaluation import caching, dashboard, selectors, services
+from evaluation import caching, dashboard, exports, reports, selectors, services
 from evaluation.forms import CompareForm
 from indicators.forms import ReasonForm
 from regions.selectors import can_review, region_get_for_user
@@ -162,3 +162,66 @@ def compare_cycles(request: HttpRequest, code: str) -> HttpResponse:
         )
     context = {"region": region, "form": form, "comparison": comparison, "cycles": cycles}
     return render(request, "evaluation/compare.html", context)
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _export(request: HttpRequest, tables: list, name: str, fmt: str) -> HttpResponse:
+    """Return the tables as one workbook (xlsx) or one table (csv, chosen with ?tabla=)."""
+    if fmt == "xlsx":
+        response = HttpResponse(exports.to_xlsx(tables), content_type=XLSX)
+        response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
+        return response
+    slug = request.GET.get("tabla") or tables[0].slug
+    table = next((t for t in tables if t.slug == slug), None)
+    if table is None:
+        raise Http404(_("No existe la tabla «%(slug)s».") % {"slug": slug})
+    response = HttpResponse(exports.to_csv(table), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{name}-{table.slug}.csv"'
+    return response
+
+
+@login_required
+def region_dashboard_export(request: HttpRequest, code: str, year: int, fmt: str) -> HttpResponse:
+    """The region dashboard's tables as .xlsx (all) or .csv (one)."""
+    region = region_get_for_user(user=request.user, iso_code=code)
+    cycle = selectors.cycle_get(year=year)
+    result = selectors.region_result(region=region, cycle=cycle)
+    if result is None:
+        raise Http404(_("La región no tiene indicadores en este ciclo."))
+    tables = dashboard.region_tables(result, selectors.product_summaries(region=region, result=result))
+    return _export(request, tables, f"tablero-{region.iso_code}-{cycle.year}", fmt)
+
+
+@login_required
+def national_export(request: HttpRequest, year: int, fmt: str) -> HttpResponse:
+    """The national overview's tables as .xlsx (all) or .csv (one)."""
+    if not can_review(request.user):
+        raise PermissionDenied(_("La vista nacional es para DIPRES."))
+    cycle = selectors.cycle_get(year=year)
+    tables = dashboard.national_tables(dashboard.ranking(selectors.cycle_results(cycle=cycle)))
+    return _export(request, tables, f"nacional-{cycle.year}", fmt)
+
+
+def _report_context(request: HttpRequest, code: str, year: int) -> dict:
+    region = region_get_for_user(user=request.user, iso_code=code)
+    cycle = selectors.cycle_get(year=year)
+    return {"region": region, "cycle": cycle, **selectors.region_report(region=region, cycle=cycle)}
+
+
+@login_required
+def region_report(request: HttpRequest, code: str, year: int) -> HttpResponse:
+    """The region's report in the shape of the DIPRES annex, printable (print CSS)."""
+    return render(request, "evaluation/report.html", {**_report_context(request, code, year), "screen": True})
+
+
+@login_required
+def region_report_pdf(request: HttpRequest, code: str, year: int) -> HttpResponse:
+    """The same report as a PDF (WeasyPrint)."""
+    context = _report_context(request, code, year)
+    html = render_to_string("evaluation/report.html", {**context, "screen": False}, request)
+    response = HttpResponse(reports.pdf(html), content_type="application/pdf")
+    region, cycle = context["region"], context["cycle"]
+    response["Content-Disposition"] = f'attachment; filename="informe-{region.iso_code}-{cycle.year}.pdf"'
+    return response

@@ -1,0 +1,69 @@
+"""Dashboard tables as .xlsx and .csv files. Pure: plain rows in, bytes out.
+
+Text cells that a spreadsheet would run as a formula (starting with = + - @, a tab or a carriage return)
+are neutralised with a leading apostrophe (OWASP's advice against CSV injection); numbers stay numbers.
+CSV files use «;» and the decimal comma, as Excel expects them in Chile, and start with a UTF-8 BOM.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from decimal import Decimal
+
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+DANGEROUS_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+@dataclass
+class Table:
+    slug: str
+    title: str
+    headers: list[str]
+    rows: list[list[object]]
+
+
+def neutralise(value: object) -> object:
+    """Return text that cannot start a formula; other values unchanged."""
+    if isinstance(value, str) and value.startswith(DANGEROUS_PREFIXES):
+        return "'" + value
+    return value
+
+
+def _csv_value(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "sí" if value else "no"
+    if isinstance(value, Decimal | float | int):
+        return format(Decimal(str(value)).normalize(), "f").replace(".", ",")
+    return str(neutralise(str(value)))
+
+
+def to_csv(table: Table) -> bytes:
+    """Return the table as CSV (UTF-8 with BOM, «;», decimal comma)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    writer.writerow([_csv_value(header) for header in table.headers])
+    for row in table.rows:
+        writer.writerow([_csv_value(value) for value in row])
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def to_xlsx(tables: list[Table]) -> bytes:
+    """Return the tables as a workbook, one sheet each, numbers as numbers."""
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    for table in tables:
+        sheet = workbook.create_sheet(table.title[:31])
+        sheet.append([neutralise(str(header)) for header in table.headers])
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+        for row in table.rows:
+            sheet.append([float(v) if isinstance(v, Decimal) else neutralise(v) for v in row])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
