@@ -224,7 +224,9 @@ def measurements_save(
             errors.setdefault(cell.key, {})["numerator"] = [_("Falta el numerador.")]
             continue
         try:
-            measurement.full_clean(exclude=["indicator", "version"], validate_unique=False)
+            # Field validators give the messages; the database enforces the check constraints (validating
+            # them here would cost a query per constraint and figure).
+            measurement.full_clean(exclude=["indicator", "version"], validate_unique=False, validate_constraints=False)
         except ValidationError as exc:
             errors.setdefault(cell.key, {}).update(exc.message_dict)
             continue
@@ -435,20 +437,28 @@ class _DryRun(Exception):
 
 
 def spreadsheet_preview(
-    *, user: AbstractBaseUser, region: Region, cycle: EvaluationCycle, upload: UploadedFile
+    *,
+    user: AbstractBaseUser,
+    region: Region,
+    cycle: EvaluationCycle,
+    upload: UploadedFile,
+    trial: bool = True,
+    parsed: spreadsheets.ParsedSheet | None = None,
 ) -> ImportLog:
     """Read an uploaded Formulario H and record, without changing any figure, what applying it would
     change (cell by cell, old → new) and every problem, in Spanish, by row and column.
 
     The trial runs the very save the forms use, and rolls it back: locks, permissions, validation and
-    cross-cycle rules are the same. Raises SpreadsheetError (the file as a whole is unusable: nothing
-    is recorded) or PermissionDenied.
+    cross-cycle rules are the same (`trial=False` skips it when the import is applied right after, which
+    validates the same way). Raises SpreadsheetError (the file as a whole is unusable: nothing is
+    recorded) or PermissionDenied.
     """
     from indicators.selectors import cycle_entry_columns
 
     if not can_edit_region(user=user, region=region):
         raise PermissionDenied(_("No puede modificar los datos de %(region)s.") % {"region": region.name})
-    parsed = spreadsheets.read_template(upload, upload.size)
+    if parsed is None:
+        parsed = spreadsheets.read_template(upload, upload.size)
     digest = hashlib.sha256()
     upload.seek(0)
     for chunk in upload.chunks():
@@ -526,7 +536,7 @@ def spreadsheet_preview(
                     "column": parsed.column(year, kind),
                 }
             )
-    if cells and not problems:
+    if trial and cells and not problems:
         try:
             with transaction.atomic():
                 measurements_save(user=user, region=region, cycle=cycle, cells=cells)
