@@ -4,6 +4,8 @@ import os
 
 os.environ.setdefault("PBR_ALLOW_INSECURE_KEY", "1")
 os.environ.setdefault("PBR_PLAIN_STATIC", "1")
+os.environ.setdefault("SECURE_COOKIES", "0")  # the test client and the live server speak plain HTTP
+os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
 
 from pbr.settings import *  # noqa: F403
 

@@ -26,13 +26,12 @@ pytestmark = [
     ),
 ]
 
-# Playwright's sync API runs an event loop in this thread; the test's own ORM calls are synchronous.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
 
 @pytest.fixture
-def browser(live_server):
+def browser(live_server, monkeypatch):
     """A headless Chromium, closed before the live server stops (its open connections hold DB sessions)."""
+    # Playwright's sync API runs an event loop in this thread; the test's own ORM calls are synchronous.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     with playwright.sync_playwright() as p:
         browser = p.chromium.launch(
             executable_path=str(CHROMIUM),

@@ -5,6 +5,7 @@ import io
 import pytest
 from django.contrib.auth import authenticate, get_user_model
 from django.core.management import CommandError, call_command
+from django.test import RequestFactory
 
 from regions.models import AnalystAssignment
 from regions.selectors import Role, user_role
@@ -33,8 +34,9 @@ def test_demo_users_have_their_roles(settings):
         ("analista.coquimbo", "CL-CO"),
         ("analista.biobio", "CL-BI"),
     }
-    assert authenticate(username="revisor.dipres", password="pbr-demo-2012") is not None
-    assert authenticate(username="admin", password="pbr-admin-2012").is_staff
+    request = RequestFactory().post("/cuenta/ingresar/")
+    assert authenticate(request, username="revisor.dipres", password="pbr-demo-2012") is not None
+    assert authenticate(request, username="admin", password="pbr-admin-2012").is_staff
 
 
 def test_demo_users_are_refused_without_debug(settings):
