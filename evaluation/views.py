@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from evaluation import caching, dashboard, exports, reports, selectors, services
 from evaluation.forms import CompareForm
 from indicators.forms import ReasonForm
+from pbr.routers import reading_from_replica
 from regions.selectors import can_review, region_get_for_user
 
 
@@ -107,8 +108,9 @@ def region_dashboard(request: HttpRequest, code: str, year: int) -> HttpResponse
         }
         return render_to_string("evaluation/_region_dashboard_body.html", context, request)
 
-    # The body is our own template's autoescaped output, cached as rendered.
-    content = mark_safe(caching.cached_body("region", region.pk, cycle.year, render=body))  # noqa: S308
+    # The body is our own template's autoescaped output, cached as rendered; computed from the replica.
+    with reading_from_replica():
+        content = mark_safe(caching.cached_body("region", region.pk, cycle.year, render=body))  # noqa: S308
     context = {"region": region, "cycle": cycle, "body": content}
     return render(request, "evaluation/region_dashboard.html", context)
 
@@ -130,7 +132,8 @@ def national_overview(request: HttpRequest, year: int) -> HttpResponse:
         }
         return render_to_string("evaluation/_national_body.html", context, request)
 
-    content = mark_safe(caching.cached_body("national", cycle.year, render=body))  # noqa: S308
+    with reading_from_replica():
+        content = mark_safe(caching.cached_body("national", cycle.year, render=body))  # noqa: S308
     context = {"cycle": cycle, "body": content}
     return render(request, "evaluation/national.html", context)
 
