@@ -78,8 +78,8 @@ def seed() -> int:
     return created
 
 
-def session_key() -> str:
-    user = user_upsert(username="bench.reviewer", password="bench-only-not-a-secret", reviewer=True)
+def session_key(username: str = "bench.reviewer", **role) -> str:
+    user = user_upsert(username=username, password="bench-only-not-a-secret", **(role or {"reviewer": True}))
     store = SessionStore()
     store[SESSION_KEY] = str(user.pk)
     store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
@@ -90,4 +90,5 @@ def session_key() -> str:
 
 if __name__ == "__main__":
     print(f"indicators created: {seed()}; measurements: {Measurement.objects.count()}")
+    print(session_key("bench.admin", is_superuser=True))
     print(session_key())
