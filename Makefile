@@ -14,7 +14,7 @@ FIXTURES := regions cycles gore_antofagasta gore_coquimbo gore_biobio
 APT_PACKAGES := gettext chromium chromium-driver fonts-dejavu-core libpango-1.0-0 libpangoft2-1.0-0 \
                 libharfbuzz0b libharfbuzz-subset0
 
-.PHONY: help install install-dev system-packages db fixtures demo run test test-postgres postgres lint format bench \
+.PHONY: help install install-dev system-packages messages check-translations db fixtures demo run test test-postgres postgres lint format bench \
         check-migrations ci clean
 
 help:
@@ -49,7 +49,16 @@ install: system-packages $(VENV)/.installed
 
 install-dev: system-packages $(VENV)/.installed-dev
 
-db: install
+# Compiled catalogs (.mo) are built, not committed.
+messages: install
+	DEBUG=1 $(MANAGE) compilemessages -v0 --ignore=.venv
+
+# Refreshes the English catalog from the code and fails if any string lacks its translation.
+check-translations: install-dev
+	DEBUG=1 $(MANAGE) makemessages -l en --no-location --no-obsolete -v0 --ignore=.venv --ignore=bench --ignore=tests --ignore=staticfiles
+	$(PY) -c "import polib,sys; po=polib.pofile('locale/en/LC_MESSAGES/django.po'); bad=[e.msgid for e in po if not e.translated() or 'fuzzy' in e.flags]; print(f'{po.percent_translated()}% translated; missing: {bad[:20]}'); sys.exit(1 if bad else 0)"
+
+db: messages
 	DEBUG=1 $(MANAGE) migrate --no-input
 
 fixtures: db
@@ -62,14 +71,14 @@ run: demo
 	@echo "Serving on http://$(HOST):$(PORT): demo logins are in README.md"
 	DEBUG=1 $(MANAGE) runserver $(HOST):$(PORT)
 
-test: install-dev
+test: install-dev messages
 	$(PY) -m pytest
 
 postgres:
 	@pg_isready -q -h 127.0.0.1 -p 5432 || pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql) main start
 	@for i in $$(seq 1 30); do pg_isready -q -h 127.0.0.1 -p 5432 && break; sleep 1; done
 
-test-postgres: install-dev postgres
+test-postgres: install-dev messages postgres
 	DATABASE_URL=$(PG_URL) $(PY) -m pytest
 
 lint: install-dev
@@ -83,7 +92,7 @@ format: install-dev
 check-migrations: install-dev
 	PBR_ALLOW_INSECURE_KEY=1 $(MANAGE) makemigrations --check --dry-run
 
-ci: test test-postgres lint check-migrations
+ci: test test-postgres lint check-migrations check-translations
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache .hypothesis db.sqlite3

@@ -30,17 +30,15 @@ def bump_data_version(**_signal_kwargs) -> None:
         DataVersion.objects.get_or_create(pk=1, defaults={"value": 1})
 
 
-def cached_body(kind: str, *parts: object, render) -> str:
-    """Return the cached body for (kind, parts) at the current data version, language and day, or render
-    it with `render()` and cache it. The day is in the key because "late" and "on time" depend on it."""
-    key = ":".join(
-        ["pbr", kind, *map(str, parts), get_language() or "", str(timezone.localdate()), str(data_version())]
-    )
-    body = cache.get(key)
-    if body is None:
-        body = render()
-        cache.set(key, body, TIMEOUT)
-    return body
+def cached(kind: str, *parts: object, version: int, compute):
+    """Return the cached value for (kind, parts) at the data version, language and day, or compute it
+    with `compute()` and cache it. The day is in the key because "late" and "on time" depend on it."""
+    key = ":".join(["pbr", kind, *map(str, parts), get_language() or "", str(timezone.localdate()), str(version)])
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, TIMEOUT)
+    return value
 
 
 def connect_invalidation() -> None:

@@ -17,7 +17,7 @@ from evaluation import caching, dashboard, exports, reports, selectors, services
 from evaluation.forms import CompareForm
 from indicators.forms import ReasonForm
 from pbr.routers import reading_from_replica
-from regions.selectors import can_review, region_get_for_user
+from regions.selectors import authorize_view, can_review, region_get, region_get_for_user
 
 
 def _workflow_step(request: HttpRequest, code: str, year: int, step, done: str) -> HttpResponse:
@@ -92,27 +92,32 @@ def review_queue(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def region_dashboard(request: HttpRequest, code: str, year: int) -> HttpResponse:
-    """A region's results in a cycle: compliance and bonus, each indicator's achievement, trend and chart."""
-    region = region_get_for_user(user=request.user, iso_code=code)
-    cycle = selectors.cycle_get(year=year)
+    """A region's results in a cycle: compliance and bonus, each indicator's achievement, trend and chart.
+
+    Served from the cache while the data version stays the same: one small query then finds the region,
+    the cycle and the rendered body (the permission is checked on every request).
+    """
+    version = caching.data_version()
+    region = caching.cached("region", code.upper(), version=version, compute=lambda: region_get(iso_code=code))
+    authorize_view(user=request.user, region=region)
+    cycle = caching.cached("cycle", year, version=version, compute=lambda: selectors.cycle_get(year=year))
 
     def body() -> str:
-        result = selectors.region_result(region=region, cycle=cycle)
-        context = {
-            "region": region,
-            "cycle": cycle,
-            "result": result,
-            "cards": dashboard.cards(result) if result else [],
-            "products": selectors.product_summaries(region=region, result=result) if result else [],
-            "cycles": list(selectors.cycles_all()),
-        }
+        with reading_from_replica():
+            result = selectors.region_result(region=region, cycle=cycle)
+            context = {
+                "region": region,
+                "cycle": cycle,
+                "result": result,
+                "cards": dashboard.cards(result) if result else [],
+                "products": selectors.product_summaries(region=region, result=result) if result else [],
+                "cycles": list(selectors.cycles_all()),
+            }
         return render_to_string("evaluation/_region_dashboard_body.html", context, request)
 
-    # The body is our own template's autoescaped output, cached as rendered; computed from the replica.
-    with reading_from_replica():
-        content = mark_safe(caching.cached_body("region", region.pk, cycle.year, render=body))  # noqa: S308
-    context = {"region": region, "cycle": cycle, "body": content}
-    return render(request, "evaluation/region_dashboard.html", context)
+    # Our own template's autoescaped output, cached as rendered.
+    content = mark_safe(caching.cached("region-body", region.pk, cycle.year, version=version, compute=body))  # noqa: S308
+    return render(request, "evaluation/region_dashboard.html", {"region": region, "cycle": cycle, "body": content})
 
 
 @login_required
@@ -120,22 +125,22 @@ def national_overview(request: HttpRequest, year: int) -> HttpResponse:
     """Every region in a cycle: ranking by compliance, heat map by dimensión, counts and completeness."""
     if not can_review(request.user):
         raise PermissionDenied(_("La vista nacional es para DIPRES."))
-    cycle = selectors.cycle_get(year=year)
+    version = caching.data_version()
+    cycle = caching.cached("cycle", year, version=version, compute=lambda: selectors.cycle_get(year=year))
 
     def body() -> str:
-        results = selectors.cycle_results(cycle=cycle)
-        context = {
-            "cycle": cycle,
-            "ranking": dashboard.ranking(results),
-            "dimensions": dashboard.DIMENSIONS,
-            "cycles": list(selectors.cycles_all()),
-        }
+        with reading_from_replica():
+            results = selectors.cycle_results(cycle=cycle)
+            context = {
+                "cycle": cycle,
+                "ranking": dashboard.ranking(results),
+                "dimensions": dashboard.DIMENSIONS,
+                "cycles": list(selectors.cycles_all()),
+            }
         return render_to_string("evaluation/_national_body.html", context, request)
 
-    with reading_from_replica():
-        content = mark_safe(caching.cached_body("national", cycle.year, render=body))  # noqa: S308
-    context = {"cycle": cycle, "body": content}
-    return render(request, "evaluation/national.html", context)
+    content = mark_safe(caching.cached("national-body", cycle.year, version=version, compute=body))  # noqa: S308
+    return render(request, "evaluation/national.html", {"cycle": cycle, "body": content})
 
 
 @login_required

@@ -91,18 +91,27 @@ def can_review(user: AbstractBaseUser | AnonymousUser) -> bool:
     return user_role(user) in (Role.ADMIN, Role.REVIEWER)
 
 
+def region_get(*, iso_code: str) -> Region:
+    """Return the region with that ISO code (any case); raises Http404 when there is none."""
+    try:
+        return Region.objects.get(iso_code=iso_code.upper())
+    except Region.DoesNotExist:
+        raise Http404(_("No existe una región con el código %(code)s.") % {"code": iso_code}) from None
+
+
+def authorize_view(*, user: AbstractBaseUser | AnonymousUser, region: Region) -> Region:
+    """Return the region if the user may see it; raises PermissionDenied otherwise."""
+    if not can_view_region(user=user, region=region):
+        raise PermissionDenied(_("No tiene acceso a la región %(region)s.") % {"region": region.name})
+    return region
+
+
 def region_get_for_user(*, user: AbstractBaseUser | AnonymousUser, iso_code: str) -> Region:
     """Return the region with that ISO code if the user may see it.
 
     Raises Http404 for an unknown code and PermissionDenied for a region outside the user's scope.
     """
-    try:
-        region = Region.objects.get(iso_code=iso_code.upper())
-    except Region.DoesNotExist:
-        raise Http404(_("No existe una región con el código %(code)s.") % {"code": iso_code}) from None
-    if not can_view_region(user=user, region=region):
-        raise PermissionDenied(_("No tiene acceso a la región %(region)s.") % {"region": region.name})
-    return region
+    return authorize_view(user=user, region=region_get(iso_code=iso_code))
 
 
 def region_get_for_editor(*, user: AbstractBaseUser | AnonymousUser, iso_code: str) -> Region:
