@@ -7,6 +7,10 @@ import sys
 
 def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pbr.settings")
+    if len(sys.argv) > 1 and sys.argv[1] not in ("runserver", "testserver"):
+        # Commands that serve no request (migrate, makemigrations, check, loaddata…) run without a
+        # SECRET_KEY; anything that serves pages still refuses to start without one when DEBUG is off.
+        os.environ.setdefault("PBR_ALLOW_INSECURE_KEY", "1")
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(sys.argv)
