@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import BinaryIO
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
@@ -27,15 +29,15 @@ FIRST_DATA_ROW = 5
 KEY_ROW = 3
 HEADER_ROW = 4
 INFO_COLUMNS = [
-    ("code", "Código"),
-    ("product", "Producto estratégico"),
-    ("name", "Indicador"),
-    ("formula", "Fórmula de cálculo"),
-    ("unit", "Unidad"),
-    ("dimension", "Dimensión"),
-    ("scope", "Ámbito de control"),
-    ("direction", "Sentido"),
-    ("weight", "Ponderación (%)"),
+    ("code", gettext_lazy("Código")),
+    ("product", gettext_lazy("Producto estratégico")),
+    ("name", gettext_lazy("Indicador")),
+    ("formula", gettext_lazy("Fórmula de cálculo")),
+    ("unit", gettext_lazy("Unidad")),
+    ("dimension", gettext_lazy("Dimensión")),
+    ("scope", gettext_lazy("Ámbito de control")),
+    ("direction", gettext_lazy("Sentido")),
+    ("weight", gettext_lazy("Ponderación (%)")),
 ]
 MAX_FILE_BYTES = 5 * 2**20
 MAX_UNZIPPED_BYTES = 100 * 2**20
@@ -64,11 +66,11 @@ def write_template(
     sheet.title = SHEET
     sheet["A1"] = title
     sheet["A1"].font = Font(bold=True, size=13)
-    sheet["A2"], sheet["B2"], sheet["C2"], sheet["D2"] = "Región", region_code, "Ciclo", cycle_year
-    headers = [label for _key, label in INFO_COLUMNS]
+    sheet["A2"], sheet["B2"], sheet["C2"], sheet["D2"] = _("Región"), region_code, _("Ciclo"), cycle_year
+    headers = [str(label) for _key, label in INFO_COLUMNS]
     keys = [key for key, _label in INFO_COLUMNS]
     for year, kind, label in columns:
-        headers += [f"{label} · numerador", f"{label} · denominador"]
+        headers += [_("%(column)s · numerador") % {"column": label}, _("%(column)s · denominador") % {"column": label}]
         keys += [f"{year}|{kind}|n", f"{year}|{kind}|d"]
     for index, (key, header) in enumerate(zip(keys, headers, strict=True), start=1):
         sheet.cell(KEY_ROW, index, key)
@@ -99,8 +101,8 @@ def write_template(
         formula1="0",
         allow_blank=True,
         showErrorMessage=True,
-        errorTitle="Valor no válido",
-        error="Escriba un número mayor o igual que cero.",
+        errorTitle=_("Valor no válido"),
+        error=_("Escriba un número mayor o igual que cero."),
     )
     sheet.add_data_validation(validation)
     validation.add(f"{first_figure}{FIRST_DATA_ROW}:{last_figure}{last_row}")
@@ -152,17 +154,20 @@ class ParsedSheet:
 def check_package(stream: BinaryIO, size: int) -> None:
     """Refuse, before opening it, a file too large, not a zip package, or that would inflate too much."""
     if size > MAX_FILE_BYTES:
-        raise SpreadsheetError(f"El archivo pesa {size / 2**20:.1f} MB; el máximo es {MAX_FILE_BYTES // 2**20} MB.")
+        raise SpreadsheetError(
+            _("El archivo pesa %(size)s MB; el máximo es %(limit)s MB.")
+            % {"size": f"{size / 2**20:.1f}", "limit": MAX_FILE_BYTES // 2**20}
+        )
     stream.seek(0)
     try:
         with zipfile.ZipFile(stream) as package:
             members = package.infolist()
             if len(members) > MAX_ZIP_MEMBERS or sum(m.file_size for m in members) > MAX_UNZIPPED_BYTES:
-                raise SpreadsheetError("El archivo se expandiría a un tamaño excesivo; no se abrió.")
+                raise SpreadsheetError(_("El archivo se expandiría a un tamaño excesivo; no se abrió."))
             if "xl/workbook.xml" not in {m.filename for m in members}:
-                raise SpreadsheetError("El archivo no es una planilla Excel (.xlsx).")
+                raise SpreadsheetError(_("El archivo no es una planilla Excel (.xlsx)."))
     except zipfile.BadZipFile:
-        raise SpreadsheetError("El archivo no es una planilla Excel (.xlsx).") from None
+        raise SpreadsheetError(_("El archivo no es una planilla Excel (.xlsx).")) from None
     finally:
         stream.seek(0)
 
@@ -177,13 +182,17 @@ def read_template(stream: BinaryIO, size: int) -> ParsedSheet:
     try:
         workbook = load_workbook(stream, data_only=False)
     except Exception as exc:  # openpyxl raises many kinds on a damaged package
-        raise SpreadsheetError("No se pudo leer la planilla: el archivo está dañado o no es .xlsx.") from exc
+        raise SpreadsheetError(_("No se pudo leer la planilla: el archivo está dañado o no es .xlsx.")) from exc
     if SHEET not in workbook.sheetnames:
-        raise SpreadsheetError(f"La planilla no tiene la hoja «{SHEET}»; use la plantilla descargada.")
+        raise SpreadsheetError(
+            _("La planilla no tiene la hoja «%(sheet)s»; use la plantilla descargada.") % {"sheet": SHEET}
+        )
     sheet = workbook[SHEET]
     if sheet.merged_cells.ranges:
         ranges = ", ".join(str(r) for r in list(sheet.merged_cells.ranges)[:5])
-        raise SpreadsheetError(f"La hoja tiene celdas combinadas ({ranges}); sepárelas y vuelva a subirla.")
+        raise SpreadsheetError(
+            _("La hoja tiene celdas combinadas (%(ranges)s); sepárelas y vuelva a subirla.") % {"ranges": ranges}
+        )
     year = sheet["D2"].value
     parsed = ParsedSheet(
         region_code=str(sheet["B2"].value or "").strip(), cycle_year=year if isinstance(year, int) else None
@@ -197,7 +206,7 @@ def read_template(stream: BinaryIO, size: int) -> ParsedSheet:
                 keys[cell.column] = (int(year_text), kind, part)
                 parsed_columns[(int(year_text), kind, part)] = cell.column_letter
     if not keys:
-        raise SpreadsheetError("La fila 3 (oculta) de la plantilla fue modificada; descargue la plantilla de nuevo.")
+        raise SpreadsheetError(_("La fila 3 (oculta) de la plantilla fue modificada; descargue la plantilla de nuevo."))
     parsed.columns = parsed_columns
     for row in sheet.iter_rows(min_row=FIRST_DATA_ROW):
         code = row[0].value
@@ -221,19 +230,19 @@ def read_template(stream: BinaryIO, size: int) -> ParsedSheet:
 def _cell_number(cell) -> tuple[Decimal | None, str | None]:
     value = cell.value
     if cell.data_type == "f" or (isinstance(value, str) and value.startswith("=")):
-        return None, "Contiene una fórmula; escriba el valor."
+        return None, _("Contiene una fórmula; escriba el valor.")
     if value is None or (isinstance(value, str) and not value.strip()):
         return None, None
     if isinstance(value, bool):
-        return None, "No es un número."
+        return None, _("No es un número.")
     if isinstance(value, int | float):
         try:
             return Decimal(str(value)), None
         except InvalidOperation:
-            return None, "No es un número."
+            return None, _("No es un número.")
     if isinstance(value, str):
         try:
             return parse_decimal(value), None
         except NumberFormatError:
-            return None, f"«{value[:40]}» no es un número (escriba 1.078 o 71,5)."
-    return None, "No es un número."
+            return None, _("«%(value)s» no es un número (escriba 1.078 o 71,5).") % {"value": value[:40]}
+    return None, _("No es un número.")
