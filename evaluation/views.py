@@ -97,7 +97,8 @@ def region_dashboard(request: HttpRequest, code: str, year: int) -> HttpResponse
     Served from the cache while the data version stays the same: one small query then finds the region,
     the cycle and the rendered body (the permission is checked on every request).
     """
-    version = caching.data_version()
+    with reading_from_replica():  # the version and the body from the same database: never newer than the data
+        version = caching.data_version()
     region = caching.cached("region", code.upper(), version=version, compute=lambda: region_get(iso_code=code))
     authorize_view(user=request.user, region=region)
     cycle = caching.cached("cycle", year, version=version, compute=lambda: selectors.cycle_get(year=year))
@@ -125,7 +126,8 @@ def national_overview(request: HttpRequest, year: int) -> HttpResponse:
     """Every region in a cycle: ranking by compliance, heat map by dimensión, counts and completeness."""
     if not can_review(request.user):
         raise PermissionDenied(_("La vista nacional es para DIPRES."))
-    version = caching.data_version()
+    with reading_from_replica():
+        version = caching.data_version()
     cycle = caching.cached("cycle", year, version=version, compute=lambda: selectors.cycle_get(year=year))
 
     def body() -> str:

@@ -163,6 +163,8 @@ def measurements_save(
     """
     from indicators.selectors import cycle_entry_columns
 
+    if len({cell.key for cell in cells}) != len(cells):
+        raise ValidationError(_("El mismo valor viene más de una vez; no se guardó nada."))
     for cell in cells:
         if cell.indicator.region_id != region.pk:
             raise PermissionDenied(_("El indicador no pertenece a la región."))
@@ -485,7 +487,21 @@ def spreadsheet_preview(
         )
     }
     cells, changes, where = [], [], {}
+    first_row: dict[str, int] = {}
     for row in parsed.rows:
+        if row.code in first_row:
+            problems.append(
+                {
+                    "row": row.row,
+                    "column": "A",
+                    "message": _(
+                        "El indicador «%(code)s» ya aparece en la fila %(first)s: deje una sola fila por indicador."
+                    )
+                    % {"code": row.code, "first": first_row[row.code]},
+                }
+            )
+            continue
+        first_row[row.code] = row.row
         indicator = indicators.get(row.code)
         if indicator is None:
             problems.append(
@@ -584,7 +600,14 @@ def spreadsheet_apply(*, user: AbstractBaseUser, log: ImportLog) -> ImportLog:
             raise ValidationError(
                 _("Esta importación ya está %(status)s.") % {"status": log.get_status_display().lower()}
             )
-        indicators = {i.pk: i for i in Indicator.objects.filter(pk__in={c["indicator"] for c in log.changes})}
+        wanted = {c["indicator"] for c in log.changes}
+        indicators = {
+            i.pk: i for i in Indicator.objects.filter(pk__in=wanted, region=log.region, commitments__cycle=log.cycle)
+        }
+        if set(indicators) != wanted:
+            raise ValidationError(
+                _("Los indicadores del ciclo cambiaron después de la vista previa; suba la planilla de nuevo.")
+            )
         cells = [
             CellInput(
                 indicator=indicators[c["indicator"]],

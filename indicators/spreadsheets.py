@@ -10,6 +10,7 @@ another sheet, a file that is not an xlsx, a file or package too large (a zip bo
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -22,6 +23,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from indicators.calculations import round_half_up
 from indicators.parsing import NumberFormatError, parse_decimal
 
 SHEET = "Formulario H"
@@ -40,6 +42,8 @@ INFO_COLUMNS = [
     ("weight", gettext_lazy("Ponderación (%)")),
 ]
 MAX_FILE_BYTES = 5 * 2**20
+MAX_ROWS = 20_000  # a region's indicators, with room to spare; refuses a far-away stray cell
+MAX_EXTRA_COLUMNS = 20
 MAX_UNZIPPED_BYTES = 100 * 2**20
 MAX_ZIP_MEMBERS = 2000
 
@@ -64,7 +68,7 @@ def write_template(
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = SHEET
-    sheet["A1"] = title
+    sheet["A1"] = _text(title)
     sheet["A1"].font = Font(bold=True, size=13)
     sheet["A2"], sheet["B2"], sheet["C2"], sheet["D2"] = _("Región"), region_code, _("Ciclo"), cycle_year
     headers = [str(label) for _key, label in INFO_COLUMNS]
@@ -83,7 +87,7 @@ def write_template(
         number = FIRST_DATA_ROW + offset
         for index, (key, _label) in enumerate(INFO_COLUMNS, start=1):
             value = row.info.get(key)
-            sheet.cell(number, index, float(value) if isinstance(value, Decimal) else value)
+            sheet.cell(number, index, float(value) if isinstance(value, Decimal) else _text(value))
         column = len(INFO_COLUMNS) + 1
         for year, kind, _label in columns:
             numerator, denominator = row.figures.get((year, kind), (None, None))
@@ -112,6 +116,13 @@ def write_template(
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def _text(value):
+    """Return text a spreadsheet will not run as a formula (a leading apostrophe before = + - @)."""
+    if isinstance(value, str) and value.startswith(("=", "+", "-", "@", "\t", "\r")):
+        return "'" + value
+    return value
 
 
 def _excel_number(value: Decimal | None):
@@ -188,27 +199,34 @@ def read_template(stream: BinaryIO, size: int) -> ParsedSheet:
             _("La planilla no tiene la hoja «%(sheet)s»; use la plantilla descargada.") % {"sheet": SHEET}
         )
     sheet = workbook[SHEET]
+    if sheet.max_row > MAX_ROWS or sheet.max_column > len(INFO_COLUMNS) + 2 * 20 + MAX_EXTRA_COLUMNS:
+        raise SpreadsheetError(
+            _("La hoja llega hasta la celda %(cell)s, más allá de la plantilla; borre las filas y columnas sobrantes.")
+            % {"cell": f"{get_column_letter(sheet.max_column)}{sheet.max_row}"}
+        )
     if sheet.merged_cells.ranges:
         ranges = ", ".join(str(r) for r in list(sheet.merged_cells.ranges)[:5])
         raise SpreadsheetError(
             _("La hoja tiene celdas combinadas (%(ranges)s); sepárelas y vuelva a subirla.") % {"ranges": ranges}
         )
     year = sheet["D2"].value
-    parsed = ParsedSheet(
-        region_code=str(sheet["B2"].value or "").strip(), cycle_year=year if isinstance(year, int) else None
-    )
+    if isinstance(year, bool) or not isinstance(year, int):
+        raise SpreadsheetError(
+            _("La celda D2 debe tener el año del ciclo (por ejemplo 2012); use la plantilla descargada.")
+        )
+    parsed = ParsedSheet(region_code=str(sheet["B2"].value or "").strip(), cycle_year=year)
     keys = {}
     parsed_columns: dict[tuple[int, str, str], str] = {}
     for cell in sheet[KEY_ROW]:
         if isinstance(cell.value, str) and cell.value.count("|") == 2:
             year_text, kind, part = cell.value.split("|")
-            if year_text.isdigit() and part in ("n", "d"):
+            if re.fullmatch(r"[0-9]{4}", year_text) and part in ("n", "d"):
                 keys[cell.column] = (int(year_text), kind, part)
                 parsed_columns[(int(year_text), kind, part)] = cell.column_letter
     if not keys:
         raise SpreadsheetError(_("La fila 3 (oculta) de la plantilla fue modificada; descargue la plantilla de nuevo."))
     parsed.columns = parsed_columns
-    for row in sheet.iter_rows(min_row=FIRST_DATA_ROW):
+    for row in sheet.iter_rows(min_row=FIRST_DATA_ROW, max_col=max(keys)):
         code = row[0].value
         if code is None or str(code).strip() == "":
             continue
@@ -235,9 +253,12 @@ def _cell_number(cell) -> tuple[Decimal | None, str | None]:
         return None, None
     if isinstance(value, bool):
         return None, _("No es un número.")
-    if isinstance(value, int | float):
+    if isinstance(value, int):
+        return Decimal(value), None
+    if isinstance(value, float):
+        # Excel keeps binary floats: 1710.333333333333 is a pasted 1710,3333; keep the 4 decimals stored.
         try:
-            return Decimal(str(value)), None
+            return round_half_up(Decimal(repr(value)), 4), None
         except InvalidOperation:
             return None, _("No es un número.")
     if isinstance(value, str):

@@ -243,3 +243,78 @@ def test_indicator_rows_follow_the_region(client, ana):
     sheet = template(client, {"code": "CL-AN", "year": 2012})["Formulario H"]
     assert [sheet[f"A{row}"].value for row in range(5, 13)] == [f"AN-0{i}" for i in range(1, 9)]
     assert Indicator.objects.filter(region__iso_code="CL-AN").count() == 8
+
+
+def test_a_far_away_stray_cell_is_refused_quickly(client, camila):
+    client.force_login(camila)
+    workbook = template(client)
+    workbook["Formulario H"]["BH200000"] = 1
+    page = soup(upload(client, as_upload(workbook)), 400)
+    assert "La hoja llega hasta la celda BH200000, más allá de la plantilla" in text(page.select_one("#upload"))
+
+
+def test_an_indicator_twice_is_a_problem_not_a_crash(client, camila):
+    client.force_login(camila)
+    workbook = template(client)
+    sheet = workbook["Formulario H"]
+    for column in range(1, sheet.max_column + 1):
+        sheet.cell(6, column, sheet.cell(5, column).value)
+    sheet[f"{column_of(sheet, '2012|efectivo|n')}5"] = 240
+    sheet[f"{column_of(sheet, '2012|efectivo|d')}5"] = 262
+    sheet[f"{column_of(sheet, '2012|efectivo|n')}6"] = 250
+    sheet[f"{column_of(sheet, '2012|efectivo|d')}6"] = 262
+    before = snapshot()
+    page = soup(upload(client, as_upload(workbook)), 400)
+    assert "Fila 6, columna A: El indicador «CO-01» ya aparece en la fila 5" in text(page.select_one("#import-errors"))
+    assert snapshot() == before
+
+
+def test_the_template_neutralises_formulas_in_names(client, camila):
+    Indicator.objects.filter(code="CO-01").update(name='=HYPERLINK("http://evil","x")')
+    client.force_login(camila)
+    cell = template(client)["Formulario H"]["C5"]
+    assert cell.data_type == "s"
+    assert cell.value == '\'=HYPERLINK("http://evil","x")'
+
+
+@pytest.mark.parametrize(
+    ("mutate", "message"),
+    [
+        (lambda sheet: sheet.cell(3, 10, "²|efectivo|n"), None),
+        (lambda sheet: sheet.__setitem__("D2", "dos mil doce"), "La celda D2 debe tener el año del ciclo"),
+        (lambda sheet: sheet.__setitem__("D2", True), "La celda D2 debe tener el año del ciclo"),
+    ],
+)
+def test_odd_template_cells_never_crash(client, camila, mutate, message):
+    client.force_login(camila)
+    workbook = template(client)
+    mutate(workbook["Formulario H"])
+    response = upload(client, as_upload(workbook))
+    assert response.status_code in (200, 400)
+    if message:
+        assert message in text(soup(response, 400))
+
+
+def test_excel_float_noise_is_rounded_to_four_decimals(client, ana):
+    client.force_login(ana)
+    workbook = template(client, {"code": "CL-AN", "year": 2012})
+    sheet = workbook["Formulario H"]
+    sheet[f"{column_of(sheet, '2012|efectivo|n')}8"] = 1710 / 3 * 3 + 1 / 3  # AN-04, 1710,3333…
+    sheet[f"{column_of(sheet, '2012|efectivo|d')}8"] = 75
+    page = soup(upload(client, as_upload(workbook), {"code": "CL-AN", "year": 2012}))
+    assert "1.710,3333 / 75" in text(page.select_one("#changes"))
+
+
+def test_apply_refuses_when_an_indicator_left_the_cycle(client, camila):
+    from indicators.models import IndicatorCommitment
+
+    client.force_login(camila)
+    workbook = template(client)
+    sheet = workbook["Formulario H"]
+    sheet[f"{column_of(sheet, '2010|efectivo|n')}5"] = 250
+    upload(client, as_upload(workbook))
+    log = ImportLog.objects.get()
+    IndicatorCommitment.objects.filter(indicator__code="CO-01").delete()
+    response = client.post(reverse("indicators:spreadsheet_apply", kwargs={**CO, "pk": log.pk}))
+    assert "Los indicadores del ciclo cambiaron" in text(soup(client.get(response["Location"])))
+    assert Measurement.objects.get(indicator__code="CO-01", year=2010, kind="efectivo").numerator == D(262)

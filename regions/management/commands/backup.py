@@ -9,11 +9,13 @@ from pathlib import Path
 
 import django
 from django.apps import apps
-from django.conf import settings
 from django.core import serializers
+from django.core.files.storage import default_storage
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from indicators.models import Evidence
 
 # Sessions and login-attempt records are ephemeral; permissions and content types are rebuilt by migrate.
 EXCLUDED = {
@@ -56,14 +58,18 @@ class Command(BaseCommand):
             "django": django.get_version(),
             "counts": counts,
         }
-        media = Path(settings.MEDIA_ROOT)
         with tarfile.open(output, "w:gz") as archive:
             for name, content in (("manifest.json", json.dumps(manifest, indent=2).encode()), ("data.json", data)):
                 info = tarfile.TarInfo(name)
                 info.size = len(content)
                 archive.addfile(info, io.BytesIO(content))
-            if media.is_dir():
-                archive.add(media, arcname="media")
+            # Evidence files through the storage in use (local disk or S3), under their stored names.
+            for name in Evidence.objects.values_list("file", flat=True):
+                with default_storage.open(name, "rb") as handle:
+                    content = handle.read()
+                info = tarfile.TarInfo(f"media/{name}")
+                info.size = len(content)
+                archive.addfile(info, io.BytesIO(content))
         total = sum(counts.values())
         self.stdout.write(
             _("Respaldo %(file)s: %(rows)s filas de %(tables)s tablas en %(seconds).1f s.")

@@ -1,19 +1,21 @@
 """Restores a backup made by `backup` into a fresh, migrated database, then checks every table's count."""
 
 import json
-import shutil
 import tarfile
 import tempfile
 from pathlib import Path
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.core.cache import cache
+from django.core.files import File
+from django.core.files.storage import default_storage
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from evaluation.caching import bump_data_version
 from regions.management.commands.backup import backed_up_models
 from regions.models import Region
 
@@ -36,8 +38,16 @@ class Command(BaseCommand):
                 # loaddata saves in file order (dependencies first), resolves natural keys, defers
                 # constraint checks to the end and resets the sequences.
                 call_command("loaddata", str(root / "data.json"), verbosity=0)
-            if (root / "media").is_dir():
-                shutil.copytree(root / "media", Path(settings.MEDIA_ROOT), dirs_exist_ok=True)
+            media = root / "media"
+            for path in sorted(p for p in media.rglob("*") if p.is_file()) if media.is_dir() else []:
+                name = path.relative_to(media).as_posix()
+                with path.open("rb") as handle:
+                    stored = default_storage.save(name, File(handle))
+                if stored != name:
+                    raise CommandError(_("El archivo %(name)s ya existía en el almacenamiento.") % {"name": name})
+        # Cached pages were keyed by data versions the restore may reuse: start afresh.
+        cache.clear()
+        bump_data_version()
         missing = {
             label: (expected, model._default_manager.count())
             for model in backed_up_models()
