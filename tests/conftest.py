@@ -9,11 +9,20 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 from django.core.management import call_command
+from hypothesis import settings as hypothesis_settings
 
 from regions.models import Region
 from regions.services import user_upsert
+
+# In CI the property tests explore the same examples every run (a red run is then reproducible) and are
+# not timed; locally they explore new examples each run.
+hypothesis_settings.register_profile("ci", derandomize=True, deadline=None, print_blob=True)
+if os.environ.get("CI"):
+    hypothesis_settings.load_profile("ci")
 
 DOCUMENT_FIXTURES = ["regions", "cycles", "gore_antofagasta", "gore_coquimbo", "gore_biobio"]
 PASSWORD = "s3cret-Pass-2012"
