@@ -10,6 +10,8 @@ from django.utils.translation import gettext_lazy
 from evaluation.results import IndicatorResult
 from indicators import calculations
 from indicators.charts import series_figure
+from pbr.numbers import round_half_up
+from pbr.templatetags.chile import classification_label, dimension_label, trend_label
 
 AMBITION_LABELS = {
     calculations.LAX_VS_LAST: gettext_lazy("meta bajo el último efectivo"),
@@ -109,8 +111,6 @@ def compare(first, second) -> Comparison | None:
 
 
 def _label(code: str) -> str:
-    from pbr.templatetags.chile import classification_label
-
     return classification_label(code)
 
 
@@ -143,11 +143,11 @@ def region_tables(result, products) -> list:
                 _dimension(item.dimension),
                 item.weight,
                 item.counts and not item.excused,
-                item.actual,
-                item.target,
+                _rounded(item.actual, item.decimals),
+                _rounded(item.target, item.decimals),
                 item.percent,
                 _label(item.classification),
-                item.trend or "",
+                trend_label(item.trend) if item.trend else "",
                 ", ".join(ambition_labels(item)),
             ]
             for item in result.indicators
@@ -224,13 +224,13 @@ def national_tables(rows) -> list:
             [
                 row.position,
                 row.result.region_name,
-                row.result.compliance,
-                row.result.bonus_rate,
+                _rounded(row.result.compliance, 2),
+                _rounded(row.result.bonus_rate, 1),
                 row.result.counts["cumplido"],
                 row.result.counts["parcialmente_cumplido"],
                 row.result.counts["no_cumplido"],
                 row.result.counts["pendiente"],
-                None if row.result.completeness is None else calculations.round_half_up(row.result.completeness, 2),
+                _rounded(row.result.completeness, 0),
                 row.result.submission_status,
                 row.result.sent_on_time,
             ]
@@ -241,12 +241,15 @@ def national_tables(rows) -> list:
         "mapa",
         _("Mapa de calor"),
         [_("Región")] + [str(label) for _code, label in DIMENSIONS],
-        [[row.result.region_name] + [share for _code, share in row.heat] for row in rows],
+        [[row.result.region_name] + [_rounded(share, 0) for _code, share in row.heat] for row in rows],
     )
     return [ranking, heat]
 
 
-def _dimension(code: str) -> str:
-    from pbr.templatetags.chile import dimension_label
+def _rounded(value, places: int):
+    """Return a number rounded as the page shows it (exports never carry more digits than the page)."""
+    return None if value is None else round_half_up(value, places)
 
+
+def _dimension(code: str) -> str:
     return dimension_label(code)

@@ -12,6 +12,7 @@ import io
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
@@ -37,7 +38,7 @@ def _csv_value(value: object) -> str:
     if value is None:
         return ""
     if isinstance(value, bool):
-        return "sí" if value else "no"
+        return _("sí") if value else _("no")
     if isinstance(value, Decimal | float | int):
         return format(Decimal(str(value)).normalize(), "f").replace(".", ",")
     return str(neutralise(str(value)))

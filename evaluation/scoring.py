@@ -10,9 +10,10 @@ from __future__ import annotations
 import enum
 from collections.abc import Iterable
 from dataclasses import dataclass
-from decimal import Decimal, localcontext
+from decimal import Decimal
+from fractions import Fraction
 
-from indicators.calculations import PRECISION, round_half_up
+from pbr.numbers import Number, exact, round_half_up
 
 HUNDRED = Decimal(100)
 
@@ -72,21 +73,22 @@ def classify(percent: Decimal, rules: Rules = Rules()) -> Classification:
 
 
 def achievement(
-    actual: Decimal | None, target: Decimal | None, *, descending: bool, rules: Rules = Rules()
+    actual: Number | None, target: Number | None, *, descending: bool, rules: Rules = Rules()
 ) -> Achievement | None:
     """Return the achievement of an efectivo against its meta; None while either is missing (pending).
 
-    Ascendente: efectivo / meta × 100; descendente: meta / efectivo × 100; uncapped, rounded to
-    `rules.places`. Values are never negative, so where the divisor is 0 (an ascendente meta of 0, a
-    descendente efectivo of 0) the target is met or beaten: cumplido, with no percentage to show.
+    Ascendente: efectivo / meta × 100; descendente: meta / efectivo × 100; uncapped. Computed in one exact
+    rational step from the exact values (pass `Fraction`s: `indicators.calculations.indicator_ratio`) and
+    rounded half up once to `rules.places`, so 94,995 % is 95,00 % whichever way it was reached. Values are
+    never negative, so where the divisor is 0 (an ascendente meta of 0, a descendente efectivo of 0) the
+    target is met or beaten: cumplido, with no percentage to show.
     """
     if actual is None or target is None:
         return None
-    dividend, divisor = (target, actual) if descending else (actual, target)
+    dividend, divisor = (exact(target), exact(actual)) if descending else (exact(actual), exact(target))
     if divisor == 0:
         return Achievement(percent=None, classification=Classification.MET, overachieved=False)
-    with localcontext(prec=PRECISION):
-        percent = round_half_up(dividend / divisor * HUNDRED, rules.places)
+    percent = round_half_up(dividend / divisor * 100, rules.places)
     return Achievement(
         percent=percent,
         classification=classify(percent, rules),
@@ -116,8 +118,8 @@ def earned_weight(item: WeightedIndicator, rules: Rules = Rules()) -> Decimal:
         return Decimal(0)
     if rules.weighting == Weighting.ALL_OR_NOTHING:
         return item.weight if item.achievement.classification == Classification.MET else Decimal(0)
-    with localcontext(prec=PRECISION):
-        return min(item.weight, item.weight * item.achievement.score(rules) / HUNDRED)
+    # weight (2 decimals) × score (2 decimals) / 100 has at most 6 decimals: exact in Decimal.
+    return min(item.weight, item.weight * item.achievement.score(rules) / HUNDRED)
 
 
 @dataclass(frozen=True)
@@ -145,8 +147,7 @@ def institutional_compliance(items: Iterable[WeightedIndicator], rules: Rules = 
         pending += item.achievement is None
     if committed == 0:
         return Compliance(committed=committed, earned=earned, percent=None, pending=pending)
-    with localcontext(prec=PRECISION):
-        percent = round_half_up(earned / committed * HUNDRED, rules.places)
+    percent = round_half_up(Fraction(earned) / Fraction(committed) * 100, rules.places)
     return Compliance(committed=committed, earned=earned, percent=percent, pending=pending)
 
 
@@ -163,7 +164,6 @@ def bonus_tier(compliance_percent: Decimal | None, rules: Rules = Rules()) -> Bo
     if compliance_percent is not None and compliance_percent >= rules.bonus_full_threshold:
         return BonusTier(rate=rules.bonus_full_rate, share=HUNDRED)
     if compliance_percent is not None and compliance_percent >= rules.bonus_partial_threshold:
-        with localcontext(prec=PRECISION):
-            share = rules.bonus_partial_rate / rules.bonus_full_rate * HUNDRED
+        share = exact(rules.bonus_partial_rate) / exact(rules.bonus_full_rate) * 100
         return BonusTier(rate=rules.bonus_partial_rate, share=round_half_up(share, rules.places))
     return BonusTier(rate=Decimal(0), share=Decimal(0))

@@ -1,7 +1,17 @@
-from django.contrib import admin
-from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
+"""The admin: every model, in Spanish. Figures change only through indicators.services (validation,
+permissions, version check, audit): the indicator page shows them read-only, and a figure's own page saves
+through `measurement_save` / `measurement_delete` with the version the admin loaded."""
 
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponseRedirect
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from indicators import services
 from indicators.models import (
     Client,
     Deviation,
@@ -16,6 +26,7 @@ from indicators.models import (
     StrategicObjective,
     StrategicProduct,
 )
+from pbr.admin_safety import SafeHistoryAdmin, StaleAdminFormMixin
 
 
 class StrategicObjectiveInline(admin.TabularInline):
@@ -24,7 +35,7 @@ class StrategicObjectiveInline(admin.TabularInline):
 
 
 @admin.register(StrategicDefinition)
-class StrategicDefinitionAdmin(SimpleHistoryAdmin):
+class StrategicDefinitionAdmin(SafeHistoryAdmin):
     list_display = ["region", "cycle"]
     list_filter = ["region", "cycle"]
     search_fields = ["region__name", "mission"]
@@ -33,7 +44,7 @@ class StrategicDefinitionAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(StrategicObjective)
-class StrategicObjectiveAdmin(SimpleHistoryAdmin):
+class StrategicObjectiveAdmin(SafeHistoryAdmin):
     list_display = ["number", "description", "definition"]
     list_filter = ["definition__region", "definition__cycle"]
     search_fields = ["description", "definition__region__name"]
@@ -49,7 +60,7 @@ class ClientAdmin(admin.ModelAdmin):
 
 
 @admin.register(StrategicProduct)
-class StrategicProductAdmin(SimpleHistoryAdmin):
+class StrategicProductAdmin(SafeHistoryAdmin):
     list_display = ["number", "name", "region", "is_institutional"]
     list_filter = ["region", "is_institutional"]
     search_fields = ["name", "description", "region__name"]
@@ -58,11 +69,28 @@ class StrategicProductAdmin(SimpleHistoryAdmin):
 
 
 class MeasurementInline(admin.TabularInline):
+    """The indicator's figures, read-only: saving the indicator's page never writes a figure."""
+
     model = Measurement
     extra = 0
-    fields = ["year", "kind", "numerator", "denominator", "version"]
-    readonly_fields = ["version"]
+    fields = ["year", "kind", "numerator", "denominator", "version", "edit_link"]
+    readonly_fields = fields
     ordering = ["year", "kind"]
+    verbose_name_plural = _("valores (se modifican en el ingreso de datos o en la página de cada valor)")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("modificar"))
+    def edit_link(self, measurement):
+        url = reverse("admin:indicators_measurement_change", args=[measurement.pk])
+        return format_html('<a href="{}">{}</a>', url, gettext("modificar"))
 
 
 class CommitmentInline(admin.TabularInline):
@@ -72,7 +100,7 @@ class CommitmentInline(admin.TabularInline):
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(SimpleHistoryAdmin):
+class IndicatorAdmin(SafeHistoryAdmin):
     list_display = ["code", "name", "region", "product", "dimension", "control_scope", "is_illustrative"]
     list_filter = [
         "region",
@@ -111,24 +139,133 @@ class IndicatorAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(IndicatorCommitment)
-class IndicatorCommitmentAdmin(SimpleHistoryAdmin):
+class IndicatorCommitmentAdmin(SafeHistoryAdmin):
     list_display = ["indicator", "cycle", "weight", "counts_for_incentive"]
     list_filter = ["cycle", "indicator__region", "counts_for_incentive"]
     search_fields = ["indicator__code", "indicator__name"]
     list_select_related = ["indicator", "cycle"]
 
 
+class MeasurementAdminForm(StaleAdminFormMixin, forms.ModelForm):
+    """A figure saved through the service: `loaded_version` is the version the page showed, so a change made
+    meanwhile by anyone (the grid, a spreadsheet, another admin) is a conflict on the form, not lost."""
+
+    loaded_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    reason = forms.CharField(label=_("motivo del cambio"), max_length=100, required=False)
+    check_history = False  # the figure's own version is checked by the service, with the current value
+
+    class Meta:
+        model = Measurement
+        fields = ["indicator", "year", "kind", "numerator", "denominator"]
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.fields["loaded_version"].initial = self.instance.version if self.instance.pk else 0
+        if self.instance.pk:
+            for name in ("indicator", "year", "kind"):
+                self.fields[name].disabled = True
+
+    def _post_clean(self):
+        """Save through the service here, where its refusals can still be shown on the form.
+
+        The service validates the figure (instead of the model form's own checks, which would see the saved
+        row as a duplicate). The admin wraps the request in a transaction; the service runs in a savepoint.
+        """
+        if self.errors:
+            return
+        data = self.cleaned_data
+        version = data.get("loaded_version")
+        try:
+            self.saved = services.measurement_save(
+                user=self.user,
+                indicator=data["indicator"],
+                year=data["year"],
+                kind=data["kind"],
+                numerator=data.get("numerator"),
+                denominator=data.get("denominator"),
+                version=version if version is not None else self.instance.version,
+                reason=data.get("reason") or gettext("Cambio en la administración"),
+            )
+        except services.StaleDataError as error:
+            current = error.conflicts[0].current
+            self.add_error(
+                None,
+                gettext(
+                    "Otra persona cambió este valor después de que usted abrió la página (ahora: %(current)s). "
+                    "No se guardó nada: recargue la página para ver el valor actual."
+                )
+                % {"current": _figure(current)},
+            )
+        except services.CellErrors as error:
+            for fields in error.by_cell.values():
+                for field, messages_ in fields.items():
+                    self.add_error(field if field in self.fields else None, messages_)
+        except (ValidationError, PermissionDenied) as error:
+            self.add_error(None, getattr(error, "messages", None) or [str(error)])
+
+    def save(self, commit=True):
+        return self.saved
+
+    def save_m2m(self):
+        """A figure has no many-to-many fields."""
+
+
+def _figure(measurement) -> str:
+    if measurement is None:
+        return gettext("sin valor")
+    if measurement.denominator is None:
+        return str(measurement.numerator)
+    return f"{measurement.numerator} / {measurement.denominator}"
+
+
 @admin.register(Measurement)
-class MeasurementAdmin(SimpleHistoryAdmin):
+class MeasurementAdmin(SafeHistoryAdmin):
     list_display = ["indicator", "year", "kind", "numerator", "denominator", "version"]
     list_filter = ["indicator__region", "kind", "year", "indicator__product", "indicator__dimension"]
-    readonly_fields = ["version"]
     search_fields = ["indicator__code", "indicator__name"]
     list_select_related = ["indicator"]
+    form = MeasurementAdminForm
+    fields = ["indicator", "year", "kind", "numerator", "denominator", "reason", "loaded_version"]
+    actions = None  # a bulk delete would skip the per-figure checks
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+
+        class WithUser(form):
+            def __init__(self, *args, **inner):
+                super().__init__(*args, user=request.user, **inner)
+
+        return WithUser
+
+    def save_model(self, request, obj, form, change):
+        """Nothing left to write: the form saved through the service while validating."""
+
+    def delete_view(self, request, object_id, extra_context=None):
+        measurement = self.get_object(request, object_id)
+        if request.method == "POST" and measurement is not None and self.has_delete_permission(request, measurement):
+            version = request.POST.get("loaded_version")
+            try:
+                services.measurement_delete(
+                    user=request.user,
+                    measurement=measurement,
+                    version=int(version) if version and version.isdigit() else measurement.version,
+                )
+            except services.StaleDataError:
+                self.message_user(
+                    request, gettext("Otra persona cambió este valor: no se anuló. Revíselo."), messages.ERROR
+                )
+                return HttpResponseRedirect(reverse("admin:indicators_measurement_change", args=[measurement.pk]))
+            except (ValidationError, PermissionDenied) as error:
+                self.message_user(request, " ".join(getattr(error, "messages", [str(error)])), messages.ERROR)
+                return HttpResponseRedirect(reverse("admin:indicators_measurement_change", args=[measurement.pk]))
+            self.message_user(request, gettext("Valor anulado."), messages.SUCCESS)
+            return HttpResponseRedirect(reverse("admin:indicators_measurement_changelist"))
+        return super().delete_view(request, object_id, extra_context)
 
 
 @admin.register(Deviation)
-class DeviationAdmin(SimpleHistoryAdmin):
+class DeviationAdmin(SafeHistoryAdmin):
     list_display = ["indicator", "cycle", "external_causes", "external_accepted"]
     list_filter = ["cycle", "indicator__region", "external_causes", "external_accepted"]
     search_fields = ["indicator__code", "indicator__name", "causes"]
@@ -136,7 +273,7 @@ class DeviationAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(ImprovementCommitment)
-class ImprovementCommitmentAdmin(SimpleHistoryAdmin):
+class ImprovementCommitmentAdmin(SafeHistoryAdmin):
     list_display = ["indicator", "cycle", "description", "owner", "due_date", "status"]
     list_filter = ["status", "cycle", "indicator__region"]
     search_fields = ["indicator__code", "description", "owner"]
@@ -144,7 +281,7 @@ class ImprovementCommitmentAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Evidence)
-class EvidenceAdmin(SimpleHistoryAdmin):
+class EvidenceAdmin(SafeHistoryAdmin):
     list_display = ["indicator", "year", "original_name", "content_type", "size", "uploaded_by", "withdrawn"]
     list_filter = ["indicator__region", "year", "withdrawn", "content_type"]
     search_fields = ["indicator__code", "original_name", "description"]
@@ -156,7 +293,7 @@ class EvidenceAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(ProductBudget)
-class ProductBudgetAdmin(SimpleHistoryAdmin):
+class ProductBudgetAdmin(SafeHistoryAdmin):
     list_display = ["product", "year", "allocated", "executed"]
     list_filter = ["product__region", "year"]
     search_fields = ["product__name", "product__region__name"]

@@ -7,10 +7,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal, localcontext
+from decimal import Decimal, localcontext
+from fractions import Fraction
 
-# Enough digits for any ratio of the 18-digit numbers the database stores.
-PRECISION = 34
+from pbr.numbers import PRECISION
 
 # The four ámbitos de control and the three columns the DIPRES table groups them in.
 SCOPE_RESULT_INTERMEDIATE = "resultado_intermedio"
@@ -23,12 +23,6 @@ SCOPE_COLUMNS = {
     SCOPE_PRODUCT: "product",
     SCOPE_PROCESS: "process",
 }
-
-
-def round_half_up(value: Decimal, places: int) -> Decimal:
-    """Return value rounded to `places` decimals, halves away from zero (as DIPRES tables round)."""
-    with localcontext(prec=PRECISION):
-        return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
 
 
 def indicator_value(
@@ -48,6 +42,23 @@ def indicator_value(
         return None
     with localcontext(prec=PRECISION):
         return numerator / denominator * factor
+
+
+def indicator_ratio(
+    numerator: Decimal | None, denominator: Decimal | None, factor: Decimal = Decimal(100)
+) -> Fraction | None:
+    """Return numerator / denominator × factor as an exact fraction, for scoring; None where undefined.
+
+    `indicator_value` is the same number to 34 digits, for showing; achievement divides two of these
+    values, so it must start from the exact ones (a meta of 1/3 and an efectivo of 1/3 give exactly 100 %).
+    """
+    if numerator is None:
+        return None
+    if denominator is None:
+        return Fraction(numerator)
+    if denominator == 0:
+        return None
+    return Fraction(numerator) / Fraction(denominator) * Fraction(factor)
 
 
 @dataclass(frozen=True)

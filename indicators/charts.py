@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from pbr.numbers import round_half_up
+
 ACTUAL_COLOUR = "#0f3d6e"
 ESTIMATE_COLOUR = "#6c757d"
 TARGET_COLOUR = "#b35c00"
@@ -25,7 +27,8 @@ _CONFIG = {"displayModeBar": False, "responsive": True, "locale": "es"}
 
 
 def _number(value: Decimal | None, decimals: int) -> float | None:
-    return None if value is None else round(float(value), decimals)
+    """Return the value as the tables show it (rounded half up by the one helper), as a JSON number."""
+    return None if value is None else float(round_half_up(value, decimals))
 
 
 def series_figure(

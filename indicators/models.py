@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from decimal import Decimal
+from fractions import Fraction
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -503,6 +504,11 @@ class Measurement(models.Model):
     def value(self) -> Decimal | None:
         """Return the indicator's value for this figure; None where it is undefined."""
         return calculations.indicator_value(self.numerator, self.denominator, self.indicator.factor)
+
+    @property
+    def exact_value(self) -> Fraction | None:
+        """Return the indicator's value for this figure as an exact fraction (for scoring); None where undefined."""
+        return calculations.indicator_ratio(self.numerator, self.denominator, self.indicator.factor)
 
 
 class Deviation(models.Model):

@@ -164,8 +164,8 @@ def indicator_rows(
         actual = figures.get((cycle.year, MeasurementKind.ACTUAL))
         target = figures.get((cycle.year, MeasurementKind.TARGET))
         result = achievement(
-            actual.value if actual else None,
-            target.value if target else None,
+            actual.exact_value if actual else None,
+            target.exact_value if target else None,
             descending=indicator.is_descending,
             rules=rules,
         )

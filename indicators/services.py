@@ -31,6 +31,7 @@ from indicators.models import (
     ImprovementCommitment,
     Indicator,
     Measurement,
+    MeasurementKind,
 )
 from regions.models import Region
 from regions.selectors import can_edit_region, can_review
@@ -238,6 +239,78 @@ def measurements_save(
 
     _write_measurements(to_save, user=user, reason=reason)
     return len(to_save)
+
+
+def _open_cycle_showing(*, year: int, kind: str) -> EvaluationCycle:
+    """Return the newest open cycle whose entry grid shows the (year, kind) figure.
+
+    Raises ValidationError when only closed cycles (or none) show it: their results are frozen.
+    """
+    from indicators.selectors import cycle_entry_columns
+
+    for cycle in EvaluationCycle.objects.exclude(stage=Stage.CLOSED).filter(year__gte=year).order_by("-year"):
+        if (year, kind) in {(c.year, c.kind) for c in cycle_entry_columns(cycle)}:
+            return cycle
+    raise ValidationError(
+        _("Ningún ciclo abierto incluye el %(kind)s %(year)s: los ciclos cerrados no cambian.")
+        % {"kind": MeasurementKind(kind).label.lower(), "year": year}
+    )
+
+
+def measurement_save(
+    *,
+    user: AbstractBaseUser,
+    indicator: Indicator,
+    year: int,
+    kind: str,
+    numerator: Decimal | None,
+    denominator: Decimal | None,
+    version: int,
+    reason: str = "",
+) -> Measurement:
+    """Save one figure through `measurements_save` (the admin's path), in the newest open cycle showing it.
+
+    Raises what `measurements_save` raises: a figure changed by someone else since `version` was read is a
+    StaleDataError, never a silent overwrite.
+    """
+    cycle = _open_cycle_showing(year=year, kind=kind)
+    cell = CellInput(
+        indicator=indicator, year=year, kind=kind, numerator=numerator, denominator=denominator, version=version
+    )
+    measurements_save(user=user, region=indicator.region, cycle=cycle, cells=[cell], reason=reason)
+    return Measurement.objects.get(indicator=indicator, year=year, kind=kind)
+
+
+@transaction.atomic
+def measurement_delete(*, user: AbstractBaseUser, measurement: Measurement, version: int) -> None:
+    """Remove a figure (only administrators do): while every open cycle showing it is editable, if unchanged.
+
+    Raises PermissionDenied (not an administrator), DataLockedError (a cycle showing it is sent, approved or
+    closed), StaleDataError (changed since `version` was read).
+    """
+    if not user.is_superuser:
+        raise PermissionDenied(_("Solo un administrador anula valores registrados."))
+    indicator = measurement.indicator
+    cycle = _open_cycle_showing(year=measurement.year, kind=measurement.kind)
+    locked = _authorize_shared_edit(
+        user=user, region=indicator.region, cycle=cycle, keys={(measurement.year, measurement.kind)}
+    )
+    for owner, submission in locked.values():
+        if not submission.is_editable:
+            raise _locked_error(indicator.region, owner, submission)
+    current = Measurement.objects.select_for_update().filter(pk=measurement.pk).first()
+    if current is None or current.version != version:
+        cell = CellInput(
+            indicator=indicator,
+            year=measurement.year,
+            kind=measurement.kind,
+            numerator=None,
+            denominator=None,
+            version=version,
+        )
+        raise StaleDataError([Conflict(cell, current)])
+    current._history_user = user
+    current.delete()
 
 
 def _write_measurements(measurements: list[Measurement], *, user: AbstractBaseUser, reason: str) -> None:

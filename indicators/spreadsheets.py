@@ -23,8 +23,8 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from indicators.calculations import round_half_up
 from indicators.parsing import NumberFormatError, parse_decimal
+from pbr.numbers import round_half_up
 
 SHEET = "Formulario H"
 FIRST_DATA_ROW = 5

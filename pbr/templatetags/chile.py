@@ -5,52 +5,13 @@ Registered as template builtins (settings.TEMPLATES), so every template has them
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
-
 from django import template
-from django.utils.formats import number_format
+from django.utils.formats import get_format
 from django.utils.translation import gettext as _
 
-from indicators.calculations import round_half_up
+from pbr.numbers import MISSING, as_decimal, format_number, format_percent
 
 register = template.Library()
-
-MISSING = "—"
-NBSP = "\u00a0"
-
-
-def _as_decimal(value) -> Decimal | None:
-    if value is None or value == "":
-        return None
-    try:
-        return Decimal(str(value))
-    except (InvalidOperation, ValueError):
-        return None
-
-
-def format_number(value, places: int | None = None) -> str:
-    """Return the number grouped and with the locale's decimal mark; «—» for None or non-numbers.
-
-    places None shows exactly the significant decimals (152.0000 → 152, 29.2500 → 29,25).
-    """
-    number = _as_decimal(value)
-    if number is None:
-        return MISSING
-    if places is None:
-        number = number.normalize()
-        places = max(0, -number.as_tuple().exponent)
-    else:
-        number = round_half_up(number, places)
-    return number_format(number, decimal_pos=places, use_l10n=True, force_grouping=True)
-
-
-def format_percent(value, places: int = 0) -> str:
-    """Return the percentage as the locale writes it: «71 %» in Spanish (non-breaking space)."""
-    text = format_number(value, places)
-    if text == MISSING:
-        return MISSING
-    # Translators: a percentage; Spanish puts a space before the sign, English does not.
-    return (_("%(number)s %%") % {"number": text}).replace(" %", NBSP + "%")
 
 
 @register.filter
@@ -76,8 +37,6 @@ def indicator_value(value, indicator) -> str:
 @register.simple_tag
 def locale_format(name: str) -> str:
     """{% locale_format "DECIMAL_SEPARATOR" %}: a format setting of the active language."""
-    from django.utils.formats import get_format
-
     return str(get_format(name))
 
 
@@ -116,7 +75,7 @@ def classification_label(classification: str) -> str:
 @register.filter
 def heat_class(share) -> str:
     """Return the heat-map class of a share of cumplidos (the number is always shown in the cell)."""
-    number = _as_decimal(share)
+    number = as_decimal(share)
     if number is None:
         return "heat-none"
     if number >= 95:

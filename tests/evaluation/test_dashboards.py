@@ -315,3 +315,35 @@ def test_cached_dashboards_follow_every_change(client, camila, ana, daniela):
     assert achievement_cells(dashboard(client), "CO-01")["classification"] == "parcialmente cumplido"
     IndicatorCommitment.objects.get(indicator__code="CO-01").save()
     assert client.get(reverse("evaluation:dashboard", kwargs={"code": "CL-CO", "year": 2012})).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("actual", "percent", "classification", "compliance"),
+    [
+        # AN-04 is descendente with a meta of 24 días: cumplimiento = meta / efectivo, exactly 94,995 % and 79,995 %.
+        (("480000", "18999"), "95,00 %", "cumplido", "100,00 %"),
+        (("480000", "15999"), "80,00 %", "parcialmente cumplido", "90,00 %"),
+    ],
+)
+def test_descending_achievement_at_the_half_cent_edge_on_the_dashboard(
+    client, ana, daniela, actual, percent, classification, compliance
+):
+    for code, figures in ANTOFAGASTA_MET.items():
+        enter_2012_actual(ana, code, *(actual if code == "AN-04" else figures))
+    client.force_login(daniela)
+    page = dashboard(client, "CL-AN")
+    shown = achievement_cells(page, "AN-04")
+    assert (shown["percent"], shown["classification"]) == (percent, classification)
+    assert text(page.select_one('[data-kpi="compliance"]')) == compliance
+
+
+def test_charts_round_as_the_tables_do(client, daniela):
+    """AN-04's 2010 efectivo is 2.106 / 72 = 29,25 días: both the chart and its table read 29,3."""
+    import json
+
+    client.force_login(daniela)
+    page = dashboard(client, "CL-AN")
+    figure = json.loads(page.select_one("#chart-AN-04").string)
+    assert figure["data"][0]["y"] == [42, 35, 29.3]
+    table = page.select_one('[data-chart-table="AN-04"]')
+    assert cells(table, "tbody td")[6:9] == ["2010", "Efectivo", "29,3"]

@@ -130,3 +130,16 @@ def test_region_report_html_and_pdf(client, camila):
     assert "parcialmente cumplido" in flat
     assert "Caída del portal en octubre" in flat
     assert "Cumplimiento institucional: 0,00 %" in flat
+
+
+@pytest.mark.django_db
+def test_exports_round_as_the_page_does(client, camila):
+    """Coquimbo's meta is 250 / 262 = 95,419…%: the page, the CSV and the workbook all say 95."""
+    enter_2012_actual(camila, "CO-01", "200", "262")  # 76,34 %: 80,00 % of the meta
+    client.force_login(camila)
+    csv = client.get(reverse("evaluation:dashboard_csv", kwargs=CO)).content.decode().splitlines()
+    fields = csv[1].split(";")
+    assert fields[6:11] == ["76", "95", "80", "parcialmente cumplido", "↓ empeora"]
+    workbook = openpyxl.load_workbook(io.BytesIO(client.get(reverse("evaluation:dashboard_xlsx", kwargs=CO)).content))
+    row = next(workbook["Cumplimiento"].iter_rows(min_row=2, values_only=True))
+    assert row[6:9] == (76, 95, 80)

@@ -1,6 +1,7 @@
 """Scoring rules of domain.md §3–4, as pure functions: every edge, and the invariants as properties."""
 
 from decimal import Decimal
+from fractions import Fraction
 
 import pytest
 from hypothesis import given
@@ -19,6 +20,7 @@ from evaluation.scoring import (
     earned_weight,
     institutional_compliance,
 )
+from indicators.calculations import indicator_ratio
 
 D = Decimal
 MET, PARTIAL, NOT_MET = Classification.MET, Classification.PARTIAL, Classification.NOT_MET
@@ -221,3 +223,74 @@ def test_compliance_stays_between_0_and_100(rows, weighting):
 def test_bonus_never_falls_as_compliance_rises(compliance, other):
     low, high = sorted([compliance, other])
     assert bonus_tier(low).rate <= bonus_tier(high).rate
+
+
+# Achievement from the figures themselves: exact at the rounding edges, whatever the intermediate values.
+@pytest.mark.parametrize(
+    ("target", "actual", "percent", "expected"),
+    [
+        # AN-04: a meta of 1.800 / 75 = 24 días; efectivos whose exact cumplimiento is 94,995 % and 79,995 %.
+        ((1800, 75), (480000, 18999), "95.00", MET),
+        ((1800, 75), (480000, 15999), "80.00", PARTIAL),
+        ((1800, 75), (2400000, 94995), "95.00", MET),
+        # Both values inexact: a meta of 1/3 against an efectivo of 1/3 is exactly 100 %.
+        ((1, 3), (1, 3), "100.00", MET),
+    ],
+)
+def test_descending_achievement_is_exact_at_the_edges(target, actual, percent, expected):
+    meta = indicator_ratio(D(target[0]), D(target[1]), D(1))
+    efectivo = indicator_ratio(D(actual[0]), D(actual[1]), D(1))
+    result = achievement(efectivo, meta, descending=True)
+    assert (result.percent, result.classification) == (D(percent), expected)
+
+
+def _reference_classification(numerators, denominators, *, descending, factor):
+    """The classification computed the slow, obvious way: Fractions all along, rounded half up once."""
+    (actual_n, target_n), (actual_d, target_d) = numerators, denominators
+    actual = Fraction(actual_n) / Fraction(actual_d) * Fraction(factor)
+    target = Fraction(target_n) / Fraction(target_d) * Fraction(factor)
+    dividend, divisor = (target, actual) if descending else (actual, target)
+    if divisor == 0:
+        return MET
+    scaled = dividend / divisor * 10000
+    cents = int(scaled) + (scaled - int(scaled) >= Fraction(1, 2))
+    return classify(D(cents) / 100)
+
+
+amounts = st.one_of(
+    st.integers(min_value=0, max_value=10**9).map(D),
+    st.decimals(min_value=0, max_value=10**6, places=4, allow_nan=False, allow_infinity=False),
+)
+positive_amounts = st.one_of(
+    st.integers(min_value=1, max_value=10**9).map(D),
+    st.decimals(min_value=D("0.0001"), max_value=10**6, places=4, allow_nan=False, allow_infinity=False),
+)
+
+
+@given(
+    numerators=st.tuples(amounts, amounts),
+    denominators=st.tuples(positive_amounts, positive_amounts),
+    descending=st.booleans(),
+    factor=st.sampled_from([D(1), D(100), D(1000)]),
+)
+def test_classification_equals_the_exact_rational_one(numerators, denominators, descending, factor):
+    actual = indicator_ratio(numerators[0], denominators[0], factor)
+    target = indicator_ratio(numerators[1], denominators[1], factor)
+    result = achievement(actual, target, descending=descending)
+    assert result.classification == _reference_classification(
+        numerators, denominators, descending=descending, factor=factor
+    )
+
+
+@given(
+    target=st.integers(min_value=1, max_value=10**6),
+    cents=st.sampled_from([7999, 8000, 9499, 9500]),
+    descending=st.booleans(),
+)
+def test_half_cent_edges_round_up(target, cents, descending):
+    """An efectivo placed exactly at xx,xx5 % of its meta reads the rounded-up percentage."""
+    exact_percent = Fraction(cents * 10 + 5, 1000)
+    meta = Fraction(target)
+    efectivo = meta * 100 / exact_percent if descending else meta * exact_percent / 100
+    result = achievement(efectivo, meta, descending=descending)
+    assert result.percent == D(cents + 1) / 100

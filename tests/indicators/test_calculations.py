@@ -11,8 +11,8 @@ from indicators.calculations import (
     count_scopes,
     cycle_columns,
     indicator_value,
-    round_half_up,
 )
+from pbr.numbers import round_half_up
 
 D = Decimal
 

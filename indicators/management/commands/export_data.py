@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 
 from evaluation.exports import Table, to_csv, to_xlsx
 from indicators.models import Measurement
+from pbr.numbers import round_half_up
 
 
 class Command(BaseCommand):
@@ -33,7 +34,7 @@ class Command(BaseCommand):
                 m.kind,
                 m.numerator,
                 m.denominator,
-                m.value,
+                None if m.value is None else round_half_up(m.value, m.indicator.decimals),
             ]
             for m in measurements
         ]
