@@ -27,19 +27,51 @@ def cycles_all() -> QuerySet[EvaluationCycle]:
 
 
 def cycle_current() -> EvaluationCycle | None:
-    """Return the newest cycle that is not closed, else the newest closed one; None when there are none."""
+    """Return the cycle pages open on: the newest open cycle where some region committed indicators, else the
+    newest open one, else the newest closed one; None when there are none.
+
+    A cycle just created (no commitments yet) does not hide the one everyone is working on.
+    """
+    open_cycles = EvaluationCycle.objects.exclude(stage=Stage.CLOSED).order_by("-year")
     return (
-        EvaluationCycle.objects.exclude(stage=Stage.CLOSED).order_by("-year").first()
+        open_cycles.filter(commitments__isnull=False).first()
+        or open_cycles.first()
         or EvaluationCycle.objects.order_by("-year").first()
     )
 
 
-def cycle_get(*, year: int) -> EvaluationCycle:
-    """Return the cycle of that budget year; raises Http404 when there is none."""
+def cycles_for_region(region) -> list[EvaluationCycle]:
+    """Return the cycles of the years the region existed in, newest first (Ñuble's start in 2018)."""
+    return [cycle for cycle in cycles_all() if region.exists_in(cycle.year)]
+
+
+def cycles_open() -> list[EvaluationCycle]:
+    """Return the cycles that are not closed, newest first: the ones with work still to do."""
+    return list(EvaluationCycle.objects.exclude(stage=Stage.CLOSED).order_by("-year"))
+
+
+def cycle_get(*, year: int, region=None) -> EvaluationCycle:
+    """Return the cycle of that budget year; raises Http404 when there is none, or when `region` did not
+    exist in that year (Ñuble has no 2012 cycle)."""
     try:
-        return EvaluationCycle.objects.get(year=year)
+        cycle = EvaluationCycle.objects.get(year=year)
     except EvaluationCycle.DoesNotExist:
         raise Http404(_("No existe el ciclo %(year)s.") % {"year": year}) from None
+    if region is not None and not region.exists_in(year):
+        raise Http404(
+            _("La región de %(region)s no existía en %(year)s: no tiene ciclo %(year)s.")
+            % {"region": region.name, "year": year}
+        )
+    return cycle
+
+
+def cycle_from_query(value: str | None) -> EvaluationCycle | None:
+    """Return the cycle a page's «?ciclo=» asks for, or the current one when absent or unknown."""
+    if value and value.isdigit():
+        chosen = EvaluationCycle.objects.filter(year=int(value)).first()
+        if chosen is not None:
+            return chosen
+    return cycle_current()
 
 
 def submission_for(*, region, cycle: EvaluationCycle) -> Submission:
@@ -106,13 +138,16 @@ def pending_for(*, user, cycle: EvaluationCycle) -> list[RegionPending]:
     from regions.selectors import regions_editable_by
 
     pending = []
-    for region in regions_editable_by(user):
+    for region in regions_editable_by(user).in_year(cycle.year):
         rows = indicator_rows(cycle=cycle, indicators=cycle_indicators(region=region, cycle=cycle))
         if not rows:
             continue
         commitments = list(
             ImprovementCommitment.objects.filter(
-                indicator__region=region, cycle__year__lte=cycle.year, status__in=["pendiente", "en_curso"]
+                indicator__region=region,
+                cycle__year__lte=cycle.year,
+                cycle__is_illustrative=cycle.is_illustrative,  # a demonstration's commitments stay in it
+                status__in=["pendiente", "en_curso"],
             )
             .select_related("indicator", "cycle")
             .order_by("due_date")
@@ -131,6 +166,50 @@ def pending_for(*, user, cycle: EvaluationCycle) -> list[RegionPending]:
     return pending
 
 
+def pending_by_cycle(*, user) -> list[tuple[EvaluationCycle, list[RegionPending]]]:
+    """Return what is pending for the user's regions in every open cycle, newest cycle first.
+
+    Opening a new cycle never hides the previous one's open work (a return to answer, a send to make).
+    Cycles where the user's regions committed nothing are left out.
+    """
+    groups = [(cycle, pending_for(user=user, cycle=cycle)) for cycle in cycles_open()]
+    return [(cycle, regions) for cycle, regions in groups if regions]
+
+
+@dataclass
+class CycleQueue:
+    """The review queue of one open cycle: submissions awaiting review first; regions not yet started."""
+
+    cycle: EvaluationCycle
+    submissions: list[Submission]
+    not_started: list
+
+    @property
+    def awaiting(self) -> int:
+        return sum(submission.status == SubmissionStatus.SENT for submission in self.submissions)
+
+
+def review_queues() -> list[CycleQueue]:
+    """Return the review queue of every open cycle, those with submissions awaiting review first.
+
+    Regions that committed indicators in a cycle but never saved anything are listed as not started.
+    """
+    from indicators.models import IndicatorCommitment
+    from regions.models import Region
+
+    queues = []
+    for cycle in cycles_open():
+        submissions = review_queue(cycle=cycle)
+        started = {submission.region_id for submission in submissions}
+        committed = set(
+            IndicatorCommitment.objects.filter(cycle=cycle).values_list("indicator__region_id", flat=True).distinct()
+        )
+        not_started = list(Region.objects.in_year(cycle.year).filter(pk__in=committed - started))
+        if submissions or not_started:
+            queues.append(CycleQueue(cycle, submissions, not_started))
+    return sorted(queues, key=lambda queue: (-queue.awaiting, -queue.cycle.year))
+
+
 def review_queue(*, cycle: EvaluationCycle) -> list[Submission]:
     """Return the cycle's submissions, those waiting for review first, then by region."""
     order = {
@@ -146,7 +225,7 @@ def review_queue(*, cycle: EvaluationCycle) -> list[Submission]:
             Prefetch("events", queryset=SubmissionEvent.objects.select_related("actor"), to_attr="prefetched_events")
         )
     )
-    return sorted(submissions, key=lambda s: (order[s.status], s.region.order))
+    return sorted(submissions, key=lambda s: (order.get(s.status, 1), s.region.order))
 
 
 def indicator_result(row, cycle: EvaluationCycle):
@@ -218,7 +297,7 @@ def cycle_results(*, cycle: EvaluationCycle, regions=None) -> list:
     from indicators.selectors import cycle_display_columns, indicator_rows
     from regions.models import Region
 
-    region_list = list(Region.objects.all() if regions is None else regions)
+    region_list = list(Region.objects.in_year(cycle.year) if regions is None else regions)
     if cycle.is_closed:
         snapshots = CycleSnapshot.objects.filter(cycle=cycle, region__in=region_list).select_related("region")
         frozen = {s.region_id: RegionResult.from_json(s.data) for s in snapshots}
@@ -293,17 +372,17 @@ class ProductSummary:
     budget: object | None
 
 
-def product_summaries(*, region, result) -> list[ProductSummary]:
-    """Return a summary per product of the region (products without indicators too), with its budget for
-    the cycle's year. Two queries."""
+def product_summaries(*, region, cycle: EvaluationCycle, result) -> list[ProductSummary]:
+    """Return a summary per product the cycle lists for the region (products without indicators too), with
+    its budget for the cycle's year. Two queries."""
     from evaluation.results import PENDING
     from indicators import calculations
-    from indicators.models import StrategicProduct
+    from indicators.selectors import cycle_products
 
     budgets = budgets_by_product(region=region, year=result.cycle_year)
     indicators = result.indicators if result else []
     summaries = []
-    for product in StrategicProduct.objects.filter(region=region).order_by("number"):
+    for product in cycle_products(region=region, cycle=cycle):
         own = [item for item in indicators if item.product_number == product.number]
         summaries.append(
             ProductSummary(
@@ -322,7 +401,8 @@ def product_summaries(*, region, result) -> list[ProductSummary]:
 def region_report(*, region, cycle: EvaluationCycle) -> dict:
     """Return what the region's report shows: strategic definitions, products, results, the analysis of
     each result and the improvement commitments. A constant number of queries."""
-    from indicators.models import Deviation, ImprovementCommitment, StrategicDefinition, StrategicProduct
+    from indicators.models import Deviation, ImprovementCommitment, StrategicDefinition
+    from indicators.selectors import cycle_products
 
     result = region_result(region=region, cycle=cycle)
     definition = StrategicDefinition.objects.filter(region=region, cycle=cycle).prefetch_related("objectives").first()
@@ -331,14 +411,16 @@ def region_report(*, region, cycle: EvaluationCycle) -> dict:
         for d in Deviation.objects.filter(indicator__region=region, cycle=cycle).select_related("indicator")
     }
     commitments = list(
-        ImprovementCommitment.objects.filter(indicator__region=region, cycle__year__lte=cycle.year)
+        ImprovementCommitment.objects.filter(
+            indicator__region=region, cycle__year__lte=cycle.year, cycle__is_illustrative=cycle.is_illustrative
+        )
         .select_related("indicator", "cycle")
         .order_by("indicator__code", "due_date")
     )
     return {
         "result": result,
         "definition": definition,
-        "products": list(StrategicProduct.objects.filter(region=region).order_by("number")),
+        "products": list(cycle_products(region=region, cycle=cycle)),
         "deviations": deviations,
         "commitments": commitments,
         "generated": timezone.localtime(),

@@ -202,7 +202,7 @@ def region_board(*, region: Region, cycle: EvaluationCycle) -> RegionBoard:
         by_product[row.indicator.product_id].append(row)
 
     blocks = []
-    for product in StrategicProduct.objects.filter(region=region).order_by("number"):
+    for product in cycle_products(region=region, cycle=cycle):
         block = ProductBlock(product=product, rows=by_product.get(product.pk, []))
         block.scope_counts = calculations.count_scopes(row.indicator.control_scope for row in block.rows)
         blocks.append(block)
@@ -220,6 +220,11 @@ def submission_problems(*, region: Region, cycle: EvaluationCycle, rows: list[In
     problems = []
     if rows is None:
         rows = indicator_rows(cycle=cycle, indicators=cycle_indicators(region=region, cycle=cycle))
+    if not rows:
+        return [
+            _("%(region)s no tiene indicadores comprometidos en el ciclo %(year)s: no hay nada que enviar.")
+            % {"region": region.government_name, "year": cycle.year}
+        ]
     for row in rows:
         code = row.indicator.code
         if (cycle.year, MeasurementKind.TARGET) not in row.figures:
@@ -229,6 +234,21 @@ def submission_problems(*, region: Region, cycle: EvaluationCycle, rows: list[In
         if row.needs_justification:
             problems.append(_("%(code)s: justifique el sobrecumplimiento.") % {"code": code})
     return problems
+
+
+def cycle_products(*, region: Region, cycle: EvaluationCycle) -> QuerySet[StrategicProduct]:
+    """Return the region's products a cycle's pages list, in order: every product, those without
+    indicators in the cycle too, except that an illustrative cycle's products and the others never mix.
+
+    An illustrative (demonstration) cycle lists only the products with indicators in it; every other
+    cycle leaves out the products whose indicators belong to an illustrative cycle.
+    """
+    products = StrategicProduct.objects.filter(region=region)
+    if cycle.is_illustrative:
+        products = products.filter(indicators__commitments__cycle=cycle).distinct()
+    else:
+        products = products.exclude(indicators__commitments__cycle__is_illustrative=True)
+    return products.order_by("number")
 
 
 def products_with_indicators(*, region: Region, cycle: EvaluationCycle) -> QuerySet[StrategicProduct]:
@@ -456,10 +476,14 @@ def template_workbook(*, region: Region, cycle: EvaluationCycle) -> bytes:
                     for c in row.cells
                     if c.measurement is not None
                 },
+                versions={(c.year, c.kind): c.measurement.version for c in row.cells if c.measurement is not None},
             )
         )
+    title = _("Formulario H · %(region)s · ciclo %(year)s") % {"region": region.government_name, "year": cycle.year}
+    if cycle.is_illustrative:
+        title += " · " + _("datos ilustrativos (ejemplos, no datos oficiales)")
     return spreadsheets.write_template(
-        title=_("Formulario H · %(region)s · ciclo %(year)s") % {"region": region.government_name, "year": cycle.year},
+        title=title,
         region_code=region.iso_code,
         cycle_year=cycle.year,
         columns=[(c.year, c.kind, f"{c.year} {c.kind_label}") for c in columns],

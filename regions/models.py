@@ -17,6 +17,14 @@ class RegionQuerySet(models.QuerySet):
             Q(valid_to__isnull=True) | Q(valid_to__gte=day)
         )
 
+    def in_year(self, year: int) -> RegionQuerySet:
+        """Return the regions taking part in that budget year's cycle: those that existed on its 1 January.
+
+        A GORE created during a year has no budget of its own until the next one: Ñuble (from 2018-09-06)
+        takes part from the 2019 cycle on (docs/domain.md, «Regiones»).
+        """
+        return self.active_on(datetime.date(year, 1, 1))
+
 
 class RegionManager(models.Manager.from_queryset(RegionQuerySet)):
     def get_by_natural_key(self, iso_code: str) -> Region:
@@ -84,6 +92,10 @@ class Region(models.Model):
     def is_active_on(self, day: datetime.date) -> bool:
         """Return whether the region existed on that day."""
         return (self.valid_from is None or self.valid_from <= day) and (self.valid_to is None or day <= self.valid_to)
+
+    def exists_in(self, year: int) -> bool:
+        """Return whether the region takes part in that budget year's cycle (see RegionQuerySet.in_year)."""
+        return self.is_active_on(datetime.date(year, 1, 1))
 
 
 class AnalystAssignment(models.Model):

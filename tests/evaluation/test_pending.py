@@ -45,7 +45,7 @@ def test_open_commitments_are_listed_with_overdue_marked(client, camila):
 def test_nothing_to_do_for_a_reviewer(client, daniela):
     client.force_login(daniela)
     page = soup(client.get(reverse("evaluation:pending")))
-    assert "No tiene regiones con indicadores por ingresar" in text(page)
+    assert "No tiene regiones con indicadores por ingresar en los ciclos abiertos" in text(page)
 
 
 def test_complete_draft_offers_to_send(client, camila):

@@ -1,0 +1,99 @@
+"""More than one cycle: a new cycle hides no open work; regions exist only in their years; nothing to send."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from evaluation import services
+from evaluation.models import EvaluationCycle, Submission, SubmissionStatus
+from indicators.models import Indicator, IndicatorCommitment
+from tests.html import soup, text
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def cycle_2013(db):
+    return EvaluationCycle.objects.create(year=2013)
+
+
+def queue_rows(page):
+    return {
+        section["data-cycle"]: [
+            (tr["data-region"], tr.select_one("[data-status]")["data-status"]) for tr in section.select("tbody tr")
+        ]
+        for section in page.select("#queue [data-cycle]")
+    }
+
+
+def test_opening_a_cycle_keeps_the_previous_cycles_review_queue(client, bruno, daniela, biobio, cycle_2013):
+    services.submission_send(user=bruno, region=biobio, cycle=EvaluationCycle.objects.get(year=2012))
+    client.force_login(daniela)
+    page = soup(client.get(reverse("evaluation:review_queue")))
+    assert queue_rows(page)["2012"][0] == ("CL-BI", "enviado")
+    assert "1 por revisar" in text(page.select_one('[data-cycle="2012"] h2'))
+    assert not page.select_one("#queue-empty")
+
+
+def test_pendientes_cover_every_open_cycle_grouped(client, camila, coquimbo, cycle_2013):
+    client.force_login(camila)
+    page = soup(client.get(reverse("evaluation:pending")))
+    assert [s["data-cycle"] for s in page.select("[data-cycle]")] == ["2012"]  # 2013: nothing committed yet
+    assert page.select_one('[data-cycle="2012"] [data-region="CL-CO"]') is not None
+
+    IndicatorCommitment.objects.create(indicator=Indicator.objects.get(code="CO-01"), cycle=cycle_2013, weight=100)
+    page = soup(client.get(reverse("evaluation:pending")))
+    assert [s["data-cycle"] for s in page.select("section[data-cycle]")] == ["2013", "2012"]
+    assert "CO-01: falta la meta 2013." in text(page.select_one('[data-cycle="2013"] [data-problems]'))
+
+
+def test_home_stays_on_the_cycle_with_work_and_offers_the_others(client, daniela, cycle_2013):
+    client.force_login(daniela)
+    page = soup(client.get(reverse("home")))
+    assert "Ciclo 2012" in text(page.select_one("main"))
+    assert text(page.select_one('td[data-region="CL-CO"]')) == "1"
+    links = {text(a): a["href"] for a in page.select("#cycle-nav a")}
+    assert links == {"2013": "?ciclo=2013", "2012": "?ciclo=2012"}
+    page = soup(client.get(reverse("home"), {"ciclo": "2013"}))
+    assert "Ciclo 2013" in text(page.select_one("main"))
+    assert text(page.select_one('td[data-region="CL-CO"]')) == "0"
+    page = soup(client.get(reverse("home"), {"ciclo": "no-es-un-año"}))
+    assert "Ciclo 2012" in text(page.select_one("main"))
+
+
+def test_nuble_exists_only_from_2018(client, daniela):
+    client.force_login(daniela)
+    page = soup(client.get(reverse("home")))
+    assert not page.select('td[data-region="CL-NB"]')
+    assert len(page.select("td[data-region]")) == 15
+    response = client.get(reverse("indicators:region", kwargs={"code": "CL-NB", "year": 2012}))
+    assert response.status_code == 404
+    assert "no existía en 2012" in response.content.decode()
+    assert client.get(reverse("evaluation:dashboard", kwargs={"code": "CL-NB", "year": 2012})).status_code == 404
+
+    EvaluationCycle.objects.create(year=2019)
+    page = soup(client.get(reverse("home"), {"ciclo": "2019"}))
+    assert page.select('td[data-region="CL-NB"]')
+    assert client.get(reverse("indicators:region", kwargs={"code": "CL-NB", "year": 2019})).status_code == 200
+    region_page = soup(client.get(reverse("indicators:region", kwargs={"code": "CL-CO", "year": 2012})))
+    nuble_page = soup(client.get(reverse("indicators:region", kwargs={"code": "CL-NB", "year": 2019})))
+    assert "2012" in text(region_page.select_one("main"))
+    assert "2012" not in [text(a) for a in nuble_page.select("main nav a, main .btn")]
+
+
+def test_a_region_without_indicators_cannot_be_sent(client, ana):
+    client.force_login(ana)
+    url = reverse("evaluation:send", kwargs={"code": "CL-TA", "year": 2012})
+    page = soup(client.post(url, {"confirm": "1"}, follow=True))
+    assert "no tiene indicadores comprometidos en el ciclo 2012" in text(page)
+    assert not Submission.objects.filter(region__iso_code="CL-TA", status=SubmissionStatus.SENT).exists()
+
+
+def test_weights_still_sum_per_cycle(cycle_2013):
+    """A rollover's commitments are per cycle: 2012's weight is untouched by 2013's."""
+    co01 = Indicator.objects.get(code="CO-01")
+    IndicatorCommitment.objects.create(indicator=co01, cycle=cycle_2013, weight=Decimal(50))
+    assert IndicatorCommitment.objects.get(indicator=co01, cycle__year=2012).weight == Decimal(100)
