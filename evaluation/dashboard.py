@@ -10,14 +10,23 @@ from django.utils.translation import gettext_lazy
 from evaluation.results import IndicatorResult
 from indicators import calculations
 from indicators.charts import series_figure
-from pbr.numbers import round_half_up
+from pbr.numbers import format_number, format_percent, round_half_up
 from pbr.templatetags.chile import classification_label, dimension_label, trend_label
 
 AMBITION_LABELS = {
-    calculations.LAX_VS_LAST: gettext_lazy("meta bajo el último efectivo"),
-    calculations.LAX_VS_TREND: gettext_lazy("meta bajo la tendencia histórica"),
-    calculations.STEEP_VS_TREND: gettext_lazy("meta muy por sobre la tendencia"),
+    calculations.LAX_VS_LAST: gettext_lazy("meta menos exigente que el último efectivo"),
+    calculations.LAX_VS_TREND: gettext_lazy("meta menos exigente que la tendencia"),
+    calculations.STEEP_VS_TREND: gettext_lazy("meta mucho más exigente que la tendencia"),
 }
+
+
+@dataclass(frozen=True)
+class AmbitionFlag:
+    """A flag on a meta's ambition: a short label and the sentence that explains it with the figures."""
+
+    code: str
+    label: str
+    explanation: str
 
 
 def indicator_figure(item: IndicatorResult, cycle_year: int) -> dict:
@@ -29,9 +38,78 @@ def indicator_figure(item: IndicatorResult, cycle_year: int) -> dict:
     return series_figure(actuals=actuals, estimate=estimate, target=target, decimals=item.decimals, labels=labels)
 
 
-def ambition_labels(item: IndicatorResult) -> list[str]:
-    """Return the ambition flags of the indicator's meta in words."""
-    return [str(AMBITION_LABELS[flag]) for flag in item.ambition if flag in AMBITION_LABELS]
+def _value(item: IndicatorResult, value) -> str:
+    return format_percent(value, item.decimals) if item.is_percentage else format_number(value, item.decimals)
+
+
+# Whole sentences per case (never sentences assembled from words), by flag and sentido.
+_LAST_EXPLANATIONS = {
+    False: gettext_lazy(
+        "La meta (%(target)s) queda bajo el último efectivo (%(last)s, %(year)s): pide menos de lo ya logrado."
+    ),
+    True: gettext_lazy(
+        "La meta (%(target)s) queda sobre el último efectivo (%(last)s, %(year)s): en este indicador descendente, "
+        "menos es mejor, así que pide menos de lo ya logrado."
+    ),
+}
+_TREND_EXPLANATIONS = {
+    (calculations.LAX_VS_TREND, False): gettext_lazy(
+        "La tendencia lineal de los efectivos %(first)s–%(last)s proyecta %(projection)s; la meta (%(target)s) "
+        "queda bajo esa línea: es menos exigente que lo que la tendencia ya promete."
+    ),
+    (calculations.LAX_VS_TREND, True): gettext_lazy(
+        "La tendencia lineal de los efectivos %(first)s–%(last)s proyecta %(projection)s; la meta (%(target)s) "
+        "queda sobre esa línea: en este indicador descendente, menos es mejor, así que es menos exigente que lo "
+        "que la tendencia ya promete."
+    ),
+    (calculations.STEEP_VS_TREND, False): gettext_lazy(
+        "La tendencia lineal de los efectivos %(first)s–%(last)s proyecta %(projection)s; la meta (%(target)s) "
+        "queda muy por sobre esa línea: revise si es alcanzable."
+    ),
+    (calculations.STEEP_VS_TREND, True): gettext_lazy(
+        "La tendencia lineal de los efectivos %(first)s–%(last)s proyecta %(projection)s; la meta (%(target)s) "
+        "queda muy por debajo de esa línea: en este indicador descendente es mucho más exigente; revise si es "
+        "alcanzable."
+    ),
+}
+
+
+def ambition_labels(item: IndicatorResult) -> list[AmbitionFlag]:
+    """Return the ambition flags of the indicator's meta, each with the sentence that explains it with the
+    figures, by the indicator's sentido (above a falling line is the lax side of a descendente meta)."""
+    meta_year = item_year(item)
+    history = [
+        (year, value)
+        for year, kind, value in item.series
+        if kind == "efectivo" and value is not None and year < meta_year
+    ]
+    flags = []
+    for code in item.ambition:
+        if code not in AMBITION_LABELS:
+            continue
+        explanation = ""
+        if code == calculations.LAX_VS_LAST and history:
+            year, last = history[-1]
+            explanation = str(_LAST_EXPLANATIONS[item.is_descending]) % {
+                "target": _value(item, item.target),
+                "last": _value(item, last),
+                "year": year,
+            }
+        elif (code, item.is_descending) in _TREND_EXPLANATIONS and history and item.projection is not None:
+            explanation = str(_TREND_EXPLANATIONS[(code, item.is_descending)]) % {
+                "first": history[0][0],
+                "last": history[-1][0],
+                "projection": _value(item, item.projection),
+                "target": _value(item, item.target),
+            }
+        flags.append(AmbitionFlag(code, str(AMBITION_LABELS[code]), explanation))
+    return flags
+
+
+def item_year(item: IndicatorResult) -> int:
+    """Return the year of the indicator's meta in the cycle (the newest meta of its series)."""
+    targets = [year for year, kind, _value in item.series if kind == "meta"]
+    return max(targets) if targets else max((year for year, _k, _v in item.series), default=0) + 1
 
 
 DIMENSIONS = [
@@ -49,7 +127,7 @@ class Card:
     item: IndicatorResult
     figure: dict
     chart_id: str
-    ambition: list[str]
+    ambition: list[AmbitionFlag]
 
 
 def cards(result) -> list[Card]:
@@ -68,9 +146,15 @@ class RankingRow:
 
 
 def ranking(results: list) -> list[RankingRow]:
-    """Return the regions ordered by institutional compliance (highest first; regions without a score
-    last, by name), each with its share of cumplidos per dimensión for the heat map."""
-    scored = sorted((r for r in results if r.compliance is not None), key=lambda r: (-r.compliance, r.region_name))
+    """Return the regions ordered by institutional compliance, each with its share of cumplidos per dimensión.
+
+    Ties go to the region that reported more (fewer indicators pending, then more figures entered), then by
+    name; regions without a score come last, by name.
+    """
+    scored = sorted(
+        (r for r in results if r.compliance is not None),
+        key=lambda r: (-r.compliance, r.pending, -(r.completeness or 0), r.region_name),
+    )
     unscored = sorted((r for r in results if r.compliance is None), key=lambda r: r.region_name)
     rows = []
     for position, result in enumerate(scored, start=1):
@@ -147,8 +231,8 @@ def region_tables(result, products) -> list:
                 _rounded(item.target, item.decimals),
                 item.percent,
                 _label(item.classification),
-                trend_label(item.trend) if item.trend else "",
-                ", ".join(ambition_labels(item)),
+                trend_label(item) if item.trend else "",
+                " ".join(flag.explanation or flag.label for flag in ambition_labels(item)),
             ]
             for item in result.indicators
         ],

@@ -46,6 +46,8 @@ class IndicatorResult:
     trend: str | None
     ambition: list[str]
     series: list[tuple[int, str, Decimal | None]]
+    # The linear trend of the efectivos at the meta's year, which the ambition flags are judged against.
+    projection: Decimal | None = None
 
     @property
     def is_percentage(self) -> bool:
@@ -104,6 +106,7 @@ class RegionResult:
 
 _DECIMAL_FIELDS = {
     "weight",
+    "projection",
     "actual",
     "target",
     "percent",

@@ -243,6 +243,7 @@ def indicator_result(row, cycle: EvaluationCycle):
         if kind == MeasurementKind.ACTUAL and m.value is not None
     )
     history = [(year, value) for year, value in actual_points if year < cycle.year]
+    ceiling = indicator.factor if indicator.is_share else None
     series = sorted((year, kind, m.value) for (year, kind), m in row.figures.items())
     return IndicatorResult(
         code=indicator.code,
@@ -269,9 +270,10 @@ def indicator_result(row, cycle: EvaluationCycle):
             target.value if target else None,
             target_year=cycle.year,
             descending=indicator.is_descending,
-            ceiling=indicator.factor if indicator.is_share else None,
+            ceiling=ceiling,
         ),
         series=series,
+        projection=calculations.trend_projection(history, cycle.year, ceiling=ceiling),
     )
 
 
@@ -294,6 +296,7 @@ def cycle_results(*, cycle: EvaluationCycle, regions=None) -> list:
     """
     from evaluation.results import RegionResult, summarise
     from indicators.models import Indicator
+    from indicators.models import MeasurementKind
     from indicators.selectors import cycle_display_columns, indicator_rows
     from regions.models import Region
 
@@ -309,6 +312,9 @@ def cycle_results(*, cycle: EvaluationCycle, regions=None) -> list:
         .order_by("region__order", "product__number", "code")
     )
     display = cycle_display_columns(cycle)
+    # What the cycle needs: the form's figures and the efectivo t that scores the meta (not the efectivo
+    # t-1 beside the estimate, which the evaluation does not use).
+    required = [(column.year, column.kind) for column in display] + [(cycle.year, MeasurementKind.ACTUAL)]
     rows_by_region: dict[int, list] = {}
     for row in indicator_rows(cycle=cycle, indicators=indicators, columns=display):
         rows_by_region.setdefault(row.indicator.region_id, []).append(row)
@@ -336,8 +342,10 @@ def cycle_results(*, cycle: EvaluationCycle, regions=None) -> list:
                 cycle_year=cycle.year,
                 indicators=[indicator_result(row, cycle) for row in rows],
                 rules=rules,
-                required_values=len(rows) * len(display),
-                entered_values=sum(1 for row in rows for cell in row.cells if cell.measurement is not None),
+                # Completeness counts every figure the cycle asks for, the efectivo t that scores it included:
+                # an indicator still «pendiente» (no efectivo or meta t) always leaves completeness below 100 %.
+                required_values=len(rows) * len(required),
+                entered_values=sum(1 for row in rows for key in required if key in row.figures),
                 submission_status=submission.status,
                 sent_on_time=_sent_on_time(submission, cycle, today),
             )

@@ -153,6 +153,17 @@ LAX_VS_TREND = "meta_bajo_tendencia"
 STEEP_VS_TREND = "meta_sobre_tendencia"
 
 
+def trend_projection(
+    actuals: list[tuple[int, Decimal]], year: int, *, ceiling: Decimal | None = None
+) -> Decimal | None:
+    """Return the linear trend of the efectivos at `year`, capped by `ceiling` (100 % for a share of a
+    whole: a trend cannot promise 118 %); None below three efectivos."""
+    projection = linear_projection(actuals, year)
+    if projection is not None and ceiling is not None:
+        projection = min(projection, ceiling)
+    return projection
+
+
 def ambition_flags(
     actuals: list[tuple[int, Decimal]],
     target: Decimal | None,
@@ -162,13 +173,13 @@ def ambition_flags(
     tolerance: Decimal = Decimal("0.10"),
     ceiling: Decimal | None = None,
 ) -> list[str]:
-    """Return the flags a reviewer should see about a meta's ambition.
+    """Return the flags a reviewer should see about a meta's ambition, judged by the indicator's sentido.
 
     - LAX_VS_LAST: the meta asks for less than the last efectivo already achieved (below it when
       ascendente, above it when descendente).
     - LAX_VS_TREND / STEEP_VS_TREND: the meta lies more than `tolerance` (share of the projected value)
-      on the lax or the steep side of the linear trend of the efectivos (three or more of them). A
-      `ceiling` (100 % for a share of a whole) caps the projection: a trend cannot promise 118 %.
+      on the lax or the steep side of the linear trend of the efectivos (three or more of them): for a
+      descendente indicator whose efectivos fall, the lax side is above the falling line.
     """
     if target is None or not actuals:
         return []
@@ -176,11 +187,10 @@ def ambition_flags(
     last = sorted(actuals)[-1][1]
     if (target < last) if not descending else (target > last):
         flags.append(LAX_VS_LAST)
-    projection = linear_projection(actuals, target_year)
-    if projection is not None and ceiling is not None:
-        projection = min(projection, ceiling)
+    projection = trend_projection(actuals, target_year, ceiling=ceiling)
     if projection is not None and projection > 0:
-        gap = (target - projection) / projection
+        with localcontext(prec=PRECISION):
+            gap = (target - projection) / projection
         lax_side = -gap if not descending else gap
         if lax_side > tolerance:
             flags.append(LAX_VS_TREND)

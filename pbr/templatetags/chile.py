@@ -88,10 +88,21 @@ def heat_class(share) -> str:
 
 
 @register.filter
-def trend_label(trend) -> str:
-    """Return an indicator's trend as an arrow and a word («↑ mejora»), or «—» without two efectivos."""
-    labels = {"mejora": _("↑ mejora"), "empeora": _("↓ empeora"), "estable": _("→ estable")}
-    return labels.get(trend, MISSING)
+def trend_label(item) -> str:
+    """Return an indicator result's trend as an arrow and a word, or «—» without two efectivos.
+
+    The arrow says where the values went, the word what that means by the indicator's sentido: efectivos
+    falling 42 → 35 → 29,3 on a descendente indicator read «↓ mejora».
+    """
+    trend, descending = getattr(item, "trend", item), bool(getattr(item, "is_descending", False))
+    if trend == "estable":
+        return _("→ estable")
+    if trend not in ("mejora", "empeora"):
+        return MISSING
+    rising = (trend == "mejora") != descending
+    arrow = "↑" if rising else "↓"
+    word = _("mejora") if trend == "mejora" else _("empeora")
+    return f"{arrow} {word}"
 
 
 @register.filter

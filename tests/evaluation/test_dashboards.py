@@ -42,10 +42,9 @@ def dashboard(client, code="CL-CO", year=2012):
 
 def achievement_cells(page, code):
     row = page.select_one(f'#achievements tr[data-indicator="{code}"]')
-    return {
-        kind: text(row.select_one(f'[data-kind="{kind}"]'))
-        for kind in ("actual", "target", "percent", "classification")
-    }
+    shown = {kind: text(row.select_one(f'[data-kind="{kind}"]')) for kind in ("actual", "target", "percent")}
+    shown["classification"] = text(row.select_one('[data-kind="classification"] .badge'))
+    return shown
 
 
 def test_before_the_2012_efectivo_achievement_is_pending_not_zero(client, daniela):
@@ -206,11 +205,14 @@ def test_national_overview_ranks_and_heats(client, camila, bruno, daniela):
     ranking = [
         (tr["data-region"], text(tr.select_one('[data-kind="compliance"]'))) for tr in page.select("#ranking tbody tr")
     ]
-    assert ranking == [  # ties by name; Antofagasta's score is provisional (no 2012 efectivo yet)
+    assert ranking == [  # at 0 %, Biobío reported its efectivo; Antofagasta's score is provisional (none yet)
         ("CL-CO", "100,00 %"),
-        ("CL-AN", "0,00 % provisional"),
         ("CL-BI", "0,00 %"),
+        ("CL-AN", "0,00 % provisional"),
     ]
+    legend = text(page.select_one("#ranking-legend"))
+    assert "Pendientes: indicadores que aún no se pueden evaluar porque les falta el efectivo 2012" in legend
+    assert "Llega a 100 % solo cuando no queda ningún indicador pendiente" in legend
     heat = page.select_one('#heatmap tr[data-region="CL-CO"] [data-dimension="calidad"]')
     assert (text(heat), heat["class"]) == ("100 %", ["heat-4"])
     heat = page.select_one('#heatmap tr[data-region="CL-BI"] [data-dimension="calidad"]')
@@ -347,3 +349,62 @@ def test_charts_round_as_the_tables_do(client, daniela):
     assert figure["data"][0]["y"] == [42, 35, 29.3]
     table = page.select_one('[data-chart-table="AN-04"]')
     assert cells(table, "tbody td")[6:9] == ["2010", "Efectivo", "29,3"]
+
+
+def test_trend_and_ambition_follow_a_descending_sentido(client, daniela):
+    """AN-04 (días, descendente): efectivos 42 → 35 → 29,3 and a meta of 24,0. Falling is improving; the
+    falling line projects 16,3 for 2012, so a meta above it is the lax side, and the flag says so."""
+    client.force_login(daniela)
+    row = dashboard(client, "CL-AN").select_one('#achievements tr[data-indicator="AN-04"]')
+    assert text(row.select_one('[data-kind="trend"]')) == "↓ mejora"
+    flags = row.select('[data-kind="ambition"] [data-flag]')
+    assert [flag["data-flag"] for flag in flags] == ["meta_bajo_tendencia"]
+    explanation = text(flags[0])
+    assert "meta menos exigente que la tendencia" in explanation
+    assert "proyecta 16,3; la meta (24,0) queda sobre esa línea" in explanation
+    assert "descendente, menos es mejor" in explanation
+
+
+@pytest.mark.parametrize(
+    ("trend", "descending", "label"),
+    [
+        ("mejora", False, "↑ mejora"),
+        ("mejora", True, "↓ mejora"),
+        ("empeora", False, "↓ empeora"),
+        ("empeora", True, "↑ empeora"),
+        ("estable", True, "→ estable"),
+        (None, True, "—"),
+    ],
+)
+def test_trend_label_arrow_shows_the_values_word_the_sentido(trend, descending, label):
+    from types import SimpleNamespace
+
+    from pbr.templatetags.chile import trend_label
+
+    assert trend_label(SimpleNamespace(trend=trend, is_descending=descending)) == label
+
+
+def test_pendientes_and_completeness_agree(client, camila, daniela):
+    """Coquimbo has every figure of its form but the 2012 efectivo: 1 pendiente, so not 100 % entered."""
+    client.force_login(daniela)
+    page = soup(client.get(reverse("evaluation:national", kwargs={"year": 2012})))
+    row = page.select_one('#ranking tr[data-region="CL-CO"]')
+    assert text(row.select("td")[6]) == "1"  # pendientes
+    assert text(row.select_one('[data-kind="completeness"]')) == "83 %"  # 5 of 6 figures: efectivo 2012 missing
+    enter_2012_actual(camila, "CO-01", "250", "262")
+    page = soup(client.get(reverse("evaluation:national", kwargs={"year": 2012})))
+    row = page.select_one('#ranking tr[data-region="CL-CO"]')
+    assert (text(row.select("td")[6]), text(row.select_one('[data-kind="completeness"]'))) == ("0", "100 %")
+
+
+def test_a_partial_result_says_why_it_earns_nothing(client, bruno, daniela):
+    enter_2012_actual(bruno, "BI-01", "800", "1000")  # 83,33 % of the meta: parcialmente cumplido
+    client.force_login(daniela)
+    row = dashboard(client, "CL-BI").select_one('#achievements tr[data-indicator="BI-01"]')
+    reason = row.select_one("[data-zero-reason]")
+    assert "Suma 0 de su ponderación: con «todo o nada» solo los cumplidos suman." == text(reason)
+    cycle = EvaluationCycle.objects.get(year=2012)
+    cycle.weighting = "proporcional"
+    cycle.save()
+    row = dashboard(client, "CL-BI").select_one('#achievements tr[data-indicator="BI-01"]')
+    assert row.select_one("[data-zero-reason]") is None

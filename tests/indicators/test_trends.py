@@ -63,3 +63,17 @@ def test_targets_far_off_the_trend_are_flagged_on_their_side():
 
 def test_no_target_no_flags():
     assert ambition_flags([(2010, D(1))], None, target_year=2012, descending=False) == []
+
+
+@pytest.mark.parametrize(
+    ("target", "expected"),
+    [
+        (Decimal(24), [LAX_VS_TREND]),  # above the falling line (16,3): lax
+        (Decimal(17), []),  # on the line
+        (Decimal(12), [STEEP_VS_TREND]),  # well below it: steep
+        (Decimal(30), [LAX_VS_LAST, LAX_VS_TREND]),  # above the last efectivo too
+    ],
+)
+def test_descending_meta_is_judged_against_the_falling_line(target, expected):
+    actuals = [(2008, Decimal(42)), (2009, Decimal(35)), (2010, Decimal("29.25"))]
+    assert ambition_flags(actuals, target, target_year=2012, descending=True) == expected
