@@ -66,6 +66,7 @@ fixtures: db
 
 demo: fixtures
 	DEBUG=1 $(MANAGE) create_demo_users
+	DEBUG=1 $(MANAGE) load_demo
 
 run: demo
 	@echo "Serving on http://$(HOST):$(PORT): demo logins are in README.md"

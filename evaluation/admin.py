@@ -7,10 +7,10 @@ from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
-from simple_history.admin import SimpleHistoryAdmin
 
 from evaluation import rollover, services
 from evaluation.models import CycleSnapshot, DataVersion, EvaluationCycle, Submission, SubmissionEvent
+from pbr.admin_safety import SafeHistoryAdmin
 
 
 @admin.action(description=_("Cerrar el ciclo y congelar los resultados de cada región"))
@@ -23,7 +23,11 @@ def close_cycles(modeladmin, request, queryset):
         else:
             modeladmin.message_user(
                 request,
-                _("Ciclo %(year)s cerrado: resultados de %(count)s regiones congelados.")
+                ngettext(
+                    "Ciclo %(year)s cerrado: resultados de %(count)s región congelados.",
+                    "Ciclo %(year)s cerrado: resultados de %(count)s regiones congelados.",
+                    frozen,
+                )
                 % {"year": cycle.year, "count": frozen},
                 messages.SUCCESS,
             )
@@ -58,7 +62,7 @@ class RolloverForm(RolloverYearForm):
 
 
 @admin.register(EvaluationCycle)
-class EvaluationCycleAdmin(SimpleHistoryAdmin):
+class EvaluationCycleAdmin(SafeHistoryAdmin):
     actions = [close_cycles, roll_over_cycle]
     list_display = [
         "year",
@@ -180,7 +184,7 @@ class SubmissionEventInline(admin.TabularInline):
 
 
 @admin.register(Submission)
-class SubmissionAdmin(SimpleHistoryAdmin):
+class SubmissionAdmin(SafeHistoryAdmin):
     list_display = ["region", "cycle", "status", "updated_at"]
     list_filter = ["cycle", "status", "region"]
     search_fields = ["region__name"]

@@ -44,25 +44,31 @@ def _csv_value(value: object) -> str:
     return str(neutralise(str(value)))
 
 
-def to_csv(table: Table) -> bytes:
-    """Return the table as CSV (UTF-8 with BOM, «;», decimal comma)."""
+def to_csv(table: Table, *, note: str = "") -> bytes:
+    """Return the table as CSV (UTF-8 with BOM, «;», decimal comma); a note, when given, is its first line."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    if note:
+        writer.writerow([_csv_value(note)])
     writer.writerow([_csv_value(header) for header in table.headers])
     for row in table.rows:
         writer.writerow([_csv_value(value) for value in row])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
-def to_xlsx(tables: list[Table]) -> bytes:
-    """Return the tables as a workbook, one sheet each, numbers as numbers."""
+def to_xlsx(tables: list[Table], *, note: str = "") -> bytes:
+    """Return the tables as a workbook, one sheet each, numbers as numbers; a note, when given, is the
+    first row of every sheet, above the headers."""
     workbook = Workbook()
     workbook.remove(workbook.active)
     for table in tables:
         sheet = workbook.create_sheet(table.title[:31])
+        if note:
+            sheet.append([neutralise(note)])
         sheet.append([neutralise(str(header)) for header in table.headers])
-        for cell in sheet[1]:
-            cell.font = Font(bold=True)
+        for row in sheet.iter_rows(max_row=sheet.max_row):
+            for cell in row:
+                cell.font = Font(bold=True)
         for row in table.rows:
             sheet.append([float(v) if isinstance(v, Decimal) else neutralise(v) for v in row])
     buffer = io.BytesIO()

@@ -87,6 +87,14 @@ class EvaluationCycle(models.Model):
     bonus_partial_threshold = _percent_field(_("umbral de medio bono (%)"), "75")
     bonus_full_rate = _percent_field(_("bono completo (% de la remuneración)"), "7.6")
     bonus_partial_rate = _percent_field(_("medio bono (% de la remuneración)"), "3.8")
+    is_illustrative = models.BooleanField(
+        _("ilustrativo"),
+        default=False,
+        help_text=_(
+            "Ciclo de demostración: sus indicadores y cifras son ejemplos, no datos oficiales. "
+            "Lo crea «manage.py load_demo» y lo borra «manage.py remove_demo»."
+        ),
+    )
 
     history = HistoricalRecords()
     objects = CycleManager()
@@ -158,12 +166,37 @@ class SubmissionStatus(models.TextChoices):
     SENT = "enviado", _("Enviado a revisión")
     RETURNED = "devuelto", _("Devuelto con observaciones")
     APPROVED = "aprobado", _("Aprobado")
+    REOPENED = "reabierto", _("Reabierto")
+
+    @property
+    def is_editable(self) -> bool:
+        """Return whether the data is with the analysts (borrador, devuelto or reabierto)."""
+        return self in (SubmissionStatus.DRAFT, SubmissionStatus.RETURNED, SubmissionStatus.REOPENED)
+
+    @property
+    def awaits_review(self) -> bool:
+        return self is SubmissionStatus.SENT
+
+    @property
+    def is_approved(self) -> bool:
+        return self is SubmissionStatus.APPROVED
+
+    @property
+    def badge_class(self) -> str:
+        """Return the Bootstrap class of the status badge (the badge always shows the status's word too)."""
+        return {
+            SubmissionStatus.SENT: "text-bg-primary",
+            SubmissionStatus.RETURNED: "text-bg-warning",
+            SubmissionStatus.APPROVED: "text-bg-success",
+            SubmissionStatus.REOPENED: "text-bg-warning",
+        }.get(self, "text-bg-secondary")
 
 
 class Submission(models.Model):
-    """A region's data for one cycle on its way through review: borrador → enviado → aprobado (or devuelto).
+    """A region's data for one cycle on its way through review: borrador → enviado → aprobado (or devuelto);
+    approved data may be reabierto.
 
-    Analysts edit only in borrador or devuelto; sent and approved data are locked.
+    Analysts edit only in borrador, devuelto or reabierto; sent and approved data are locked.
     """
 
     region = models.ForeignKey(
@@ -198,9 +231,14 @@ class Submission(models.Model):
         return f"{self.region} · {self.cycle} · {self.get_status_display()}"
 
     @property
+    def state(self) -> SubmissionStatus:
+        """Return the status as its enum member, for comparisons and its badge."""
+        return SubmissionStatus(self.status)
+
+    @property
     def is_editable(self) -> bool:
         """Return whether analysts may change the region's data for the cycle."""
-        return self.status in (SubmissionStatus.DRAFT, SubmissionStatus.RETURNED)
+        return self.state.is_editable
 
     @property
     def last_event(self):

@@ -295,8 +295,7 @@ def cycle_results(*, cycle: EvaluationCycle, regions=None) -> list:
     A constant number of queries whatever the number of regions, indicators or years.
     """
     from evaluation.results import RegionResult, summarise
-    from indicators.models import Indicator
-    from indicators.models import MeasurementKind
+    from indicators.models import Indicator, MeasurementKind
     from indicators.selectors import cycle_display_columns, indicator_rows
     from regions.models import Region
 

@@ -1,5 +1,8 @@
 """The review workflow of a region's data in a cycle: send, return, approve, reopen.
 
+borrador → enviado → aprobado; enviado → devuelto (with the reviewer's comment); aprobado → reabierto
+(with a reason). Analysts send again from borrador, devuelto or reabierto.
+
 Each transition is atomic, checks who acts and from which state, and leaves an event with the comment.
 """
 
@@ -76,7 +79,7 @@ def submission_send(*, user: AbstractBaseUser, region: Region, cycle: Evaluation
     return _transition(
         user=user,
         submission=submission,
-        allowed_from=(SubmissionStatus.DRAFT, SubmissionStatus.RETURNED),
+        allowed_from=(SubmissionStatus.DRAFT, SubmissionStatus.RETURNED, SubmissionStatus.REOPENED),
         to=SubmissionStatus.SENT,
         action=SubmissionAction.SEND,
     )
@@ -128,13 +131,13 @@ def submission_approve(
 
 @transaction.atomic
 def submission_reopen(*, user: AbstractBaseUser, region: Region, cycle: EvaluationCycle, reason: str) -> Submission:
-    """Reopen approved data with a reason (required): the analysts can edit it again."""
+    """Reopen approved data with a reason (required): it is «reabierto» and the analysts can edit it again."""
     return _reviewer_transition(
         user=user,
         region=region,
         cycle=cycle,
         allowed_from=(SubmissionStatus.APPROVED,),
-        to=SubmissionStatus.RETURNED,
+        to=SubmissionStatus.REOPENED,
         action=SubmissionAction.REOPEN,
         comment=reason,
         comment_required=True,

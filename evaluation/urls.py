@@ -26,6 +26,7 @@ urlpatterns = [
     path("nacional/<int:year>.csv", views.national_export, {"fmt": "csv"}, name="national_csv"),
     path("regiones/<str:code>/<int:year>/informe/", views.region_report, name="report"),
     path("regiones/<str:code>/<int:year>/informe.pdf", views.region_report_pdf, name="report_pdf"),
+    path("regiones/<str:code>/<int:year>/revision/", views.submission_review, name="review"),
     path("regiones/<str:code>/<int:year>/enviar/", views.submission_send, name="send"),
     path("regiones/<str:code>/<int:year>/devolver/", views.submission_return, name="return"),
     path("regiones/<str:code>/<int:year>/aprobar/", views.submission_approve, name="approve"),

@@ -1,4 +1,5 @@
-"""Pages of the review workflow: sending, returning, approving and reopening; pendientes; the review queue."""
+"""Pages of the review workflow: sending, returning, approving and reopening, the review of a region;
+pendientes; the review queue; dashboards, exports and reports."""
 
 from __future__ import annotations
 
@@ -19,22 +20,29 @@ from indicators.forms import ReasonForm
 from pbr.routers import reading_from_replica
 from regions.selectors import authorize_view, can_review, region_get, region_get_for_user
 
+# Messages of the workflow's steps carry this tag: pages show them beside the workflow's actions.
+WORKFLOW = "workflow"
+WORKFLOW_ANCHORS = {"indicators:region": "#envio", "evaluation:review": "#decision"}
 
-def _workflow_step(request: HttpRequest, code: str, year: int, step, done: str) -> HttpResponse:
+
+def _workflow_step(request: HttpRequest, code: str, year: int, step, done: str, *, back: str) -> HttpResponse:
+    """Run one workflow step with the posted comment and go back to the page it was taken from (`back`: the
+    region's page or its review page), at the workflow's actions, where its outcome is shown."""
     region = region_get_for_user(user=request.user, iso_code=code)
-    cycle = selectors.cycle_get(year=year)
+    cycle = selectors.cycle_get(year=year, region=region)
     form = ReasonForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, " ".join(error for errors in form.errors.values() for error in errors))
-        return redirect("indicators:region", code=region.iso_code, year=cycle.year)
-    comment = form.cleaned_data["comment"]
-    try:
-        step(user=request.user, region=region, cycle=cycle, comment=comment)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+    if form.is_valid():
+        try:
+            step(user=request.user, region=region, cycle=cycle, comment=form.cleaned_data["comment"])
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages), extra_tags=WORKFLOW)
+        else:
+            messages.success(request, done, extra_tags=WORKFLOW)
     else:
-        messages.success(request, done)
-    return redirect("indicators:region", code=region.iso_code, year=cycle.year)
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors), extra_tags=WORKFLOW)
+    response = redirect(back, code=region.iso_code, year=cycle.year)
+    response["Location"] += WORKFLOW_ANCHORS[back]
+    return response
 
 
 @require_POST
@@ -43,23 +51,22 @@ def submission_send(request: HttpRequest, code: str, year: int) -> HttpResponse:
     def step(*, comment, **kwargs):
         return services.submission_send(**kwargs)
 
-    return _workflow_step(request, code, year, step, _("Los datos se enviaron a revisión de DIPRES."))
+    done = _("Los datos se enviaron a revisión de DIPRES.")
+    return _workflow_step(request, code, year, step, done, back="indicators:region")
 
 
 @require_POST
 @login_required
 def submission_return(request: HttpRequest, code: str, year: int) -> HttpResponse:
-    return _workflow_step(
-        request, code, year, services.submission_return, _("Se devolvieron los datos con su comentario.")
-    )
+    done = _("Se devolvieron los datos con su comentario.")
+    return _workflow_step(request, code, year, services.submission_return, done, back="evaluation:review")
 
 
 @require_POST
 @login_required
 def submission_approve(request: HttpRequest, code: str, year: int) -> HttpResponse:
-    return _workflow_step(
-        request, code, year, services.submission_approve, _("Se aprobaron los datos; quedan bloqueados.")
-    )
+    done = _("Se aprobaron los datos; quedan bloqueados.")
+    return _workflow_step(request, code, year, services.submission_approve, done, back="evaluation:review")
 
 
 @require_POST
@@ -68,26 +75,41 @@ def submission_reopen(request: HttpRequest, code: str, year: int) -> HttpRespons
     def step(*, comment, **kwargs):
         return services.submission_reopen(reason=comment, **kwargs)
 
-    return _workflow_step(request, code, year, step, _("Se reabrieron los datos para corrección."))
+    done = _("Se reabrieron los datos para corrección.")
+    return _workflow_step(request, code, year, step, done, back="evaluation:review")
+
+
+@login_required
+def submission_review(request: HttpRequest, code: str, year: int) -> HttpResponse:
+    """DIPRES's review of a region's data in a cycle: each indicator's result and analysis, the institutional
+    compliance and bonus, and the forms to approve, return or reopen, on one page."""
+    if not can_review(request.user):
+        raise PermissionDenied(_("Solo DIPRES revisa los envíos."))
+    region = region_get_for_user(user=request.user, iso_code=code)
+    cycle = selectors.cycle_get(year=year, region=region)
+    context = {
+        "region": region,
+        "cycle": cycle,
+        "submission": selectors.submission_for(region=region, cycle=cycle),
+        **selectors.region_report(region=region, cycle=cycle),
+    }
+    return render(request, "evaluation/review.html", context)
 
 
 @login_required
 def pending(request: HttpRequest) -> HttpResponse:
-    """What each of the analyst's regions still lacks in the current cycle, and what DIPRES returned."""
-    cycle = selectors.cycle_current()
-    regions = selectors.pending_for(user=request.user, cycle=cycle) if cycle else []
-    context = {"cycle": cycle, "regions": regions, "today": timezone.localdate()}
+    """What each of the analyst's regions still lacks in every open cycle, and what DIPRES returned."""
+    groups = selectors.pending_by_cycle(user=request.user)
+    context = {"groups": groups, "has_cycles": bool(selectors.cycle_current()), "today": timezone.localdate()}
     return render(request, "evaluation/pending.html", context)
 
 
 @login_required
 def review_queue(request: HttpRequest) -> HttpResponse:
-    """DIPRES's queue: every region's submission in the current cycle, those awaiting review first."""
+    """DIPRES's queue: every open cycle's submissions, those awaiting review first."""
     if not can_review(request.user):
         raise PermissionDenied(_("Solo DIPRES revisa los envíos."))
-    cycle = selectors.cycle_current()
-    submissions = selectors.review_queue(cycle=cycle) if cycle else []
-    return render(request, "evaluation/review_queue.html", {"cycle": cycle, "submissions": submissions})
+    return render(request, "evaluation/review_queue.html", {"queues": selectors.review_queues()})
 
 
 @login_required
@@ -101,7 +123,9 @@ def region_dashboard(request: HttpRequest, code: str, year: int) -> HttpResponse
         version = caching.data_version()
     region = caching.cached("region", code.upper(), version=version, compute=lambda: region_get(iso_code=code))
     authorize_view(user=request.user, region=region)
-    cycle = caching.cached("cycle", year, version=version, compute=lambda: selectors.cycle_get(year=year))
+    cycle = caching.cached(
+        "cycle", year, version=version, compute=lambda: selectors.cycle_get(year=year, region=region)
+    )
 
     def body() -> str:
         with reading_from_replica():
@@ -111,8 +135,8 @@ def region_dashboard(request: HttpRequest, code: str, year: int) -> HttpResponse
                 "cycle": cycle,
                 "result": result,
                 "cards": dashboard.cards(result) if result else [],
-                "products": selectors.product_summaries(region=region, result=result) if result else [],
-                "cycles": list(selectors.cycles_all()),
+                "products": selectors.product_summaries(region=region, cycle=cycle, result=result) if result else [],
+                "cycles": selectors.cycles_for_region(region),
             }
         return render_to_string("evaluation/_region_dashboard_body.html", context, request)
 
@@ -171,23 +195,36 @@ def compare_cycles(request: HttpRequest, code: str) -> HttpResponse:
             selectors.region_result(region=region, cycle=first), selectors.region_result(region=region, cycle=second)
         )
     context = {"region": region, "form": form, "comparison": comparison, "cycles": cycles}
+    if comparison is not None:
+        context["illustrative"] = first.is_illustrative or second.is_illustrative  # the banner in base.html
     return render(request, "evaluation/compare.html", context)
 
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _export(request: HttpRequest, tables: list, name: str, fmt: str) -> HttpResponse:
-    """Return the tables as one workbook (xlsx) or one table (csv, chosen with ?tabla=)."""
+def _illustrative_note(cycle) -> str:
+    """Return the first line of an illustrative cycle's exports («» for any other cycle)."""
+    if not cycle.is_illustrative:
+        return ""
+    return _(
+        "Datos ilustrativos: el ciclo %(year)s es una demostración; sus cifras son ejemplos, no datos oficiales."
+    ) % {"year": cycle.year}
+
+
+def _export(request: HttpRequest, tables: list, name: str, fmt: str, *, cycle) -> HttpResponse:
+    """Return the tables as one workbook (xlsx) or one table (csv, chosen with ?tabla=), labelled when the
+    cycle is illustrative."""
+    note = _illustrative_note(cycle)
     if fmt == "xlsx":
-        response = HttpResponse(exports.to_xlsx(tables), content_type=XLSX)
+        response = HttpResponse(exports.to_xlsx(tables, note=note), content_type=XLSX)
         response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
         return response
     slug = request.GET.get("tabla") or tables[0].slug
     table = next((t for t in tables if t.slug == slug), None)
     if table is None:
         raise Http404(_("No existe la tabla «%(slug)s».") % {"slug": slug})
-    response = HttpResponse(exports.to_csv(table), content_type="text/csv; charset=utf-8")
+    response = HttpResponse(exports.to_csv(table, note=note), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{name}-{table.slug}.csv"'
     return response
 
@@ -196,12 +233,12 @@ def _export(request: HttpRequest, tables: list, name: str, fmt: str) -> HttpResp
 def region_dashboard_export(request: HttpRequest, code: str, year: int, fmt: str) -> HttpResponse:
     """The region dashboard's tables as .xlsx (all) or .csv (one)."""
     region = region_get_for_user(user=request.user, iso_code=code)
-    cycle = selectors.cycle_get(year=year)
+    cycle = selectors.cycle_get(year=year, region=region)
     result = selectors.region_result(region=region, cycle=cycle)
     if result is None:
         raise Http404(_("La región no tiene indicadores en este ciclo."))
-    tables = dashboard.region_tables(result, selectors.product_summaries(region=region, result=result))
-    return _export(request, tables, f"tablero-{region.iso_code}-{cycle.year}", fmt)
+    tables = dashboard.region_tables(result, selectors.product_summaries(region=region, cycle=cycle, result=result))
+    return _export(request, tables, f"tablero-{region.iso_code}-{cycle.year}", fmt, cycle=cycle)
 
 
 @login_required
@@ -211,12 +248,12 @@ def national_export(request: HttpRequest, year: int, fmt: str) -> HttpResponse:
         raise PermissionDenied(_("La vista nacional es para DIPRES."))
     cycle = selectors.cycle_get(year=year)
     tables = dashboard.national_tables(dashboard.ranking(selectors.cycle_results(cycle=cycle)))
-    return _export(request, tables, f"nacional-{cycle.year}", fmt)
+    return _export(request, tables, f"nacional-{cycle.year}", fmt, cycle=cycle)
 
 
 def _report_context(request: HttpRequest, code: str, year: int) -> dict:
     region = region_get_for_user(user=request.user, iso_code=code)
-    cycle = selectors.cycle_get(year=year)
+    cycle = selectors.cycle_get(year=year, region=region)
     return {"region": region, "cycle": cycle, **selectors.region_report(region=region, cycle=cycle)}
 
 

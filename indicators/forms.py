@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from decimal import Decimal
 
 from django import forms
 from django.conf import settings
+from django.utils.dateparse import parse_datetime
 from django.utils.formats import get_format
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from indicators.models import CommitmentStatus, Indicator, MeasurementKind
+from indicators import spreadsheets
+from indicators.models import CommitmentStatus, ImportLog, Indicator, MeasurementKind
 from indicators.parsing import NumberFormatError, parse_decimal
 from indicators.selectors import Column, IndicatorRow
-from indicators.services import CellErrors, CellInput
+from indicators.services import KEEP, TAKE, CellErrors, CellInput
 from pbr.templatetags.chile import format_number
 
 # Measurement fields hold 18 digits, 4 of them decimals.
@@ -255,6 +258,11 @@ class ImprovementCommitmentForm(forms.Form):
         input_formats=["%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y"],
     )
 
+    def __init__(self, *args, **kwargs):
+        # Its own ids: the indicator's page also shows the evidence form, which has a «description» too.
+        kwargs.setdefault("auto_id", "commitment-%s")
+        super().__init__(*args, **kwargs)
+
 
 class FollowUpForm(forms.Form):
     status = forms.ChoiceField(label=_("Estado"), choices=CommitmentStatus.choices)
@@ -263,7 +271,36 @@ class FollowUpForm(forms.Form):
     )
 
 
-class EvidenceForm(forms.Form):
+class _LimitedUploadForm(forms.Form):
+    """A form whose `file` the upload handler may have stopped past the size limit (pbr.uploads).
+
+    The person then reads only that the file is too large: the handler drops the file and whatever
+    followed it in the request, so «required» would be wrong. A file that arrived whole is held to the
+    same limit, with the same message.
+    """
+
+    too_large_message = ""
+
+    def __init__(self, *args, too_large: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.too_large = too_large
+        if too_large:
+            for field in self.fields.values():
+                field.required = False
+
+    def max_bytes(self) -> int:
+        return settings.EVIDENCE_MAX_BYTES
+
+    def clean_file(self):
+        upload = self.cleaned_data.get("file")
+        if self.too_large or (upload is not None and upload.size > self.max_bytes()):
+            limit = format_number(Decimal(self.max_bytes()) / 2**20)
+            raise forms.ValidationError(self.too_large_message % {"limit": limit}, code="too_large")
+        return upload
+
+
+class EvidenceForm(_LimitedUploadForm):
+    too_large_message = _("El archivo supera el máximo de %(limit)s MB; no se guardó.")
     year = forms.TypedChoiceField(label=_("Año"), coerce=int)
     file = forms.FileField(
         label=_("Archivo"),
@@ -273,6 +310,7 @@ class EvidenceForm(forms.Form):
     description = forms.CharField(label=_("Descripción"), required=False, max_length=300)
 
     def __init__(self, *args, years: list[int], **kwargs):
+        kwargs.setdefault("auto_id", "evidence-%s")  # its own ids: see ImprovementCommitmentForm
         super().__init__(*args, **kwargs)
         self.fields["year"].choices = [(year, str(year)) for year in years]
         self.fields["year"].initial = years[-1] if years else None
@@ -284,9 +322,58 @@ class ReasonForm(forms.Form):
     )
 
 
-class SpreadsheetForm(forms.Form):
+class SpreadsheetForm(_LimitedUploadForm):
+    too_large_message = _("El archivo supera el máximo de %(limit)s MB; no se leyó.")
     file = forms.FileField(
         label=_("Planilla Formulario H (.xlsx)"),
         help_text=_("La plantilla descargada desde esta página, con los valores completados."),
         widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}),
     )
+
+    def max_bytes(self) -> int:
+        return min(settings.EVIDENCE_MAX_BYTES, spreadsheets.MAX_FILE_BYTES)
+
+
+class SpreadsheetApplyForm(forms.Form):
+    """For each figure someone else changed since the spreadsheet was downloaded, which value stays: the
+    stored one (the default) or the file's; `all` decides them all at once."""
+
+    all = forms.ChoiceField(
+        label=_("Para todos"),
+        required=False,
+        initial="",
+        widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
+        choices=[
+            ("", _("Elegir celda por celda")),
+            (KEEP, _("Mantener todos los valores actuales")),
+            (TAKE, _("Usar todos los valores del archivo")),
+        ],
+    )
+
+    def __init__(self, *args, log: ImportLog, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.can_apply = bool(log.changes) and not log.errors
+        self.changes = [c for c in log.changes if not c.get("conflict")]
+        self.conflicts = [c for c in log.changes if c.get("conflict")]
+        for change in self.conflicts:
+            self.fields[f"c-{change['id']}"] = forms.ChoiceField(
+                label=_("%(cell)s: %(code)s %(year)s")
+                % {"cell": change["cell"], "code": change["code"], "year": change["year"]},
+                required=False,
+                initial=KEEP,
+                widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
+                choices=[(KEEP, _("Mantener el actual")), (TAKE, _("Usar el del archivo"))],
+            )
+
+    def conflict_rows(self) -> list[tuple[dict, forms.BoundField, datetime | None]]:
+        """Return each conflict with its choice and when the stored value was last changed, for the page."""
+        return [
+            (change, self[f"c-{change['id']}"], parse_datetime(change["conflict"].get("at") or ""))
+            for change in self.conflicts
+        ]
+
+    def choices(self) -> dict[str, str]:
+        """Return the choice per conflict id (call after is_valid()); a conflict left without one is absent."""
+        every = self.cleaned_data.get("all")
+        chosen = {c["id"]: every or self.cleaned_data.get(f"c-{c['id']}") for c in self.conflicts}
+        return {key: value for key, value in chosen.items() if value}

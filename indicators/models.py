@@ -711,6 +711,12 @@ class ImportLog(models.Model):
     )
     file_name = models.CharField(_("archivo"), max_length=255)
     file_sha256 = models.CharField(_("huella SHA-256"), max_length=64)
+    downloaded_at = models.DateTimeField(
+        _("plantilla descargada el"),
+        null=True,
+        blank=True,
+        help_text=_("Según la marca de la planilla; vacío si no la trae (una plantilla anterior o modificada)."),
+    )
     created_at = models.DateTimeField(_("fecha"), auto_now_add=True)
     applied_at = models.DateTimeField(_("aplicada el"), null=True, blank=True)
     status = models.CharField(_("estado"), max_length=16, choices=ImportStatus, default=ImportStatus.PREVIEW)

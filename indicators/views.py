@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from evaluation import dashboard
@@ -35,11 +35,12 @@ def region_current(request: HttpRequest, code: str) -> HttpResponse:
 def region_indicators(request: HttpRequest, code: str, year: int) -> HttpResponse:
     """The region's Formulario H for one cycle: figures by product, and the product × ámbito table."""
     region = region_get_for_user(user=request.user, iso_code=code)
-    cycle = cycle_selectors.cycle_get(year=year)
+    cycle = cycle_selectors.cycle_get(year=year, region=region)
     board = selectors.region_board(region=region, cycle=cycle)
     context = {
         "board": board,
-        "cycles": cycle_selectors.cycles_all(),
+        "cycle": cycle,
+        "cycles": cycle_selectors.cycles_for_region(region),
         "submission": cycle_selectors.submission_for(region=region, cycle=cycle),
         "can_edit": can_edit_region(user=request.user, region=region),
         "can_review": can_review(request.user),
@@ -51,7 +52,7 @@ def region_indicators(request: HttpRequest, code: str, year: int) -> HttpRespons
 def entry_start(request: HttpRequest, code: str, year: int) -> HttpResponse:
     """Redirect to the entry page of the region's first product with indicators in the cycle."""
     region = region_get_for_editor(user=request.user, iso_code=code)
-    cycle = cycle_selectors.cycle_get(year=year)
+    cycle = cycle_selectors.cycle_get(year=year, region=region)
     product = selectors.products_with_indicators(region=region, cycle=cycle).first()
     if product is None:
         messages.info(request, _("La región no tiene indicadores comprometidos en el ciclo %(year)s.") % {"year": year})
@@ -63,7 +64,7 @@ def entry_start(request: HttpRequest, code: str, year: int) -> HttpResponse:
 def entry(request: HttpRequest, code: str, year: int, product: int) -> HttpResponse:
     """The data-entry grid of one product's indicators; saves all changed figures or none."""
     region = region_get_for_editor(user=request.user, iso_code=code)
-    cycle = cycle_selectors.cycle_get(year=year)
+    cycle = cycle_selectors.cycle_get(year=year, region=region)
     page = selectors.entry_page(region=region, cycle=cycle, product_number=product)
     submission = cycle_selectors.submission_for(region=region, cycle=cycle)
     form = forms.EntryGridForm(request.POST or None, rows=page.rows, columns=page.columns)
@@ -93,7 +94,7 @@ def entry(request: HttpRequest, code: str, year: int, product: int) -> HttpRespo
             else:
                 messages.success(
                     request,
-                    _("Se guardaron %(count)s valores.") % {"count": saved}
+                    ngettext("Se guardó %(count)s valor.", "Se guardaron %(count)s valores.", saved) % {"count": saved}
                     if saved
                     else _("No había cambios que guardar."),
                 )
@@ -124,9 +125,12 @@ def _entry_after_conflict(request, page, stale):
     form.mark_conflicts(keys)
     messages.error(
         request,
-        _(
+        ngettext(
+            "Otra persona guardó un cambio en %(count)s valor mientras usted editaba. No se guardó nada: "
+            "revise el valor actual y vuelva a guardar.",
             "Otra persona guardó cambios en %(count)s valores mientras usted editaba. No se guardó nada: "
-            "revise los valores actuales y vuelva a guardar."
+            "revise los valores actuales y vuelva a guardar.",
+            len(keys),
         )
         % {"count": len(keys)},
     )
@@ -137,7 +141,7 @@ def _entry_after_conflict(request, page, stale):
 def indicator_detail(request: HttpRequest, code: str, year: int, indicator: str) -> HttpResponse:
     """An indicator's file: Formulario H fields, figures, result, causes, commitments and evidence."""
     region = region_get_for_user(user=request.user, iso_code=code)
-    cycle = cycle_selectors.cycle_get(year=year)
+    cycle = cycle_selectors.cycle_get(year=year, region=region)
     detail = selectors.indicator_detail(region=region, cycle=cycle, code=indicator)
     return render(request, "indicators/indicator_detail.html", _detail_context(request, region, cycle, detail))
 
@@ -173,7 +177,7 @@ def _detail_context(request, region, cycle, detail, **forms_override) -> dict:
 
 def _detail_for_post(request, code, year, indicator):
     region = region_get_for_editor(user=request.user, iso_code=code)
-    cycle = cycle_selectors.cycle_get(year=year)
+    cycle = cycle_selectors.cycle_get(year=year, region=region)
     detail = selectors.indicator_detail(region=region, cycle=cycle, code=indicator)
     return region, cycle, detail
 
@@ -215,7 +219,7 @@ def deviation_decide(request: HttpRequest, code: str, year: int, indicator: str)
     region = region_get_for_user(user=request.user, iso_code=code)
     if not can_review(request.user):
         raise PermissionDenied(_("Solo DIPRES decide sobre las causas externas."))
-    cycle = cycle_selectors.cycle_get(year=year)
+    cycle = cycle_selectors.cycle_get(year=year, region=region)
     detail = selectors.indicator_detail(region=region, cycle=cycle, code=indicator)
     if detail.row.deviation is None:
         raise Http404(_("El indicador no tiene análisis de causas en este ciclo."))
@@ -227,6 +231,10 @@ def deviation_decide(request: HttpRequest, code: str, year: int, indicator: str)
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(request, _("Se registró la decisión sobre las causas externas."))
+    if request.POST.get("back") == "review":  # decided on the region's review page: back there
+        response = redirect("evaluation:review", code=region.iso_code, year=cycle.year)
+        response["Location"] += f"#rev-{detail.indicator.code}"
+        return response
     return _detail_redirect(region, cycle, detail, "analisis")
 
 
@@ -273,12 +281,9 @@ def commitment_follow_up(request: HttpRequest, code: str, year: int, indicator: 
 @login_required
 def evidence_upload(request: HttpRequest, code: str, year: int, indicator: str) -> HttpResponse:
     region, cycle, detail = _detail_for_post(request, code, year, indicator)
-    form = forms.EvidenceForm(request.POST, request.FILES, years=detail.years)
-    if getattr(request, "upload_too_large", False):
-        form.is_valid()
-        limit = settings.EVIDENCE_MAX_BYTES // 2**20
-        form.add_error("file", _("El archivo supera el máximo de %(limit)s MB; no se guardó.") % {"limit": limit})
-        return _render_detail_errors(request, region, cycle, detail, evidence_form=form)
+    form = forms.EvidenceForm(
+        request.POST, request.FILES, years=detail.years, too_large=getattr(request, "upload_too_large", False)
+    )
     if not form.is_valid():
         return _render_detail_errors(request, region, cycle, detail, evidence_form=form)
     try:
@@ -334,7 +339,7 @@ def evidence_download(request: HttpRequest, code: str, year: int, indicator: str
 def indicator_history(request: HttpRequest, code: str, year: int, indicator: str) -> HttpResponse:
     """Every change to the indicator and its figures, analyses, commitments and evidence: who, when, what."""
     region = region_get_for_user(user=request.user, iso_code=code)
-    cycle = cycle_selectors.cycle_get(year=year)
+    cycle = cycle_selectors.cycle_get(year=year, region=region)
     detail = selectors.indicator_detail(region=region, cycle=cycle, code=indicator)
     changes = selectors.indicator_changes(indicator=detail.indicator)
     return render(
@@ -346,7 +351,7 @@ def indicator_history(request: HttpRequest, code: str, year: int, indicator: str
 def spreadsheet_download(request: HttpRequest, code: str, year: int) -> HttpResponse:
     """The region's Formulario H for the cycle as an .xlsx, pre-filled."""
     region = region_get_for_user(user=request.user, iso_code=code)
-    cycle = cycle_selectors.cycle_get(year=year)
+    cycle = cycle_selectors.cycle_get(year=year, region=region)
     content = selectors.template_workbook(region=region, cycle=cycle)
     response = HttpResponse(content, content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="formulario-h-{region.iso_code}-{cycle.year}.xlsx"'
@@ -357,16 +362,12 @@ def spreadsheet_download(request: HttpRequest, code: str, year: int) -> HttpResp
 def spreadsheet(request: HttpRequest, code: str, year: int) -> HttpResponse:
     """Download the template; upload it filled in to see, cell by cell, what it would change."""
     region = region_get_for_editor(user=request.user, iso_code=code)
-    cycle = cycle_selectors.cycle_get(year=year)
-    form = forms.SpreadsheetForm(request.POST, request.FILES) if request.method == "POST" else forms.SpreadsheetForm()
+    cycle = cycle_selectors.cycle_get(year=year, region=region)
+    bound = (request.POST, request.FILES) if request.method == "POST" else ()
+    form = forms.SpreadsheetForm(*bound, too_large=getattr(request, "upload_too_large", False))
     log, status = None, 200
     if request.method == "POST":
-        if getattr(request, "upload_too_large", False):
-            form.is_valid()
-            limit = settings.EVIDENCE_MAX_BYTES // 2**20
-            form.add_error("file", _("El archivo supera el máximo de %(limit)s MB; no se leyó.") % {"limit": limit})
-            status = 400
-        elif form.is_valid():
+        if form.is_valid():
             try:
                 log = services.spreadsheet_preview(
                     user=request.user, region=region, cycle=cycle, upload=form.cleaned_data["file"]
@@ -383,6 +384,7 @@ def spreadsheet(request: HttpRequest, code: str, year: int) -> HttpResponse:
         "cycle": cycle,
         "form": form,
         "log": log,
+        "apply_form": forms.SpreadsheetApplyForm(log=log) if log else None,
         "history": selectors.recent_imports(region=region, cycle=cycle),
     }
     return render(request, "indicators/spreadsheet.html", context, status=status)
@@ -391,14 +393,25 @@ def spreadsheet(request: HttpRequest, code: str, year: int) -> HttpResponse:
 @require_POST
 @login_required
 def spreadsheet_apply(request: HttpRequest, code: str, year: int, pk: int) -> HttpResponse:
-    """Apply a previewed import, all or nothing."""
+    """Apply a previewed import, all or nothing, with the person's choice for each figure in conflict."""
     region = region_get_for_editor(user=request.user, iso_code=code)
-    cycle = cycle_selectors.cycle_get(year=year)
+    cycle = cycle_selectors.cycle_get(year=year, region=region)
     log = get_object_or_404(ImportLog, pk=pk, region=region, cycle=cycle)
+    form = forms.SpreadsheetApplyForm(request.POST, log=log)
     try:
-        log = services.spreadsheet_apply(user=request.user, log=log)
+        # The service refuses a conflict left without a choice.
+        choices = form.choices() if form.is_valid() else {}
+        log = services.spreadsheet_apply(user=request.user, log=log, choices=choices)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect("indicators:spreadsheet", code=region.iso_code, year=cycle.year)
-    messages.success(request, _("Planilla aplicada: se guardaron %(count)s valores.") % {"count": log.applied})
+    messages.success(
+        request,
+        ngettext(
+            "Planilla aplicada: se guardó %(count)s valor.",
+            "Planilla aplicada: se guardaron %(count)s valores.",
+            log.applied,
+        )
+        % {"count": log.applied},
+    )
     return redirect("indicators:region", code=region.iso_code, year=cycle.year)

@@ -15,6 +15,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from pbr.admin_lookup import HistoryLookupMixin
+
 LOADED_FIELD = "loaded_history_id"
 
 
@@ -54,7 +56,7 @@ class StaleAdminFormMixin(forms.ModelForm):
         return data
 
 
-class SafeHistoryAdmin(SimpleHistoryAdmin):
+class SafeHistoryAdmin(HistoryLookupMixin, SimpleHistoryAdmin):
     """SimpleHistoryAdmin whose change pages refuse stale saves and whose history pages never revert."""
 
     def get_form(self, request, obj=None, change=False, **kwargs):

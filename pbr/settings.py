@@ -10,6 +10,7 @@ from pathlib import Path
 
 import dj_database_url
 from csp.constants import NONE, SELF, UNSAFE_INLINE
+from django.contrib.messages import constants as message_constants
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -55,7 +56,7 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "simple_history",
     "csp",
-    "axes",
+    "pbr.apps.AxesConfig",
     "regions",
     "indicators",
     "evaluation",
@@ -216,6 +217,10 @@ MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
+# Messages carry Bootstrap's alert names: an error is «danger» (Bootstrap has no «alert-error»). The admin
+# styles «danger» like its own errors (templates/admin/base_site.html).
+MESSAGE_TAGS = {message_constants.ERROR: "danger"}
+
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(8 * 60 * 60)))
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
@@ -275,3 +280,7 @@ FILE_UPLOAD_HANDLERS = [
     "django.core.files.uploadhandler.MemoryFileUploadHandler",
     "django.core.files.uploadhandler.TemporaryFileUploadHandler",
 ]
+
+# Reverting from an admin history page would write a model's old values with a plain save(), around the
+# services' checks (lock, versions, validation): changes go through the services only.
+SIMPLE_HISTORY_REVERT_DISABLED = True

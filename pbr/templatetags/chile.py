@@ -106,6 +106,18 @@ def trend_label(item) -> str:
 
 
 @register.filter
+def kind_label(code: str) -> str:
+    """Return a kind of figure (efectivo, estimado, meta) in words of the page's language."""
+    # Imported here: template libraries load before the apps' models are ready.
+    from indicators.models import MeasurementKind
+
+    try:
+        return str(MeasurementKind(code).label)
+    except ValueError:
+        return str(code)
+
+
+@register.filter
 def dimension_label(code: str) -> str:
     from indicators.models import Dimension
 

@@ -40,11 +40,14 @@
     output.textContent = output.dataset.percent === "1" ? text + "\u00a0%" : text;
   }
 
+  // Only cells offered for typing have live values (locked data shows no inputs, and no such outputs).
   var outputs = table.querySelectorAll("output[data-numerator]");
   outputs.forEach(function (output) {
-    [output.dataset.numerator, output.dataset.denominator].forEach(function (id) {
-      if (!id) { return; }
-      document.getElementById(id).addEventListener("input", function () { update(output); });
+    var inputs = [output.dataset.numerator, output.dataset.denominator]
+      .map(function (id) { return id ? document.getElementById(id) : null; });
+    if (!inputs[0]) { return; }
+    inputs.forEach(function (input) {
+      if (input) { input.addEventListener("input", function () { update(output); }); }
     });
     update(output);
   });

@@ -31,6 +31,8 @@ PAGES = [
     "/pendientes/",
     "/nacional/2012/",
     "/revision/",
+    "/regiones/CL-CO/2012/revision/",
+    "/regiones/CL-CO/2012/informe/",
 ]
 
 
@@ -86,7 +88,7 @@ def test_data_entry_by_keyboard_alone(page, live_server):
     first.press("Control+a")
     page.keyboard.type("150")
     page.keyboard.press("Enter")  # submits the form
-    expect(page.locator(".alert-success")).to_contain_text("Se guardaron 1 valores.")
+    expect(page.locator(".alert-success")).to_contain_text("Se guardó 1 valor.")
     # Tab moves along the row of numerators, as a person reads the grid.
     page.get_by_label("CO-01 2008 Efectivo, numerador", exact=True).focus()
     page.keyboard.press("Tab")

@@ -65,6 +65,16 @@ def cell(page, year, kind, part):
     return page.get_by_label(label, exact=True)
 
 
+def confirm(page, first, second):
+    """Take a workflow step: its first button opens the question, whose button does it."""
+    page.locator("summary", has_text=first).click()
+    page.get_by_role("button", name=second).click()
+
+
+def send(page):
+    confirm(page, "Enviar a revisión", "Sí, enviar a DIPRES")
+
+
 def test_analyst_and_reviewer_journey(browser, live_server, camila, daniela):
     expect = playwright.expect
     region_url = f"{live_server.url}/regiones/CL-CO/2012/"
@@ -81,18 +91,21 @@ def test_analyst_and_reviewer_journey(browser, live_server, camila, daniela):
     cell(analyst, 2011, "Efectivo", "numerador").fill("250")
     expect(analyst.locator("output").nth(3)).to_have_text("95\u00a0%")  # computed as she types
     analyst.get_by_role("button", name="Guardar").click()
-    expect(analyst.locator(".alert-success")).to_contain_text("Se guardaron 1 valores.")
+    expect(analyst.locator(".alert-success")).to_contain_text("Se guardó 1 valor.")
 
     analyst.goto(region_url)
-    analyst.get_by_role("button", name="Enviar a revisión").click()
+    send(analyst)
     expect(analyst.locator("[data-status]").first).to_have_text("Enviado a revisión")
 
-    # The reviewer returns it with a comment.
+    # The reviewer opens the review from the region's page and returns it with a comment.
     reviewer = login(browser, live_server, "daniela")
     reviewer.goto(region_url)
+    reviewer.get_by_role("link", name="Revisar el envío").click()
+    expect(reviewer.locator("article[data-indicator=CO-01] [data-kind=actual]")).to_have_text("—")
     reviewer.get_by_label("Observaciones para el analista").fill("El efectivo 2011 no coincide con el informe.")
-    reviewer.get_by_role("button", name="Devolver con observaciones").click()
+    confirm(reviewer, "Devolver con observaciones", "Sí, devolver")
     expect(reviewer.locator("[data-status]").first).to_have_text("Devuelto con observaciones")
+    expect(reviewer.locator("#decision .alert-success")).to_contain_text("Se devolvieron los datos")
 
     # The analyst finds it under Pendientes, corrects and sends again.
     analyst.goto(live_server.url)
@@ -103,12 +116,12 @@ def test_analyst_and_reviewer_journey(browser, live_server, camila, daniela):
     analyst.get_by_role("button", name="Guardar").click()
     expect(analyst.locator(".alert-success")).to_be_visible()
     analyst.goto(region_url)
-    analyst.get_by_role("button", name="Enviar a revisión").click()
+    send(analyst)
     expect(analyst.locator("[data-status]").first).to_have_text("Enviado a revisión")
 
     # The reviewer approves.
-    reviewer.goto(region_url)
-    reviewer.get_by_role("button", name="Aprobar").click()
+    reviewer.goto(f"{region_url}revision/")
+    confirm(reviewer, "Aprobar", "Sí, aprobar")
     expect(reviewer.locator("[data-status]").first).to_have_text("Aprobado")
 
     # The analyst can no longer edit.

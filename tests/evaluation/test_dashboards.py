@@ -402,7 +402,7 @@ def test_a_partial_result_says_why_it_earns_nothing(client, bruno, daniela):
     client.force_login(daniela)
     row = dashboard(client, "CL-BI").select_one('#achievements tr[data-indicator="BI-01"]')
     reason = row.select_one("[data-zero-reason]")
-    assert "Suma 0 de su ponderación: con «todo o nada» solo los cumplidos suman." == text(reason)
+    assert text(reason) == "Suma 0 de su ponderación: con «todo o nada» solo los cumplidos suman."
     cycle = EvaluationCycle.objects.get(year=2012)
     cycle.weighting = "proporcional"
     cycle.save()

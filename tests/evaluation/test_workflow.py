@@ -60,7 +60,7 @@ def test_full_journey_through_the_views(client, camila, daniela, coquimbo):
 
     client.force_login(daniela)
     client.post(reverse("evaluation:reopen", kwargs=CO), {"comment": "Corrección de la meta"})
-    assert status(coquimbo) == SubmissionStatus.RETURNED
+    assert status(coquimbo) == SubmissionStatus.REOPENED
     actions = list(
         Submission.objects.get(region=coquimbo).events.order_by("at", "pk").values_list("action", "actor__username")
     )
@@ -230,4 +230,112 @@ def test_review_queue_lists_sent_regions_first(client, camila, bruno, daniela, c
     client.force_login(daniela)
     page = soup(client.get(reverse("evaluation:review_queue")))
     rows = [(tr["data-region"], tr.select_one("[data-status]")["data-status"]) for tr in page.select("#queue tbody tr")]
-    assert rows == [("CL-BI", "enviado"), ("CL-CO", "borrador")]
+    # Antofagasta committed indicators in 2012 but never saved anything: listed, not started.
+    assert rows == [("CL-BI", "enviado"), ("CL-CO", "borrador"), ("CL-AN", "sin_iniciar")]
+
+
+def test_reopened_data_says_reabierto_and_goes_back_to_the_analysts(client, camila, daniela, coquimbo, cycle):
+    services.submission_send(user=camila, region=coquimbo, cycle=cycle)
+    services.submission_approve(user=daniela, region=coquimbo, cycle=cycle)
+    services.submission_reopen(user=daniela, region=coquimbo, cycle=cycle, reason="Corrección de la meta")
+    submission = Submission.objects.get(region=coquimbo)
+    assert submission.state is SubmissionStatus.REOPENED
+    assert submission.is_editable
+
+    client.force_login(camila)
+    page = soup(client.get(reverse("indicators:region", kwargs=CO)))
+    badge = page.select_one("#envio [data-status]")
+    assert (badge["data-status"], text(badge)) == ("reabierto", "Reabierto")
+    assert "devuelto" not in text(page.select_one("#envio")).lower()
+    assert "Corrección de la meta" in text(page.select_one("#envio"))
+    assert page.select_one("#envio details[data-confirm=send]")  # editable again: may be sent
+
+    services.submission_send(user=camila, region=coquimbo, cycle=cycle)
+    assert status(coquimbo) == SubmissionStatus.SENT
+
+
+def test_reopening_before_this_version_is_read_as_reabierto(camila, daniela, coquimbo, biobio, bruno, cycle):
+    """The migration marks as «reabierto» the data whose last step was a reopening, and only that."""
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("evaluation.migrations.0005_submission_reopened")
+    services.submission_send(user=camila, region=coquimbo, cycle=cycle)
+    services.submission_approve(user=daniela, region=coquimbo, cycle=cycle)
+    services.submission_reopen(user=daniela, region=coquimbo, cycle=cycle, reason="Corrección")
+    services.submission_send(user=bruno, region=biobio, cycle=cycle)
+    services.submission_return(user=daniela, region=biobio, cycle=cycle, comment="Revise 2010")
+    Submission.objects.filter(region=coquimbo).update(status=SubmissionStatus.RETURNED)  # as it was stored
+
+    migration.mark_reopened(apps, None)
+
+    assert status(coquimbo) == SubmissionStatus.REOPENED
+    assert status(biobio) == SubmissionStatus.RETURNED
+
+
+def test_workflow_errors_are_danger_alerts_beside_the_action(client, camila, coquimbo):
+    Measurement.objects.filter(indicator__code="CO-01", year=2012, kind="meta").delete()
+    client.force_login(camila)
+    response = client.post(reverse("evaluation:send", kwargs=CO))
+    assert response["Location"].endswith("#envio")
+    page = soup(client.get(response["Location"]))
+    alert = page.select_one("#envio .alert")
+    assert "CO-01: falta la meta 2012." in text(alert)
+    assert "alert-danger" in alert["class"]
+    assert alert["role"] == "alert"
+    assert not page.select(".alert-error")
+    # Shown once, beside the action, not also above the page.
+    assert len([a for a in page.select(".alert") if "CO-01: falta la meta" in text(a)]) == 1
+
+
+def test_review_errors_and_outcomes_are_shown_beside_the_decision(client, camila, daniela, coquimbo, cycle):
+    services.submission_send(user=camila, region=coquimbo, cycle=cycle)
+    client.force_login(daniela)
+    response = client.post(reverse("evaluation:return", kwargs=CO), {"comment": " "})
+    assert response["Location"] == reverse("evaluation:review", kwargs=CO) + "#decision"
+    alert = soup(client.get(response["Location"])).select_one("#decision .alert")
+    assert ("alert-danger" in alert["class"], alert["role"]) == (True, "alert")
+    assert "Escriba el motivo" in text(alert)
+
+    response = client.post(reverse("evaluation:approve", kwargs=CO), {"comment": ""})
+    alert = soup(client.get(response["Location"])).select_one("#decision .alert")
+    assert ("alert-success" in alert["class"], alert["role"]) == (True, "status")
+    assert status(coquimbo) == SubmissionStatus.APPROVED
+
+
+def test_other_errors_are_danger_alerts_read_at_once(client, camila, coquimbo, cycle):
+    services.submission_send(user=camila, region=coquimbo, cycle=cycle)
+    client.force_login(camila)
+    url = reverse("indicators:entry", kwargs={**CO, "product": 1})
+    page = soup(client.get(client.post(url, {})["Location"]))
+    alert = page.select_one("main .alert-danger")
+    assert "no se pueden modificar" in text(alert)
+    assert alert["role"] == "alert"
+
+
+def test_each_workflow_action_asks_for_confirmation_first(client, camila, daniela, coquimbo, cycle):
+    """Enviar, Aprobar, Devolver and Reabrir: the submit button is inside a second step (<details>)."""
+
+    def steps(page):
+        return {
+            details["data-confirm"]: details.select_one("button[type=submit]")
+            for details in page.select("details[data-confirm]")
+        }
+
+    client.force_login(camila)
+    region = soup(client.get(reverse("indicators:region", kwargs=CO)))
+    assert set(steps(region)) == {"send"}
+    assert not [b for b in region.select("#envio form button[type=submit]") if not b.find_parent("details")]
+
+    services.submission_send(user=camila, region=coquimbo, cycle=cycle)
+    client.force_login(daniela)
+    review = soup(client.get(reverse("evaluation:review", kwargs=CO)))
+    assert set(steps(review)) == {"approve", "return"}
+    assert not [b for b in review.select("#decision form button[type=submit]") if not b.find_parent("details")]
+    assert review.select_one("#review-comment").has_attr("required")
+
+    services.submission_approve(user=daniela, region=coquimbo, cycle=cycle)
+    review = soup(client.get(reverse("evaluation:review", kwargs=CO)))
+    assert set(steps(review)) == {"reopen"}
+    assert review.select_one("#reopen-reason").has_attr("required")

@@ -37,10 +37,10 @@ def test_import_previews_then_applies(tmp_path, bruno):
     path = filled_template(tmp_path, 955)
     out = io.StringIO()
     call_command("import_formulario_h", str(path), "--user", "bruno", stdout=out)
-    assert "1 valores cambiarían." in out.getvalue()
+    assert "1 valor cambiaría." in out.getvalue()
     assert not Measurement.objects.filter(indicator__code="BI-01", year=2012, kind="efectivo").exists()
     call_command("import_formulario_h", str(path), "--user", "bruno", "--apply", stdout=out)
-    assert "Guardados 1 valores." in out.getvalue()
+    assert "Guardado 1 valor." in out.getvalue()
     m = Measurement.objects.get(indicator__code="BI-01", year=2012, kind="efectivo")
     assert (m.numerator, m.denominator) == (Decimal(955), Decimal(1000))
     assert m.history.latest().history_user == bruno
@@ -49,7 +49,7 @@ def test_import_previews_then_applies(tmp_path, bruno):
 
 def test_import_refuses_problems_and_other_regions(tmp_path, bruno, camila):
     path = filled_template(tmp_path, "novecientos")
-    with pytest.raises(CommandError, match="1 problemas: no se guardó nada"):
+    with pytest.raises(CommandError, match="1 problema: no se guardó nada"):
         call_command(
             "import_formulario_h", str(path), "--user", "bruno", "--apply", stdout=io.StringIO(), stderr=io.StringIO()
         )

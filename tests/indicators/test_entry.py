@@ -62,7 +62,7 @@ def test_analyst_enters_a_year_with_thousands_separators(client, bruno):
     assert response.status_code == 302
     assert stored("BI-01", 2011, "efectivo") == (D(1015), D(1020))
     page = soup(client.get(response["Location"]))
-    assert "Se guardaron 1 valores." in text(page)
+    assert "Se guardó 1 valor." in text(page)
 
 
 def test_decimal_comma_is_accepted(client, ana):
@@ -172,7 +172,7 @@ def test_second_save_with_stale_values_is_refused_showing_the_current_ones(clien
 
     response = post(client, url, {("CO-01", 2010, "efectivo", "n"): "261"}, data=camila_form)
     page = soup(response, 409)
-    assert "Otra persona guardó cambios en 1 valores mientras usted editaba. No se guardó nada" in text(page)
+    assert "Otra persona guardó un cambio en 1 valor mientras usted editaba. No se guardó nada" in text(page)
     prefix = field_name("CO-01", 2010, "efectivo", "n")[:-2]
     assert text(page.select_one(f'[data-conflict="{prefix}"]')) == "Actual: 260 / 281"
     assert stored("CO-01", 2010, "efectivo") == (D(260), D(281))

@@ -129,8 +129,30 @@ def test_a_file_over_the_limit_is_refused(client, camila, settings):
     client.force_login(camila)
     big = PDF + b"0" * (1024 * 1024)
     response = client.post(upload_url(), {"year": "2010", "file": SimpleUploadedFile("grande.pdf", big)})
-    assert "El archivo supera el máximo de 1 MB; no se guardó." in text(soup(response, 400))
+    errors = text(soup(response, 400).select_one("#evidencia"))
+    assert "El archivo supera el máximo de 1 MB; no se guardó." in errors
+    assert "obligatorio" not in errors  # the upload was stopped: the size is the only thing to say
     assert not Evidence.objects.exists()
+
+
+@pytest.mark.django_db
+def test_fields_after_a_stopped_upload_are_not_reported_missing(client, camila, settings):
+    """The upload handler drops what follows the file in the request: the year sent after it is lost too."""
+    settings.EVIDENCE_MAX_BYTES = 1024 * 1024
+    client.force_login(camila)
+    big = PDF + b"0" * (1024 * 1024)
+    response = client.post(upload_url(), {"file": SimpleUploadedFile("grande.pdf", big), "year": "2010"})
+    errors = text(soup(response, 400).select_one("#evidencia"))
+    assert "El archivo supera el máximo de 1 MB; no se guardó." in errors
+    assert "obligatorio" not in errors
+    assert not Evidence.objects.exists()
+
+
+@pytest.mark.django_db
+def test_an_empty_upload_still_says_the_file_is_required(client, camila):
+    client.force_login(camila)
+    response = client.post(upload_url(), {"year": "2010"})
+    assert "Este campo es obligatorio." in text(soup(response, 400).select_one("#evidencia"))
 
 
 @pytest.mark.django_db

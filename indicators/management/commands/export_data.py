@@ -4,6 +4,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from evaluation.exports import Table, to_csv, to_xlsx
 from indicators.models import Measurement
@@ -55,4 +56,7 @@ class Command(BaseCommand):
             rows,
         )
         output.write_bytes(to_xlsx([table]) if output.suffix == ".xlsx" else to_csv(table))
-        self.stdout.write(_("%(count)s valores escritos en %(file)s.") % {"count": len(rows), "file": output})
+        self.stdout.write(
+            ngettext("%(count)s valor escrito en %(file)s.", "%(count)s valores escritos en %(file)s.", len(rows))
+            % {"count": len(rows), "file": output}
+        )

@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from evaluation.models import EvaluationCycle
 from indicators import services, spreadsheets
@@ -52,10 +53,19 @@ class Command(BaseCommand):
             except (spreadsheets.SpreadsheetError, PermissionDenied) as error:
                 raise CommandError(str(error)) from None
         for problem in log.errors[:50]:
-            self.stderr.write(_("Fila %(row)s, columna %(column)s: %(message)s") % problem)
+            self.stderr.write(f"{problem['cell']}: {problem['message']}" if problem["cell"] else problem["message"])
         if log.errors:
-            raise CommandError(_("%(count)s problemas: no se guardó nada.") % {"count": len(log.errors)})
-        self._progress(_("%(count)s valores cambiarían.") % {"count": len(log.changes)}, started)
+            raise CommandError(
+                ngettext(
+                    "%(count)s problema: no se guardó nada.", "%(count)s problemas: no se guardó nada.", len(log.errors)
+                )
+                % {"count": len(log.errors)}
+            )
+        self._progress(
+            ngettext("%(count)s valor cambiaría.", "%(count)s valores cambiarían.", len(log.changes))
+            % {"count": len(log.changes)},
+            started,
+        )
         if not apply:
             self.stdout.write(
                 _("Vista previa registrada (importación %(pk)s). Use --apply para guardar.") % {"pk": log.pk}
@@ -65,7 +75,10 @@ class Command(BaseCommand):
             log = services.spreadsheet_apply(user=person, log=log)
         except ValidationError as error:
             raise CommandError(" ".join(error.messages)) from None
-        self._progress(_("Guardados %(count)s valores.") % {"count": log.applied}, started)
+        self._progress(
+            ngettext("Guardado %(count)s valor.", "Guardados %(count)s valores.", log.applied) % {"count": log.applied},
+            started,
+        )
 
     def _progress(self, message: str, started: float) -> None:
         self.stdout.write(f"[{time.monotonic() - started:6.1f} s] {message}")

@@ -6,6 +6,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from simple_history.models import registered_models
 from simple_history.utils import get_history_manager_for_model
 
@@ -32,4 +33,11 @@ class Command(BaseCommand):
                 history.bulk_history_create(missing, default_change_reason=_("carga inicial"))
                 created += len(missing)
         if options["verbosity"]:
-            self.stdout.write(_("Línea base de auditoría: %(count)s registros.") % {"count": created})
+            self.stdout.write(
+                ngettext(
+                    "Línea base de auditoría: %(count)s registro.",
+                    "Línea base de auditoría: %(count)s registros.",
+                    created,
+                )
+                % {"count": created}
+            )

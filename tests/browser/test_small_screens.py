@@ -1,0 +1,150 @@
+"""Every main page at a phone's width (390 px), in Spanish and English, as the person who uses it: nothing
+overflows sideways (wide tables scroll inside their own box), no script error, no failed request (the icon
+included). And the workflow's confirmation step, by keyboard, with and without JavaScript."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from tests.browser.test_journey import CHROMIUM, browser, login, playwright  # noqa: F401 (browser is a fixture)
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not CHROMIUM.exists(), reason=f"Debian's Chromium is not installed at {CHROMIUM}"),
+]
+
+PHONE = {"width": 390, "height": 844}
+# Who looks at each page: the analyst of the region, the analyst of a region whose data is locked, DIPRES, the admin.
+PAGES = {
+    None: ["/cuenta/ingresar/"],
+    "camila": [
+        "/",
+        "/regiones/CL-CO/2012/",
+        "/regiones/CL-CO/2012/ingreso/1/",
+        "/regiones/CL-CO/2012/indicadores/CO-01/",
+        "/regiones/CL-CO/2012/indicadores/CO-01/historial/",
+        "/regiones/CL-CO/2012/planilla/",
+        "/regiones/CL-CO/2012/tablero/",
+        "/regiones/CL-CO/comparar/?a=2012&b=2012",
+        "/regiones/CL-CO/2012/informe/",
+        "/pendientes/",
+    ],
+    "bruno": ["/regiones/CL-BI/2012/", "/regiones/CL-BI/2012/ingreso/"],  # sent: locked
+    "daniela": [
+        "/nacional/2012/",
+        "/revision/",
+        "/regiones/CL-AN/2012/revision/",
+        "/regiones/CL-AN/2012/tablero/",
+        "/regiones/CL-AN/2012/informe/",
+        "/regiones/CL-AN/2012/indicadores/AN-01/",
+    ],
+    "ana": ["/admin/"],
+}
+
+
+@pytest.fixture
+def data(camila, bruno, daniela, ana):
+    """Biobío sent (locked for Bruno); Antofagasta sent with a missed target explained and one overachieved."""
+    from evaluation import services as workflow
+    from evaluation.models import EvaluationCycle
+    from indicators import services
+    from indicators.models import Indicator
+    from regions.models import Region
+
+    cycle = EvaluationCycle.objects.get(year=2012)
+    for code, numerator, denominator in (("AN-01", 80, 100), ("AN-08", 7, None)):
+        indicator = Indicator.objects.get(code=code)
+        cell = services.CellInput(
+            indicator=indicator,
+            year=2012,
+            kind="efectivo",
+            numerator=Decimal(numerator),
+            denominator=None if denominator is None else Decimal(denominator),
+            version=0,
+        )
+        services.measurements_save(user=ana, region=indicator.region, cycle=cycle, cells=[cell])
+    for code, causes, justification in (("AN-01", "Licitaciones desiertas.", ""), ("AN-08", "", "Acuerdos extra.")):
+        services.deviation_save(
+            user=ana,
+            indicator=Indicator.objects.get(code=code),
+            cycle=cycle,
+            causes=causes,
+            external_causes=bool(causes),
+            overachievement_justification=justification,
+        )
+    workflow.submission_send(user=ana, region=Region.objects.get(iso_code="CL-AN"), cycle=cycle)
+    workflow.submission_send(user=bruno, region=Region.objects.get(iso_code="CL-BI"), cycle=cycle)
+
+
+def phone_page(browser, live_server, username):  # noqa: F811 (browser is the fixture's value)
+    if username is None:
+        context = browser.new_context(viewport=PHONE, locale="es-CL")
+        return context.new_page()
+    page = login(browser, live_server, username)
+    page.set_viewport_size(PHONE)
+    return page
+
+
+def watch(page) -> list[str]:
+    """Return the list that collects the page's script errors and failed requests from now on."""
+    errors = []
+    page.on("pageerror", lambda error: errors.append(f"script error: {error}"))
+    page.on("response", lambda r: errors.append(f"{r.status} {r.url}") if r.status >= 400 else None)
+    return errors
+
+
+@pytest.mark.parametrize("language", ["es-cl", "en"])
+def test_no_page_overflows_a_phone(browser, live_server, data, language):  # noqa: F811
+    problems = []
+    for username, paths in PAGES.items():
+        page = phone_page(browser, live_server, username)
+        page.context.add_cookies([{"name": "django_language", "value": language, "url": live_server.url}])
+        errors = watch(page)
+        for path in paths:
+            seen = len(errors)
+            page.goto(live_server.url + path)
+            page.wait_for_load_state("networkidle")
+            width = page.evaluate("document.documentElement.scrollWidth")
+            if width > PHONE["width"]:
+                errors.append(f"{width} px wide")
+            problems += [f"{path}: {error}" for error in errors[seen:]]
+        page.context.close()
+    assert problems == [], "\n".join(problems)
+
+
+def test_confirmation_step_by_keyboard(browser, live_server, camila):  # noqa: F811
+    expect = playwright.expect
+    page = phone_page(browser, live_server, "camila")
+    page.goto(f"{live_server.url}/regiones/CL-CO/2012/")
+    summary = page.locator("details[data-confirm=send] > summary")
+    summary.focus()
+    page.keyboard.press("Enter")
+    confirm = page.get_by_role("button", name="Sí, enviar a DIPRES")
+    expect(confirm).to_be_focused()
+    page.keyboard.press("Escape")
+    expect(confirm).to_be_hidden()
+    expect(summary).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(confirm).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page.locator("#envio [data-status]")).to_have_text("Enviado a revisión")
+    expect(page.locator("#envio .alert-success")).to_contain_text("Los datos se enviaron a revisión de DIPRES.")
+
+
+def test_confirmation_step_without_javascript(browser, live_server, camila, daniela):  # noqa: F811
+    from tests.conftest import PASSWORD
+
+    expect = playwright.expect
+    context = browser.new_context(java_script_enabled=False, locale="es-CL")
+    page = context.new_page()
+    page.goto(f"{live_server.url}/cuenta/ingresar/")
+    page.get_by_label("Nombre de usuario").fill("camila")
+    page.get_by_label("Contraseña").fill(PASSWORD)
+    page.get_by_role("button", name="Ingresar").click()
+    page.goto(f"{live_server.url}/regiones/CL-CO/2012/")
+    page.locator("details[data-confirm=send] > summary").click()
+    page.get_by_role("button", name="Sí, enviar a DIPRES").click()
+    expect(page.locator("#envio [data-status]")).to_have_text("Enviado a revisión")
+    context.close()

@@ -1,0 +1,114 @@
+"""What the indicators' pages offer as the data's state changes: locked data is shown, not offered for typing,
+its spreadsheet can still be downloaded; the sobrecumplimiento justification is asked only when it applies."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from evaluation import services as workflow
+from evaluation.models import EvaluationCycle
+from indicators import services
+from indicators.models import Deviation, Indicator
+from indicators.selectors import submission_problems
+from tests.html import soup, text
+
+pytestmark = pytest.mark.django_db
+CO = {"code": "CL-CO", "year": 2012}
+AN08 = {"code": "CL-AN", "year": 2012, "indicator": "AN-08"}
+
+
+@pytest.fixture
+def cycle():
+    return EvaluationCycle.objects.get(year=2012)
+
+
+def test_locked_entry_page_shows_the_figures_without_inviting_to_type(client, camila, coquimbo, cycle):
+    workflow.submission_send(user=camila, region=coquimbo, cycle=cycle)
+    client.force_login(camila)
+    page = soup(client.get(reverse("indicators:entry", kwargs={**CO, "product": 1})))
+    assert "se muestran sin poder modificarse" in text(page)
+    assert not page.select("#entry-grid input:not([type=hidden])")
+    assert not page.select("main button[type=submit]")  # no «Guardar»
+    assert "Escriba los números" not in text(page)
+    # No live values wired to inputs that are not there (entry.js once failed on them).
+    assert not page.select("output[data-numerator]")
+    assert "262" in text(page.select_one("#entry-grid"))
+
+
+def test_editable_entry_page_wires_each_value_to_its_inputs(client, camila):
+    client.force_login(camila)
+    page = soup(client.get(reverse("indicators:entry", kwargs={**CO, "product": 1})))
+    outputs = page.select("output[data-numerator]")
+    assert outputs
+    for output in outputs:
+        assert page.select_one(f"#{output['data-numerator']}")
+
+
+def test_the_spreadsheet_stays_downloadable_when_the_data_is_locked(client, camila, coquimbo, cycle):
+    download = reverse("indicators:spreadsheet_download", kwargs=CO)
+    upload = reverse("indicators:spreadsheet", kwargs=CO)
+    client.force_login(camila)
+    page = soup(client.get(reverse("indicators:region", kwargs=CO)))
+    assert page.select_one(f"#envio a[href='{upload}']")  # editable: the page to download and upload
+
+    workflow.submission_send(user=camila, region=coquimbo, cycle=cycle)
+    page = soup(client.get(reverse("indicators:region", kwargs=CO)))
+    assert not page.select(f"#envio a[href='{upload}']")
+    assert "Planilla Excel" in text(page.select_one(f"#envio a[href='{download}']"))
+    assert client.get(download).status_code == 200
+
+
+def enter_actual(user, code, numerator):
+    indicator = Indicator.objects.get(code=code)
+    cell = services.CellInput(
+        indicator=indicator, year=2012, kind="efectivo", numerator=Decimal(numerator), denominator=None, version=0
+    )
+    cycle = EvaluationCycle.objects.get(year=2012)
+    services.measurements_save(user=user, region=indicator.region, cycle=cycle, cells=[cell])
+
+
+def justification_field(page):
+    return page.select_one("#analisis [name=overachievement_justification]")
+
+
+def test_the_justification_is_asked_only_above_the_threshold(client, ana):
+    client.force_login(ana)
+    url = reverse("indicators:indicator", kwargs=AN08)
+
+    enter_actual(ana, "AN-08", 5)  # 5 agreements against a meta of 5: 100 %, no justification asked
+    page = soup(client.get(url))
+    assert justification_field(page)["type"] == "hidden"
+    assert "Justificación del sobrecumplimiento" not in text(page.select_one("#analisis"))
+
+    Indicator.objects.get(code="AN-08").measurements.filter(year=2012, kind="efectivo").delete()
+    enter_actual(ana, "AN-08", 7)  # 140 %: above the 130 % threshold
+    page = soup(client.get(url))
+    field = justification_field(page)
+    assert field.name == "textarea"
+    assert "Justificación del sobrecumplimiento" in text(page.select_one(f"label[for={field['id']}]"))
+
+
+def test_a_missing_justification_is_still_refused_above_the_threshold(client, ana, antofagasta, cycle):
+    enter_actual(ana, "AN-08", 7)
+    client.force_login(ana)
+    response = client.post(reverse("indicators:deviation", kwargs=AN08), {"causes": ""})
+    assert "justifíquelo" in text(soup(response, 400).select_one("#analisis"))
+    assert "AN-08: justifique el sobrecumplimiento." in submission_problems(region=antofagasta, cycle=cycle)
+
+
+def test_a_justification_given_before_is_kept_when_it_is_no_longer_asked(client, ana):
+    enter_actual(ana, "AN-08", 7)
+    client.force_login(ana)
+    url = reverse("indicators:deviation", kwargs=AN08)
+    client.post(url, {"causes": "", "overachievement_justification": "Dos acuerdos extra."})
+    measurement = Indicator.objects.get(code="AN-08").measurements.get(year=2012, kind="efectivo")
+    measurement.numerator = Decimal(5)  # corrected to the meta: the field is no longer shown
+    measurement.save()
+    page = soup(client.get(reverse("indicators:indicator", kwargs=AN08)))
+    hidden = justification_field(page)
+    assert (hidden["type"], hidden["value"]) == ("hidden", "Dos acuerdos extra.")
+    client.post(url, {"causes": "Nada que agregar", "overachievement_justification": hidden["value"]})
+    assert Deviation.objects.get(indicator__code="AN-08").overachievement_justification == "Dos acuerdos extra."
