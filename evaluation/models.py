@@ -9,6 +9,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from evaluation.scoring import Rules, Weighting
@@ -190,6 +191,19 @@ class SubmissionStatus(models.TextChoices):
             SubmissionStatus.APPROVED: "text-bg-success",
             SubmissionStatus.REOPENED: "text-bg-warning",
         }.get(self, "text-bg-secondary")
+
+    @property
+    def predicate(self) -> str:
+        """Return what «los datos están …» says of data in this status, agreeing with «los datos» (plural)."""
+        return str(
+            {
+                SubmissionStatus.DRAFT: pgettext_lazy("los datos están", "en borrador"),
+                SubmissionStatus.SENT: pgettext_lazy("los datos están", "enviados a revisión"),
+                SubmissionStatus.RETURNED: pgettext_lazy("los datos están", "devueltos con observaciones"),
+                SubmissionStatus.APPROVED: pgettext_lazy("los datos están", "aprobados"),
+                SubmissionStatus.REOPENED: pgettext_lazy("los datos están", "reabiertos"),
+            }[self]
+        )
 
 
 class Submission(models.Model):

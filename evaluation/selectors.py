@@ -104,7 +104,7 @@ class RegionPending:
     @property
     def returned_event(self):
         """Return the reviewer's last return or reopening, while the data is back with the analysts."""
-        if self.submission.status != SubmissionStatus.RETURNED:
+        if self.submission.status not in (SubmissionStatus.RETURNED, SubmissionStatus.REOPENED):
             return None
         return next(
             (

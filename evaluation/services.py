@@ -46,16 +46,13 @@ def _transition(
     comment: str = "",
 ) -> Submission:
     if submission.status not in allowed_from:
-        verbs = {
-            SubmissionAction.SEND: _("enviar a revisión"),
-            SubmissionAction.RETURN: _("devolver"),
-            SubmissionAction.APPROVE: _("aprobar"),
-            SubmissionAction.REOPEN: _("reabrir"),
+        refusals = {
+            SubmissionAction.SEND: _("No se pueden enviar a revisión: los datos están %(status)s."),
+            SubmissionAction.RETURN: _("No se pueden devolver: los datos están %(status)s."),
+            SubmissionAction.APPROVE: _("No se pueden aprobar: los datos están %(status)s."),
+            SubmissionAction.REOPEN: _("No se pueden reabrir: los datos están %(status)s."),
         }
-        raise ValidationError(
-            _("No se puede %(verb)s: los datos están %(status)s.")
-            % {"verb": verbs[action], "status": submission.get_status_display().lower()}
-        )
+        raise ValidationError(refusals[action] % {"status": SubmissionStatus(submission.status).predicate})
     submission.status = to
     submission._history_user = user
     submission.save()

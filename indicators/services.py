@@ -95,7 +95,7 @@ def _locked_error(region: Region, cycle: EvaluationCycle, submission: Submission
         )
     return DataLockedError(
         _("Los datos de %(region)s para el ciclo %(year)s están %(status)s: no se pueden modificar.")
-        % {"region": region.name, "year": cycle.year, "status": submission.get_status_display().lower()}
+        % {"region": region.name, "year": cycle.year, "status": SubmissionStatus(submission.status).predicate}
     )
 
 
@@ -229,8 +229,11 @@ def measurements_save(
         for pk, (owner, submission) in locked.items():
             if pk != cycle.pk and (cell.year, cell.kind) in shown_by[pk] and not submission.is_editable:
                 errors.setdefault(cell.key, {})["numerator"] = [
-                    _("Este valor forma parte también del ciclo %(year)s, que está %(status)s: no se puede modificar.")
-                    % {"year": owner.year, "status": submission.get_status_display().lower()}
+                    _(
+                        "Este valor forma parte también del ciclo %(year)s, cuyos datos están %(status)s: no se "
+                        "puede modificar."
+                    )
+                    % {"year": owner.year, "status": SubmissionStatus(submission.status).predicate}
                 ]
         if cell.key in errors:
             continue
@@ -394,7 +397,7 @@ def deviation_decide(*, user: AbstractBaseUser, deviation: Deviation, accepted: 
     if submission.status != SubmissionStatus.SENT:
         raise ValidationError(
             _("Las causas externas se deciden durante la revisión; los datos están %(status)s.")
-            % {"status": submission.get_status_display().lower()}
+            % {"status": SubmissionStatus(submission.status).predicate}
         )
     deviation = Deviation.objects.select_for_update().get(pk=deviation.pk)
     if not deviation.external_causes:

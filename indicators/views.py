@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from evaluation import dashboard
 from evaluation import selectors as cycle_selectors
+from evaluation.models import SubmissionStatus
 from indicators import forms, selectors, services
 from indicators.models import CommitmentStatus, Evidence, ImportLog
 from indicators.spreadsheets import SpreadsheetError
@@ -74,7 +75,7 @@ def entry(request: HttpRequest, code: str, year: int, product: int) -> HttpRespo
             messages.error(
                 request,
                 _("Los datos están %(status)s: no se pueden modificar.")
-                % {"status": submission.get_status_display().lower()},
+                % {"status": SubmissionStatus(submission.status).predicate},
             )
             return redirect(request.path)
         if form.is_valid():

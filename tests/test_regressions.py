@@ -70,7 +70,7 @@ def test_an_approved_cycles_figure_cannot_change_through_a_later_cycle(client, c
     data[f"{prefix}_n"], data[f"{prefix}_d"] = "1", "262"
     response = client.post(entry_url(2013), data)
     page = soup(response, 400)
-    assert "forma parte también del ciclo 2012, que está aprobado" in text(page)
+    assert "forma parte también del ciclo 2012, cuyos datos están aprobados" in text(page)
     assert not Measurement.objects.filter(indicator=co01, year=2012, kind="efectivo").exists()
 
 
@@ -146,7 +146,7 @@ def test_evidence_of_a_year_an_approved_cycle_covers_cannot_be_withdrawn(client,
         "indicators:evidence_withdraw", kwargs={"code": "CL-CO", "year": 2013, "indicator": "CO-01", "pk": evidence.pk}
     )
     response = client.post(url)
-    assert "ciclo 2012 están aprobado" in text(soup(client.get(response["Location"])))
+    assert "ciclo 2012 están aprobados" in text(soup(client.get(response["Location"])))
     evidence.refresh_from_db()
     assert not evidence.withdrawn
 

@@ -53,6 +53,7 @@ PAGES = [
     ("evaluation:dashboard", CO),
     ("evaluation:compare", {"code": "CL-CO"}),
     ("evaluation:report", CO),
+    ("evaluation:review", CO),
 ]
 
 

@@ -97,3 +97,24 @@ def test_weights_still_sum_per_cycle(cycle_2013):
     co01 = Indicator.objects.get(code="CO-01")
     IndicatorCommitment.objects.create(indicator=co01, cycle=cycle_2013, weight=Decimal(50))
     assert IndicatorCommitment.objects.get(indicator=co01, cycle__year=2012).weight == Decimal(100)
+
+
+def test_a_reopening_is_shown_as_such_in_pendientes(client, bruno, daniela, biobio):
+    cycle = EvaluationCycle.objects.get(year=2012)
+    services.submission_send(user=bruno, region=biobio, cycle=cycle)
+    services.submission_approve(user=daniela, region=biobio, cycle=cycle, comment="")
+    services.submission_reopen(user=daniela, region=biobio, cycle=cycle, reason="Corregir el denominador 2010")
+    client.force_login(bruno)
+    section = soup(client.get(reverse("evaluation:pending"))).select_one('[data-region="CL-BI"]')
+    assert section.select_one("[data-status]")["data-status"] == "reabierto"
+    returned = text(section.select_one("[data-returned]"))
+    assert "DIPRES reabrió los datos aprobados" in returned
+    assert "Corregir el denominador 2010" in returned
+
+
+def test_the_review_queue_leads_to_the_review_page(client, bruno, daniela, biobio):
+    services.submission_send(user=bruno, region=biobio, cycle=EvaluationCycle.objects.get(year=2012))
+    client.force_login(daniela)
+    page = soup(client.get(reverse("evaluation:review_queue")))
+    link = page.select_one('#queue [data-cycle="2012"] tr[data-region="CL-BI"] a')["href"]
+    assert link == reverse("evaluation:review", kwargs={"code": "CL-BI", "year": 2012})

@@ -74,7 +74,7 @@ def test_full_journey_through_the_views(client, camila, daniela, coquimbo):
 
 
 def test_transitions_only_from_their_states(camila, daniela, coquimbo, cycle):
-    with pytest.raises(ValidationError, match=r"No se puede aprobar: los datos están borrador\."):
+    with pytest.raises(ValidationError, match=r"No se pueden aprobar: los datos están en borrador\."):
         services.submission_approve(user=daniela, region=coquimbo, cycle=cycle)
     services.submission_send(user=camila, region=coquimbo, cycle=cycle)
     with pytest.raises(ValidationError):

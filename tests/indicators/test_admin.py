@@ -124,7 +124,7 @@ def test_the_admin_cannot_change_figures_of_sent_data(client, ana, bruno):
     data["numerator"] = "990"
     response = client.post(url, data)
     assert response.status_code == 200
-    assert "enviado a revisión" in errors(response)
+    assert "Los datos de Biobío para el ciclo 2012 están enviados a revisión" in errors(response)
     meta.refresh_from_db()
     assert meta.numerator == D(960)
 
@@ -152,7 +152,7 @@ def test_deleting_a_figure_checks_the_lock(client, ana, bruno):
     client.force_login(ana)
     url = reverse("admin:indicators_measurement_delete", args=[actual.pk])
     response = client.post(url, {"post": "yes"}, follow=True)
-    assert "enviado a revisión" in text(soup(response))
+    assert "están enviados a revisión: no se pueden modificar" in text(soup(response))
     assert Measurement.objects.filter(pk=actual.pk).exists()
 
     workflow.submission_return(user=ana, region=indicator.region, cycle=_cycle(), comment="Revise el efectivo")

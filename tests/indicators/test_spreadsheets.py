@@ -149,7 +149,7 @@ def test_a_locked_year_is_refused(client, camila, coquimbo):
     sheet[f"{column_of(sheet, '2012|efectivo|d')}5"] = 262
     before = snapshot()
     page = soup(upload(client, as_upload(workbook)), 400)
-    assert "están aprobado: no se pueden modificar" in text(page.select_one("#import-errors"))
+    assert "están aprobados: no se pueden modificar" in text(page.select_one("#import-errors"))
     assert snapshot() == before
 
 
