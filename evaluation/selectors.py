@@ -134,12 +134,14 @@ def pending_for(*, user, cycle: EvaluationCycle) -> list[RegionPending]:
     A constant number of queries per region (regions are one or two for an analyst).
     """
     from indicators.models import ImprovementCommitment
-    from indicators.selectors import cycle_indicators, indicator_rows, submission_problems
+    from indicators.selectors import cycle_indicators, cycle_required_columns, indicator_rows, submission_problems
     from regions.selectors import regions_editable_by
 
     pending = []
     for region in regions_editable_by(user).in_year(cycle.year):
-        rows = indicator_rows(cycle=cycle, indicators=cycle_indicators(region=region, cycle=cycle))
+        rows = indicator_rows(
+            cycle=cycle, indicators=cycle_indicators(region=region, cycle=cycle), columns=cycle_required_columns(cycle)
+        )
         if not rows:
             continue
         commitments = list(

@@ -12,7 +12,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from evaluation.models import EvaluationCycle
+from evaluation.models import EvaluationCycle, Stage
 from evaluation.scoring import Achievement, Classification, achievement
 from indicators import calculations
 from indicators.models import (
@@ -180,6 +180,15 @@ def cycle_display_columns(cycle: EvaluationCycle) -> list[Column]:
     return [Column(year, kind) for year, kind in calculations.cycle_columns(cycle.year, cycle.history_years)]
 
 
+def cycle_required_columns(cycle: EvaluationCycle) -> list[Column]:
+    """Return the figures an analyst owes the cycle now: the display ones, and in the evaluation stage also
+    the efectivo of the meta's year, which the result is scored on (before that year ends it cannot exist)."""
+    columns = cycle_display_columns(cycle)
+    if cycle.stage == Stage.EVALUATION:
+        columns.append(Column(cycle.year, MeasurementKind.ACTUAL))
+    return columns
+
+
 def cycle_entry_columns(cycle: EvaluationCycle) -> list[Column]:
     """Return the columns an analyst fills in: the display ones plus the efectivo of t-1 and of t."""
     columns = cycle_display_columns(cycle)
@@ -220,6 +229,7 @@ def submission_problems(*, region: Region, cycle: EvaluationCycle, rows: list[In
     problems = []
     if rows is None:
         rows = indicator_rows(cycle=cycle, indicators=cycle_indicators(region=region, cycle=cycle))
+    evaluating = cycle.stage == Stage.EVALUATION
     if not rows:
         return [
             _("%(region)s no tiene indicadores comprometidos en el ciclo %(year)s: no hay nada que enviar.")
@@ -229,6 +239,11 @@ def submission_problems(*, region: Region, cycle: EvaluationCycle, rows: list[In
         code = row.indicator.code
         if (cycle.year, MeasurementKind.TARGET) not in row.figures:
             problems.append(_("%(code)s: falta la meta %(year)s.") % {"code": code, "year": cycle.year})
+        if evaluating and (cycle.year, MeasurementKind.ACTUAL) not in row.figures:
+            problems.append(
+                _("%(code)s: falta el efectivo %(year)s, con el que se evalúa la meta.")
+                % {"code": code, "year": cycle.year}
+            )
         if row.needs_causes:
             problems.append(_("%(code)s: no alcanzó la meta; indique las causas y si son externas.") % {"code": code})
         if row.needs_justification:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from evaluation import services
@@ -118,3 +119,19 @@ def test_the_review_queue_leads_to_the_review_page(client, bruno, daniela, biobi
     page = soup(client.get(reverse("evaluation:review_queue")))
     link = page.select_one('#queue [data-cycle="2012"] tr[data-region="CL-BI"] a')["href"]
     assert link == reverse("evaluation:review", kwargs={"code": "CL-BI", "year": 2012})
+
+
+def test_in_the_evaluation_stage_the_efectivo_t_is_owed(client, camila, coquimbo):
+    """Before the meta's year ends its efectivo cannot exist; once the cycle is evaluated it is required."""
+    cycle = EvaluationCycle.objects.get(year=2012)
+    client.force_login(camila)
+    section = soup(client.get(reverse("evaluation:pending"))).select_one('[data-region="CL-CO"]')
+    assert section.select_one("[data-ready]") is not None
+    cycle.stage = "evaluacion"
+    cycle.save()
+    section = soup(client.get(reverse("evaluation:pending"))).select_one('[data-region="CL-CO"]')
+    assert section.select_one("[data-ready]") is None
+    assert "2012 efectivo" in text(section.select_one("[data-missing]"))
+    assert "CO-01: falta el efectivo 2012, con el que se evalúa la meta." in text(section.select_one("[data-problems]"))
+    with pytest.raises(ValidationError, match="falta el efectivo 2012"):
+        services.submission_send(user=camila, region=coquimbo, cycle=cycle)
