@@ -1,4 +1,4 @@
-"""Scale data for the benchmark: 16 regions × 40 indicators × 15 years × 3 kinds, and a reviewer's session.
+"""Scale data for the benchmark: the 15 regions of 2012 × 40 indicators × 15 years × 3 kinds, and a reviewer's session.
 
 Run by bench/run.py with the benchmark's DATABASE_URL; prints the session key on its last line.
 """
@@ -35,7 +35,7 @@ SCOPES = ("producto", "proceso", "resultado_intermedio", "resultado_final")
 def seed() -> int:
     cycle = EvaluationCycle.objects.get(year=2012)
     created = 0
-    for r, region in enumerate(Region.objects.all()):
+    for r, region in enumerate(Region.objects.in_year(cycle.year)):  # Ñuble has no 2012 cycle
         if Indicator.objects.filter(region=region, code__startswith="ES-").exists():
             continue
         products = [
