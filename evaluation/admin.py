@@ -189,8 +189,13 @@ class SubmissionAdmin(SafeHistoryAdmin):
     list_filter = ["cycle", "status", "region"]
     search_fields = ["region__name"]
     list_select_related = ["region", "cycle"]
-    readonly_fields = ["status"]
+    # A submission moves only through the workflow (send, return, approve, reopen), which records each step;
+    # its region and cycle never change (moving one would carry an approval to another region or year).
+    readonly_fields = ["region", "cycle", "status", "updated_at"]
     inlines = [SubmissionEventInline]
+
+    def has_add_permission(self, request):
+        return False  # submissions are created by the workflow, for a region that exists in the cycle
 
 
 @admin.register(SubmissionEvent)

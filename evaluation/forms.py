@@ -8,9 +8,16 @@ class CompareForm(forms.Form):
     a = forms.TypedChoiceField(label=_("Ciclo"), coerce=int)
     b = forms.TypedChoiceField(label=_("comparado con"), coerce=int)
 
-    def __init__(self, *args, years: list[int], **kwargs):
+    def __init__(self, *args, cycles: list, **kwargs):
         super().__init__(*args, **kwargs)
-        choices = [(year, str(year)) for year in years]
+        years = [cycle.year for cycle in cycles]
+        choices = [
+            (
+                cycle.year,
+                _("%(year)s · ilustrativo") % {"year": cycle.year} if cycle.is_illustrative else str(cycle.year),
+            )
+            for cycle in cycles
+        ]
         for name in ("a", "b"):
             self.fields[name].choices = choices
             self.fields[name].widget.attrs["class"] = "form-select"

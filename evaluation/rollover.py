@@ -122,6 +122,11 @@ class RolloverPlan:
     fingerprint: str
 
     @property
+    def year_before_source(self) -> bool:
+        """Return whether the asked year is not after the source's (a rollover only goes forward)."""
+        return self.year <= self.source_year
+
+    @property
     def history_years(self) -> int:
         return next(r.value for r in self.rules if r.name == "history_years")
 

@@ -65,12 +65,22 @@ def cycle_get(*, year: int, region=None) -> EvaluationCycle:
     return cycle
 
 
-def cycle_from_query(value: str | None) -> EvaluationCycle | None:
-    """Return the cycle a page's «?ciclo=» asks for, or the current one when absent or unknown."""
+def cycle_from_query(value: str | None, *, regions=None) -> EvaluationCycle | None:
+    """Return the cycle a page's «?ciclo=» asks for; when absent or unknown, the newest open cycle where one of
+    `regions` (the person's) committed indicators, else the current one."""
     if value and value.isdigit():
         chosen = EvaluationCycle.objects.filter(year=int(value)).first()
         if chosen is not None:
             return chosen
+    if regions is not None:
+        own = (
+            EvaluationCycle.objects.exclude(stage=Stage.CLOSED)
+            .filter(commitments__indicator__region__in=regions)
+            .order_by("-year")
+            .first()
+        )
+        if own is not None:
+            return own
     return cycle_current()
 
 

@@ -184,9 +184,8 @@ def national_current(request: HttpRequest) -> HttpResponse:
 def compare_cycles(request: HttpRequest, code: str) -> HttpResponse:
     """A region's results in two cycles side by side (?a=2012&b=2013)."""
     region = region_get_for_user(user=request.user, iso_code=code)
-    cycles = list(selectors.cycles_all())
-    years = [c.year for c in cycles]
-    form = CompareForm(request.GET or None, years=years)
+    cycles = selectors.cycles_for_region(region)  # Ñuble is compared only in the cycles it took part in
+    form = CompareForm(request.GET or None, cycles=cycles)
     comparison = None
     if form.is_valid():
         first = selectors.cycle_get(year=form.cleaned_data["a"])

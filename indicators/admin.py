@@ -26,7 +26,8 @@ from indicators.models import (
     StrategicObjective,
     StrategicProduct,
 )
-from pbr.admin_safety import SafeHistoryAdmin, StaleAdminFormMixin
+from pbr.admin_safety import SafeAdmin, SafeHistoryAdmin, StaleAdminFormMixin
+from pbr.numbers import format_number
 
 
 class StrategicObjectiveInline(admin.TabularInline):
@@ -52,7 +53,7 @@ class StrategicObjectiveAdmin(SafeHistoryAdmin):
 
 
 @admin.register(Client)
-class ClientAdmin(admin.ModelAdmin):
+class ClientAdmin(SafeAdmin):
     list_display = ["number", "name", "region"]
     list_filter = ["region"]
     search_fields = ["name", "region__name"]
@@ -189,6 +190,13 @@ class MeasurementAdminForm(StaleAdminFormMixin, forms.ModelForm):
             )
         except services.StaleDataError as error:
             current = error.conflicts[0].current
+            if self.instance.pk is None and current is not None:
+                self.add_error(
+                    None,
+                    gettext("Ese valor ya existe (%(current)s): modifíquelo en su propia página.")
+                    % {"current": _figure(current)},
+                )
+                return
             self.add_error(
                 None,
                 gettext(
@@ -215,8 +223,8 @@ def _figure(measurement) -> str:
     if measurement is None:
         return gettext("sin valor")
     if measurement.denominator is None:
-        return str(measurement.numerator)
-    return f"{measurement.numerator} / {measurement.denominator}"
+        return format_number(measurement.numerator)
+    return f"{format_number(measurement.numerator)} / {format_number(measurement.denominator)}"
 
 
 @admin.register(Measurement)
@@ -228,6 +236,7 @@ class MeasurementAdmin(SafeHistoryAdmin):
     form = MeasurementAdminForm
     fields = ["indicator", "year", "kind", "numerator", "denominator", "reason", "loaded_version"]
     actions = None  # a bulk delete would skip the per-figure checks
+    delete_confirmation_template = "admin/indicators/measurement/delete_confirmation.html"
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
@@ -244,12 +253,11 @@ class MeasurementAdmin(SafeHistoryAdmin):
     def delete_view(self, request, object_id, extra_context=None):
         measurement = self.get_object(request, object_id)
         if request.method == "POST" and measurement is not None and self.has_delete_permission(request, measurement):
-            version = request.POST.get("loaded_version")
+            version = request.POST.get("loaded_version", "")
             try:
+                # No version posted (a hand-made request): nothing can prove the figure was seen as it is.
                 services.measurement_delete(
-                    user=request.user,
-                    measurement=measurement,
-                    version=int(version) if version and version.isdigit() else measurement.version,
+                    user=request.user, measurement=measurement, version=int(version) if version.isdigit() else -1
                 )
             except services.StaleDataError:
                 self.message_user(

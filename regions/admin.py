@@ -1,17 +1,18 @@
 from django.contrib import admin
 
+from pbr.admin_safety import SafeAdmin
 from regions.models import AnalystAssignment, Region
 
 
 @admin.register(Region)
-class RegionAdmin(admin.ModelAdmin):
+class RegionAdmin(SafeAdmin):
     list_display = ["name", "iso_code", "roman_numeral", "cut_code", "valid_from", "valid_to"]
     search_fields = ["name", "government_name", "iso_code", "cut_code"]
     ordering = ["order"]
 
 
 @admin.register(AnalystAssignment)
-class AnalystAssignmentAdmin(admin.ModelAdmin):
+class AnalystAssignmentAdmin(SafeAdmin):
     list_display = ["user", "region"]
     list_filter = ["region"]
     search_fields = ["user__username", "user__first_name", "user__last_name", "region__name"]

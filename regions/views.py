@@ -13,8 +13,8 @@ from regions import selectors
 def home(request: HttpRequest) -> HttpResponse:
     """The regions the user may see in a cycle (the current one, or «?ciclo=»), with how many indicators each
     committed; only the regions that existed in the cycle's year."""
-    cycle = cycle_selectors.cycle_from_query(request.GET.get("ciclo"))
     regions = selectors.regions_visible_to(request.user)
+    cycle = cycle_selectors.cycle_from_query(request.GET.get("ciclo"), regions=regions)
     regions = list(regions.in_year(cycle.year) if cycle else regions)
     counts = indicator_selectors.indicator_counts_by_region(regions=regions, cycle=cycle)
     rows = [(region, counts.get(region.pk, 0)) for region in regions]

@@ -76,6 +76,17 @@ def data(camila, bruno, daniela, ana):
         )
     workflow.submission_send(user=ana, region=Region.objects.get(iso_code="CL-AN"), cycle=cycle)
     workflow.submission_send(user=bruno, region=Region.objects.get(iso_code="CL-BI"), cycle=cycle)
+    # The spreadsheet page's history of imports, with a long file name (a wide table once it has rows).
+    from indicators.models import ImportLog
+
+    ImportLog.objects.create(
+        user=camila,
+        region=Region.objects.get(iso_code="CL-CO"),
+        cycle=cycle,
+        file_name="formulario-h-coquimbo-2012-version-final-revisada.xlsx",
+        file_sha256="0" * 64,
+        rows=1,
+    )
 
 
 def phone_page(browser, live_server, username):  # noqa: F811 (browser is the fixture's value)

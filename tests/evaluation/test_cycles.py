@@ -135,3 +135,20 @@ def test_in_the_evaluation_stage_the_efectivo_t_is_owed(client, camila, coquimbo
     assert "CO-01: falta el efectivo 2012, con el que se evalúa la meta." in text(section.select_one("[data-problems]"))
     with pytest.raises(ValidationError, match="falta el efectivo 2012"):
         services.submission_send(user=camila, region=coquimbo, cycle=cycle)
+
+
+def test_home_opens_on_the_newest_cycle_with_the_persons_work(client, camila, coquimbo, cycle_2013):
+    """A 2013 cycle where only Biobío committed indicators: Camila (Coquimbo) still opens on 2012."""
+    IndicatorCommitment.objects.create(indicator=Indicator.objects.get(code="BI-01"), cycle=cycle_2013, weight=100)
+    client.force_login(camila)
+    assert "Ciclo 2012" in text(soup(client.get(reverse("home"))).select_one("main"))
+
+
+def test_compare_offers_only_the_cycles_a_region_took_part_in(client, daniela):
+    EvaluationCycle.objects.create(year=2019)
+    EvaluationCycle.objects.create(year=2020)
+    client.force_login(daniela)
+    page = soup(client.get(reverse("evaluation:compare", kwargs={"code": "CL-NB"})))
+    assert [option["value"] for option in page.select("select[name=a] option")] == ["2020", "2019"]
+    page = soup(client.get(reverse("evaluation:compare", kwargs={"code": "CL-NB"}), {"a": "2012", "b": "2019"}))
+    assert page.select(".errorlist")

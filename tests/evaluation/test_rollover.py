@@ -303,6 +303,13 @@ def test_review_page_for_a_taken_year_offers_no_confirmation(client, ana, source
     assert page.select_one("#rollover_form") is None
 
 
+def test_review_page_for_an_earlier_year_offers_no_confirmation(client, ana, source):
+    client.force_login(ana)
+    page = soup(client.get(rollover_url(source), {"year": 2010}))
+    assert "El ciclo nuevo debe ser posterior al ciclo 2012: elija otro año." in text(page)
+    assert page.select_one("#rollover_form") is None
+
+
 def test_confirming_creates_the_cycle_and_says_how_many(client, ana, source):
     client.force_login(ana)
     page = soup(client.get(rollover_url(source)))

@@ -19,7 +19,7 @@ D = Decimal
 
 def change_form(client, url):
     page = soup(client.get(url))
-    return form_data(page.select_one("form#indicator_form, form#measurement_form"))
+    return form_data(page.select_one("#content-main form"))
 
 
 def errors(response) -> str:
@@ -156,7 +156,7 @@ def test_deleting_a_figure_checks_the_lock(client, ana, bruno):
     assert Measurement.objects.filter(pk=actual.pk).exists()
 
     workflow.submission_return(user=ana, region=indicator.region, cycle=_cycle(), comment="Revise el efectivo")
-    client.post(url, {"post": "yes"})
+    client.post(url, form_data(soup(client.get(url)).select_one("#content form")))
     assert not Measurement.objects.filter(pk=actual.pk).exists()
 
 
@@ -189,3 +189,80 @@ def test_two_admins_on_the_same_page_the_second_is_refused(client, ana):
     assert "Otra persona modificó este registro" in errors(response)
     indicator.refresh_from_db()
     assert (indicator.notes, indicator.assumptions) == ("Primera nota", "")
+
+
+def test_an_inline_weight_changed_meanwhile_is_not_reverted(client, ana):
+    """Admin A opens CO-01 (its weight inline); admin B sets the weight to 90; A saves notes: refused, 90 stays."""
+    indicator = Indicator.objects.get(code="CO-01")
+    url = reverse("admin:indicators_indicator_change", args=[indicator.pk])
+    client.force_login(ana)
+    data = change_form(client, url)
+    commitment = indicator.commitments.get(cycle__year=2012)
+    other = reverse("admin:indicators_indicatorcommitment_change", args=[commitment.pk])
+    other_data = change_form(client, other)
+    other_data["weight"] = "90"
+    assert client.post(other, other_data).status_code == 302
+    data["notes"] = "Nota"
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert "Otra persona modificó este registro" in errors(response)
+    commitment.refresh_from_db()
+    assert commitment.weight == D(90)
+
+
+def test_a_region_page_refuses_a_stale_save(client, ana):
+    from regions.models import Region
+
+    region = Region.objects.get(iso_code="CL-CO")
+    url = reverse("admin:regions_region_change", args=[region.pk])
+    client.force_login(ana)
+    first, second = change_form(client, url), change_form(client, url)
+    first["government_name"] = "Gobierno Regional de Coquimbo (GORE)"
+    assert client.post(url, first).status_code == 302
+    response = client.post(url, second)
+    assert "Otra persona modificó este registro" in errors(response)
+    region.refresh_from_db()
+    assert region.government_name == "Gobierno Regional de Coquimbo (GORE)"
+
+
+def test_a_submission_cannot_be_moved_to_another_region(client, ana, bruno, biobio):
+    from evaluation.models import Submission
+
+    workflow.submission_send(user=bruno, region=biobio, cycle=_cycle())
+    submission = Submission.objects.get(region=biobio, cycle=_cycle())
+    client.force_login(ana)
+    url = reverse("admin:evaluation_submission_change", args=[submission.pk])
+    data = change_form(client, url)
+    assert "region" not in data
+    assert "cycle" not in data
+    client.post(url, {**data, "region": "1", "cycle": "1"})
+    submission.refresh_from_db()
+    assert (submission.region, submission.status) == (biobio, "enviado")
+    assert client.get(reverse("admin:evaluation_submission_add")).status_code == 403
+
+
+def test_deleting_a_figure_changed_since_the_confirmation_page_is_refused(client, ana, bruno):
+    indicator = Indicator.objects.get(code="BI-01")
+    enter_2012_actual(bruno, "BI-01", "955", "1000")
+    actual = Measurement.objects.get(indicator=indicator, year=2012, kind="efectivo")
+    client.force_login(ana)
+    url = reverse("admin:indicators_measurement_delete", args=[actual.pk])
+    data = form_data(soup(client.get(url)).select_one("#content form"))
+    assert data["loaded_version"] == str(actual.version)
+    enter_2012_actual(bruno, "BI-01", "957", "1000")
+    page = soup(client.post(url, data, follow=True))
+    assert "Otra persona cambió este valor: no se anuló" in text(page)
+    actual.refresh_from_db()
+    assert actual.numerator == D(957)
+    assert client.post(url, {"post": "yes"}, follow=True).status_code == 200  # no version: refused too
+    assert Measurement.objects.filter(pk=actual.pk).exists()
+
+
+def test_adding_a_figure_that_exists_points_to_it(client, ana):
+    indicator = Indicator.objects.get(code="BI-01")
+    client.force_login(ana)
+    url = reverse("admin:indicators_measurement_add")
+    data = change_form(client, url)
+    data.update(indicator=str(indicator.pk), year="2012", kind="meta", numerator="970", denominator="1000")
+    response = client.post(url, data)
+    assert "Ese valor ya existe (960 / 1.000): modifíquelo en su propia página." in errors(response)
