@@ -429,6 +429,8 @@ class Measurement(models.Model):
         validators=[MinValueValidator(Decimal("0.0001"), message=_("El denominador debe ser mayor que cero."))],
     )
 
+    # Owned by indicators.services._write_measurements, the one writer of figures (grid, spreadsheet, admin,
+    # commands): it raises the version of every figure it changes, once.
     version = models.PositiveIntegerField(
         _("versión"), default=1, help_text=_("Aumenta con cada cambio; evita que un cambio pise a otro.")
     )
@@ -470,14 +472,6 @@ class Measurement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.indicator.code} {self.year} {self.get_kind_display()}"
-
-    def save(self, *args, **kwargs):
-        """Save, increasing the version of an existing figure, whoever changes it (services, the admin)."""
-        if not self._state.adding and not kwargs.get("raw"):
-            self.version += 1
-            if kwargs.get("update_fields") is not None:
-                kwargs["update_fields"] = {*kwargs["update_fields"], "version"}
-        super().save(*args, **kwargs)
 
     def natural_key(self) -> tuple:
         return (*self.indicator.natural_key(), self.year, self.kind)

@@ -313,7 +313,7 @@ def test_cached_dashboards_follow_every_change(client, camila, ana, daniela):
     assert text(page.select_one('#ranking tr[data-region="CL-CO"] [data-kind="compliance"]')) == "100,00 %"
     measurement = Measurement.objects.get(indicator__code="CO-01", year=2012, kind="efectivo")
     measurement.numerator = D(200)
-    measurement.save()  # as the admin does
+    measurement.save()  # a plain save (a data migration, a shell) still refreshes the dashboards
     assert achievement_cells(dashboard(client), "CO-01")["classification"] == "parcialmente cumplido"
     IndicatorCommitment.objects.get(indicator__code="CO-01").save()
     assert client.get(reverse("evaluation:dashboard", kwargs={"code": "CL-CO", "year": 2012})).status_code == 200

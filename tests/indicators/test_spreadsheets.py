@@ -14,6 +14,7 @@ from django.urls import reverse
 from openpyxl.worksheet.formula import ArrayFormula, DataTableFormula
 
 from evaluation.models import EvaluationCycle, Submission, SubmissionStatus
+from indicators import services
 from indicators.models import ImportLog, Indicator, Measurement
 from tests.html import cells, soup, text
 
@@ -234,8 +235,12 @@ def test_changes_after_the_preview_make_it_stale(client, camila, ana):
     upload(client, as_upload(workbook))
     log = ImportLog.objects.get()
     m = Measurement.objects.get(indicator__code="CO-01", year=2010, kind="efectivo")
-    m.numerator = D(255)
-    m.save()  # someone corrects it meanwhile
+    services.measurements_save(  # someone corrects it meanwhile, through the grid's service
+        user=ana,
+        region=m.indicator.region,
+        cycle=EvaluationCycle.objects.get(year=2012),
+        cells=[services.CellInput(m.indicator, 2010, "efectivo", D(255), m.denominator, m.version)],
+    )
     response = client.post(reverse("indicators:spreadsheet_apply", kwargs={**CO, "pk": log.pk}))
     assert "después de la vista previa" in text(soup(client.get(response["Location"])))
     log.refresh_from_db()
