@@ -31,9 +31,11 @@ class AmbitionFlag:
 
 def indicator_figure(item: IndicatorResult, cycle_year: int) -> dict:
     """Return the plotly figure of an indicator's series in the cycle: efectivos, estimado, meta."""
-    actuals = [(year, value) for year, kind, value in item.series if kind == "efectivo"]
-    estimate = next(((year, value) for year, kind, value in item.series if kind == "estimado"), None)
-    target = next(((year, value) for year, kind, value in item.series if kind == "meta" and year == cycle_year), None)
+    actuals = [(year, value) for year, kind, value in item.series if kind == calculations.ACTUAL]
+    estimate = next(((year, value) for year, kind, value in item.series if kind == calculations.ESTIMATE), None)
+    target = next(
+        ((year, value) for year, kind, value in item.series if kind == calculations.TARGET and year == cycle_year), None
+    )
     labels = {"actual": _("Efectivo"), "estimate": _("Estimado"), "target": _("Meta")}
     return series_figure(actuals=actuals, estimate=estimate, target=target, decimals=item.decimals, labels=labels)
 
@@ -81,7 +83,7 @@ def ambition_labels(item: IndicatorResult) -> list[AmbitionFlag]:
     history = [
         (year, value)
         for year, kind, value in item.series
-        if kind == "efectivo" and value is not None and year < meta_year
+        if kind == calculations.ACTUAL and value is not None and year < meta_year
     ]
     flags = []
     for code in item.ambition:
@@ -108,7 +110,7 @@ def ambition_labels(item: IndicatorResult) -> list[AmbitionFlag]:
 
 def item_year(item: IndicatorResult) -> int:
     """Return the year of the indicator's meta in the cycle (the newest meta of its series)."""
-    targets = [year for year, kind, _value in item.series if kind == "meta"]
+    targets = [year for year, kind, _value in item.series if kind == calculations.TARGET]
     return max(targets) if targets else max((year for year, _k, _v in item.series), default=0) + 1
 
 

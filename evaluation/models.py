@@ -147,6 +147,11 @@ class EvaluationCycle(models.Model):
     def is_closed(self) -> bool:
         return self.stage == Stage.CLOSED
 
+    @property
+    def is_all_or_nothing(self) -> bool:
+        """Return whether an indicator earns its whole weight only when cumplido (DIPRES's default)."""
+        return self.weighting == WeightingMode.ALL_OR_NOTHING
+
     def rules(self) -> Rules:
         """Return the cycle's scoring rules as the pure scoring module takes them."""
         return Rules(
@@ -287,6 +292,11 @@ class SubmissionEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.submission} · {self.get_action_display()}"
+
+    @property
+    def is_reopening(self) -> bool:
+        """Return whether this step reopened approved data (rather than returning sent data)."""
+        return self.action == SubmissionAction.REOPEN
 
 
 class CycleSnapshot(models.Model):

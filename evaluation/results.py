@@ -18,9 +18,10 @@ from evaluation.scoring import (
     bonus_tier,
     institutional_compliance,
 )
+from indicators.calculations import Trend
 
-PENDING = "pendiente"
-CLASSIFICATIONS = [Classification.MET.value, Classification.PARTIAL.value, Classification.NOT_MET.value, PENDING]
+PENDING = Classification.PENDING
+CLASSIFICATIONS = list(Classification)
 
 
 @dataclass
@@ -52,6 +53,15 @@ class IndicatorResult:
     @property
     def is_percentage(self) -> bool:
         return self.unit == "porcentaje"
+
+    @property
+    def state(self) -> Classification:
+        """Return the classification as its enum member (its label, its colour, is_met…)."""
+        return Classification(self.classification)
+
+    @property
+    def trend_state(self) -> Trend | None:
+        return Trend(self.trend) if self.trend else None
 
 
 @dataclass

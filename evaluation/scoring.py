@@ -13,15 +13,56 @@ from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 
+from django.utils.translation import gettext_lazy
+
 from pbr.numbers import Number, exact, round_half_up
 
 HUNDRED = Decimal(100)
 
 
 class Classification(enum.StrEnum):
+    """An indicator's result in a cycle: the three DIPRES classes, and pendiente while it cannot be assessed."""
+
     MET = "cumplido"
     PARTIAL = "parcialmente_cumplido"
     NOT_MET = "no_cumplido"
+    PENDING = "pendiente"
+
+    @property
+    def label(self) -> str:
+        """Return the classification in words of the page's language."""
+        return str(_CLASSIFICATION_LABELS[self])
+
+    @property
+    def css(self) -> str:
+        """Return the Bootstrap colour of its badge (the word is always shown beside it)."""
+        return _CLASSIFICATION_CSS[self]
+
+    @property
+    def is_met(self) -> bool:
+        return self is Classification.MET
+
+    @property
+    def is_partial(self) -> bool:
+        return self is Classification.PARTIAL
+
+    @property
+    def is_pending(self) -> bool:
+        return self is Classification.PENDING
+
+
+_CLASSIFICATION_LABELS = {
+    Classification.MET: gettext_lazy("cumplido"),
+    Classification.PARTIAL: gettext_lazy("parcialmente cumplido"),
+    Classification.NOT_MET: gettext_lazy("no cumplido"),
+    Classification.PENDING: gettext_lazy("pendiente"),
+}
+_CLASSIFICATION_CSS = {
+    Classification.MET: "success",
+    Classification.PARTIAL: "warning",
+    Classification.NOT_MET: "danger",
+    Classification.PENDING: "secondary",
+}
 
 
 class Weighting(enum.StrEnum):

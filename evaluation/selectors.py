@@ -409,7 +409,7 @@ def product_summaries(*, region, cycle: EvaluationCycle, result) -> list[Product
                 name=product.name,
                 is_institutional=product.is_institutional,
                 scope_counts=calculations.count_scopes(item.control_scope for item in own),
-                met=sum(1 for item in own if item.classification == "cumplido"),
+                met=sum(1 for item in own if item.state.is_met),
                 measured=sum(1 for item in own if item.classification != PENDING),
                 budget=budgets.get(product.number),
             )

@@ -5,10 +5,13 @@ Rule source: DIPRES, Formulario H (value = numerator / denominator × factor) an
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal, localcontext
 from fractions import Fraction
+
+from django.utils.translation import gettext_lazy as _
 
 from pbr.numbers import PRECISION
 
@@ -115,10 +118,23 @@ def cycle_columns(year: int, history_years: int) -> list[tuple[int, str]]:
     return [(y, ACTUAL) for y in actual_years] + [(year - 1, ESTIMATE), (year, TARGET)]
 
 
-IMPROVING, WORSENING, STEADY = "mejora", "empeora", "estable"
+class Trend(enum.StrEnum):
+    """Where an indicator's last two efectivos went, judged by its sentido."""
+
+    IMPROVING = "mejora"
+    WORSENING = "empeora"
+    STEADY = "estable"
+
+    @property
+    def label(self) -> str:
+        """Return the judgement in words of the page's language («mejora»)."""
+        return str({Trend.IMPROVING: _("mejora"), Trend.WORSENING: _("empeora"), Trend.STEADY: _("estable")}[self])
 
 
-def trend(values: list[Decimal], *, descending: bool) -> str | None:
+IMPROVING, WORSENING, STEADY = Trend.IMPROVING, Trend.WORSENING, Trend.STEADY
+
+
+def trend(values: list[Decimal], *, descending: bool) -> Trend | None:
     """Return whether the last two values show the indicator improving, worsening or steady.
 
     Improving means rising for an ascendente indicator and falling for a descendente one. None with fewer

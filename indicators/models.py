@@ -341,6 +341,10 @@ class Indicator(models.Model):
             )
 
     @property
+    def is_percentage(self) -> bool:
+        return self.unit == Unit.PERCENT
+
+    @property
     def has_denominator(self) -> bool:
         return bool(self.denominator_description)
 

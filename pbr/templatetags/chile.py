@@ -7,8 +7,9 @@ from __future__ import annotations
 
 from django import template
 from django.utils.formats import get_format
-from django.utils.translation import gettext as _
 
+from evaluation.scoring import Classification
+from indicators.calculations import Trend
 from pbr.numbers import MISSING, as_decimal, format_number, format_percent
 
 register = template.Library()
@@ -43,33 +44,32 @@ def locale_format(name: str) -> str:
 @register.filter
 def achievement_class(result) -> str:
     """Return the Bootstrap colour of an Achievement's classification (None: pending)."""
-    return classification_class("pendiente" if result is None else str(result.classification))
+    return _classification(Classification.PENDING if result is None else result.classification).css
 
 
 @register.filter
 def achievement_label(result) -> str:
     """Return an Achievement's classification in words, or «pendiente» without efectivo or meta yet."""
-    return classification_label("pendiente" if result is None else str(result.classification))
+    return _classification(Classification.PENDING if result is None else result.classification).label
 
 
 @register.filter
 def classification_class(classification: str) -> str:
-    """Return the Bootstrap colour of a classification code (the word is always shown beside it)."""
-    return {"cumplido": "success", "parcialmente_cumplido": "warning", "no_cumplido": "danger"}.get(
-        str(classification), "secondary"
-    )
+    """Return the Bootstrap colour of a classification (the word is always shown beside it)."""
+    return _classification(classification).css
 
 
 @register.filter
 def classification_label(classification: str) -> str:
-    """Return a classification code in words («pendiente» when there is no result yet)."""
-    labels = {
-        "cumplido": _("cumplido"),
-        "parcialmente_cumplido": _("parcialmente cumplido"),
-        "no_cumplido": _("no cumplido"),
-        "pendiente": _("pendiente"),
-    }
-    return labels.get(str(classification), str(classification))
+    """Return a classification in words («pendiente» when there is no result yet)."""
+    return _classification(classification).label
+
+
+def _classification(code) -> Classification:
+    try:
+        return Classification(code)
+    except ValueError:
+        return Classification.PENDING
 
 
 @register.filter
@@ -94,15 +94,15 @@ def trend_label(item) -> str:
     The arrow says where the values went, the word what that means by the indicator's sentido: efectivos
     falling 42 → 35 → 29,3 on a descendente indicator read «↓ mejora».
     """
-    trend, descending = getattr(item, "trend", item), bool(getattr(item, "is_descending", False))
-    if trend == "estable":
-        return _("→ estable")
-    if trend not in ("mejora", "empeora"):
+    code, descending = getattr(item, "trend", item), bool(getattr(item, "is_descending", False))
+    try:
+        trend = Trend(code)
+    except ValueError:
         return MISSING
-    rising = (trend == "mejora") != descending
-    arrow = "↑" if rising else "↓"
-    word = _("mejora") if trend == "mejora" else _("empeora")
-    return f"{arrow} {word}"
+    if trend is Trend.STEADY:
+        return f"→ {trend.label}"
+    rising = (trend is Trend.IMPROVING) != descending
+    return f"{'↑' if rising else '↓'} {trend.label}"
 
 
 @register.filter
