@@ -86,6 +86,11 @@ class RegionResult:
     by_dimension: dict[str, dict[str, int]] = field(default_factory=dict)
 
     @property
+    def count_rows(self) -> list[tuple[Classification, int]]:
+        """Return how many indicators are in each classification, pendiente last, for the summary cards."""
+        return [(state, self.counts.get(state, 0)) for state in CLASSIFICATIONS]
+
+    @property
     def completeness(self) -> Decimal | None:
         """Return the share of required values entered, in percent; None when none are required."""
         if not self.required_values:

@@ -408,3 +408,12 @@ def test_a_partial_result_says_why_it_earns_nothing(client, bruno, daniela):
     cycle.save()
     row = dashboard(client, "CL-BI").select_one('#achievements tr[data-indicator="BI-01"]')
     assert row.select_one("[data-zero-reason]") is None
+
+
+def test_the_summary_counts_indicators_by_classification(client, bruno, daniela):
+    enter_2012_actual(bruno, "BI-01", "800", "1000")  # parcialmente cumplido
+    client.force_login(daniela)
+    for url in ("evaluation:dashboard", "evaluation:review"):
+        page = soup(client.get(reverse(url, kwargs={"code": "CL-BI", "year": 2012})))
+        counts = text(page.select_one('[data-kpi="counts"]'))
+        assert counts == "cumplido 0 parcialmente cumplido 1 no cumplido 0 pendiente 0"
