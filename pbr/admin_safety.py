@@ -58,7 +58,8 @@ class StaleAdminFormMixin(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields[LOADED_FIELD].initial = fingerprint(self.instance, self.inline_models)
+        if not self.is_bound:  # a posted form carries the fingerprint of the page it came from
+            self.fields[LOADED_FIELD].initial = fingerprint(self.instance, self.inline_models)
 
     def clean(self):
         data = super().clean()
