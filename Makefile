@@ -21,7 +21,7 @@ help:
 	@echo "make run            fresh machine → app at http://$(HOST):$(PORT) with the document's data and demo logins"
 	@echo "make test           the whole test suite on SQLite"
 	@echo "make test-postgres  the same suite on PostgreSQL ($(PG_URL))"
-	@echo "make lint           ruff check and format check"
+	@echo "make lint           ruff check and format check, and the layers (import-linter)"
 	@echo "make ci             what .ci/run does"
 
 # Installs the Debian packages the project needs, when root and when missing.
@@ -82,9 +82,11 @@ postgres:
 test-postgres: install-dev messages postgres
 	DATABASE_URL=$(PG_URL) $(PY) -m pytest
 
+# Ruff, and the layers: a module imports only from its own layer or those below (.importlinter).
 lint: install-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports --no-cache
 
 format: install-dev
 	$(VENV)/bin/ruff format .

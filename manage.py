@@ -11,7 +11,8 @@ def main() -> None:
         # Commands that serve no request (migrate, makemigrations, check, loaddata…) run without a
         # SECRET_KEY; anything that serves pages still refuses to start without one when DEBUG is off.
         os.environ.setdefault("PBR_ALLOW_INSECURE_KEY", "1")
-    from django.core.management import execute_from_command_line
+    # Imported after the environment is set: Django reads it on import.
+    from django.core.management import execute_from_command_line  # noqa: PLC0415
 
     execute_from_command_line(sys.argv)
 

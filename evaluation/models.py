@@ -9,23 +9,15 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from evaluation.scoring import Rules, Weighting
-
-
-class Stage(models.TextChoices):
-    FORMULATION = "formulacion", _("Formulación")
-    APPROVAL = "discusion_aprobacion", _("Discusión y aprobación")
-    EXECUTION = "ejecucion", _("Ejecución")
-    EVALUATION = "evaluacion", _("Evaluación")
-    CLOSED = "cerrado", _("Cerrado")
-
-
-class WeightingMode(models.TextChoices):
-    ALL_OR_NOTHING = Weighting.ALL_OR_NOTHING.value, _("Todo o nada")
-    PROPORTIONAL = Weighting.PROPORTIONAL.value, _("Proporcional al cumplimiento")
+from evaluation.vocabulary import (
+    Stage,
+    SubmissionAction,
+    SubmissionStatus,
+    WeightingMode,
+)
 
 
 def _percent_field(label: str, default: str, help_text: str = "") -> models.DecimalField:
@@ -167,50 +159,6 @@ class EvaluationCycle(models.Model):
         )
 
 
-class SubmissionStatus(models.TextChoices):
-    DRAFT = "borrador", _("Borrador")
-    SENT = "enviado", _("Enviado a revisión")
-    RETURNED = "devuelto", _("Devuelto con observaciones")
-    APPROVED = "aprobado", _("Aprobado")
-    REOPENED = "reabierto", _("Reabierto")
-
-    @property
-    def is_editable(self) -> bool:
-        """Return whether the data is with the analysts (borrador, devuelto or reabierto)."""
-        return self in (SubmissionStatus.DRAFT, SubmissionStatus.RETURNED, SubmissionStatus.REOPENED)
-
-    @property
-    def awaits_review(self) -> bool:
-        return self is SubmissionStatus.SENT
-
-    @property
-    def is_approved(self) -> bool:
-        return self is SubmissionStatus.APPROVED
-
-    @property
-    def badge_class(self) -> str:
-        """Return the Bootstrap class of the status badge (the badge always shows the status's word too)."""
-        return {
-            SubmissionStatus.SENT: "text-bg-primary",
-            SubmissionStatus.RETURNED: "text-bg-warning",
-            SubmissionStatus.APPROVED: "text-bg-success",
-            SubmissionStatus.REOPENED: "text-bg-warning",
-        }.get(self, "text-bg-secondary")
-
-    @property
-    def predicate(self) -> str:
-        """Return what «los datos están …» says of data in this status, agreeing with «los datos» (plural)."""
-        return str(
-            {
-                SubmissionStatus.DRAFT: pgettext_lazy("los datos están", "en borrador"),
-                SubmissionStatus.SENT: pgettext_lazy("los datos están", "enviados a revisión"),
-                SubmissionStatus.RETURNED: pgettext_lazy("los datos están", "devueltos con observaciones"),
-                SubmissionStatus.APPROVED: pgettext_lazy("los datos están", "aprobados"),
-                SubmissionStatus.REOPENED: pgettext_lazy("los datos están", "reabiertos"),
-            }[self]
-        )
-
-
 class Submission(models.Model):
     """A region's data for one cycle on its way through review: borrador → enviado → aprobado (or devuelto);
     approved data may be reabierto.
@@ -267,13 +215,6 @@ class Submission(models.Model):
         return self.events.order_by("-at", "-pk").first()
 
 
-class SubmissionAction(models.TextChoices):
-    SEND = "enviar", _("Enviado a revisión")
-    RETURN = "devolver", _("Devuelto con observaciones")
-    APPROVE = "aprobar", _("Aprobado")
-    REOPEN = "reabrir", _("Reabierto")
-
-
 class SubmissionEvent(models.Model):
     """One step of a submission's workflow: who did what, when, and why."""
 
@@ -328,20 +269,3 @@ class CycleSnapshot(models.Model):
 
     def __str__(self) -> str:
         return f"{self.region} · {self.cycle}"
-
-
-class DataVersion(models.Model):
-    """A counter that grows with every change to what the dashboards show; cached pages are keyed by it.
-
-    One row. It is increased inside the transaction of each change (signals on the domain models), so a
-    page cached under an older value is never served after the change commits, whatever process cached it.
-    """
-
-    value = models.BigIntegerField(default=0)
-
-    class Meta:
-        verbose_name = _("versión de los datos")
-        verbose_name_plural = _("versión de los datos")
-
-    def __str__(self) -> str:
-        return str(self.value)

@@ -15,7 +15,7 @@ from fractions import Fraction
 
 from django.utils.translation import gettext_lazy
 
-from pbr.numbers import Number, exact, round_half_up
+from core.numbers import Number, exact, round_half_up
 
 HUNDRED = Decimal(100)
 

@@ -11,6 +11,8 @@ from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from core.admin_safety import SafeAdmin, SafeHistoryAdmin, StaleAdminFormMixin
+from core.numbers import format_number
 from indicators import services
 from indicators.models import (
     Client,
@@ -26,8 +28,6 @@ from indicators.models import (
     StrategicObjective,
     StrategicProduct,
 )
-from pbr.admin_safety import SafeAdmin, SafeHistoryAdmin, StaleAdminFormMixin
-from pbr.numbers import format_number
 
 
 class StrategicObjectiveInline(admin.TabularInline):

@@ -13,7 +13,7 @@ from fractions import Fraction
 
 from django.utils.translation import gettext_lazy as _
 
-from pbr.numbers import PRECISION
+from core.numbers import PRECISION
 
 # The four ámbitos de control and the three columns the DIPRES table groups them in.
 SCOPE_RESULT_INTERMEDIATE = "resultado_intermedio"

@@ -8,7 +8,11 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from pbr.numbers import round_half_up
+from django.utils.translation import gettext as _
+
+from core.numbers import round_half_up
+from indicators import calculations
+from indicators.results import IndicatorResult
 
 ACTUAL_COLOUR = "#0f3d6e"
 ESTIMATE_COLOUR = "#6c757d"
@@ -91,3 +95,14 @@ def series_figure(
             }
         )
     return {"data": data, "layout": {**_LAYOUT, "shapes": shapes}, "config": _CONFIG}
+
+
+def indicator_figure(item: IndicatorResult, cycle_year: int) -> dict:
+    """Return the plotly figure of an indicator's series in the cycle: efectivos, estimado, meta."""
+    actuals = [(year, value) for year, kind, value in item.series if kind == calculations.ACTUAL]
+    estimate = next(((year, value) for year, kind, value in item.series if kind == calculations.ESTIMATE), None)
+    target = next(
+        ((year, value) for year, kind, value in item.series if kind == calculations.TARGET and year == cycle_year), None
+    )
+    labels = {"actual": _("Efectivo"), "estimate": _("Estimado"), "target": _("Meta")}
+    return series_figure(actuals=actuals, estimate=estimate, target=target, decimals=item.decimals, labels=labels)

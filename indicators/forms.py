@@ -12,12 +12,12 @@ from django.utils.formats import get_format
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from core.numbers import format_number
 from indicators import spreadsheets
 from indicators.models import CommitmentStatus, ImportLog, Indicator, MeasurementKind
 from indicators.parsing import NumberFormatError, parse_decimal
 from indicators.selectors import Column, IndicatorRow
 from indicators.services import KEEP, TAKE, CellErrors, CellInput
-from pbr.templatetags.chile import format_number
 
 # Measurement fields hold 18 digits, 4 of them decimals.
 MAX_INTEGER_DIGITS = 14
@@ -272,7 +272,7 @@ class FollowUpForm(forms.Form):
 
 
 class _LimitedUploadForm(forms.Form):
-    """A form whose `file` the upload handler may have stopped past the size limit (pbr.uploads).
+    """A form whose `file` the upload handler may have stopped past the size limit (core.uploads).
 
     The person then reads only that the file is too large: the handler drops the file and whatever
     followed it in the request, so «required» would be wrong. A file that arrived whole is held to the

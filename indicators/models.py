@@ -16,41 +16,16 @@ from simple_history.models import HistoricalRecords
 
 from evaluation.models import EvaluationCycle
 from indicators import calculations
+from indicators.vocabulary import (
+    CommitmentStatus,
+    ControlScope,
+    Dimension,
+    Direction,
+    ImportStatus,
+    MeasurementKind,
+    Unit,
+)
 from regions.models import Region
-
-
-class Dimension(models.TextChoices):
-    EFFECTIVENESS = "eficacia", _("Eficacia")
-    EFFICIENCY = "eficiencia", _("Eficiencia")
-    ECONOMY = "economia", _("Economía")
-    QUALITY = "calidad", _("Calidad")
-
-
-class ControlScope(models.TextChoices):
-    PROCESS = calculations.SCOPE_PROCESS, _("Proceso")
-    PRODUCT = calculations.SCOPE_PRODUCT, _("Producto")
-    INTERMEDIATE_RESULT = calculations.SCOPE_RESULT_INTERMEDIATE, _("Resultado intermedio")
-    FINAL_RESULT = calculations.SCOPE_RESULT_FINAL, _("Resultado final")
-
-
-class Direction(models.TextChoices):
-    ASCENDING = "ascendente", _("Ascendente (más es mejor)")
-    DESCENDING = "descendente", _("Descendente (menos es mejor)")
-
-
-class Unit(models.TextChoices):
-    PERCENT = "porcentaje", _("Porcentaje (%)")
-    NUMBER = "numero", _("Número")
-    PESOS = "pesos", _("Pesos ($)")
-    THOUSAND_PESOS = "miles_pesos", _("Miles de pesos (M$)")
-    DAYS = "dias", _("Días")
-    RATE = "tasa", _("Tasa")
-
-
-class MeasurementKind(models.TextChoices):
-    ACTUAL = "efectivo", _("Efectivo")
-    ESTIMATE = "estimado", _("Estimado")
-    TARGET = "meta", _("Meta")
 
 
 class RegionScopedManager(models.Manager):
@@ -557,13 +532,6 @@ class Deviation(models.Model):
         return f"{self.indicator.code} · {self.cycle}"
 
 
-class CommitmentStatus(models.TextChoices):
-    PENDING = "pendiente", _("Pendiente")
-    IN_PROGRESS = "en_curso", _("En curso")
-    DONE = "cumplido", _("Cumplido")
-    MISSED = "no_cumplido", _("No cumplido")
-
-
 class ImprovementCommitment(models.Model):
     """A compromiso de mejora made for an indicator in one cycle and followed up in later ones."""
 
@@ -688,13 +656,6 @@ class ProductBudget(models.Model):
         if self.executed is None or not self.allocated:
             return None
         return calculations.indicator_value(self.executed, self.allocated, Decimal(100))
-
-
-class ImportStatus(models.TextChoices):
-    PREVIEW = "vista_previa", _("Vista previa")
-    APPLIED = "aplicada", _("Aplicada")
-    REJECTED = "rechazada", _("Con errores")
-    STALE = "desactualizada", _("Desactualizada")
 
 
 class ImportLog(models.Model):

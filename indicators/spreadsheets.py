@@ -34,8 +34,8 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.formula import ArrayFormula, DataTableFormula
 from openpyxl.worksheet.worksheet import Worksheet
 
+from core.numbers import format_number, round_half_up
 from indicators.parsing import NumberFormatError, parse_decimal
-from pbr.numbers import format_number, round_half_up
 
 SHEET = "Formulario H"
 FIRST_DATA_ROW = 5

@@ -11,11 +11,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from evaluation import dashboard
 from evaluation import selectors as cycle_selectors
 from evaluation.models import SubmissionStatus
 from indicators import forms, selectors, services
+from indicators.charts import indicator_figure
 from indicators.models import CommitmentStatus, Evidence, ImportLog
+from indicators.results import indicator_result
 from indicators.spreadsheets import SpreadsheetError
 from regions.selectors import can_edit_region, can_review, region_get_for_editor, region_get_for_user
 
@@ -170,7 +171,7 @@ def _detail_context(request, region, cycle, detail, **forms_override) -> dict:
         "commitment_form": forms.ImprovementCommitmentForm(),
         "evidence_form": forms.EvidenceForm(years=detail.years),
         "commitment_statuses": CommitmentStatus.choices,
-        "figure": dashboard.indicator_figure(cycle_selectors.indicator_result(row, cycle), cycle.year),
+        "figure": indicator_figure(indicator_result(row, cycle), cycle.year),
     }
     context.update(forms_override)
     return context
@@ -233,7 +234,7 @@ def deviation_decide(request: HttpRequest, code: str, year: int, indicator: str)
     else:
         messages.success(request, _("Se registró la decisión sobre las causas externas."))
     if request.POST.get("back") == "review":  # decided on the region's review page: back there
-        response = redirect("evaluation:review", code=region.iso_code, year=cycle.year)
+        response = redirect("results:review", code=region.iso_code, year=cycle.year)
         response["Location"] += f"#rev-{detail.indicator.code}"
         return response
     return _detail_redirect(region, cycle, detail, "analisis")

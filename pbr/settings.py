@@ -57,9 +57,13 @@ INSTALLED_APPS = [
     "simple_history",
     "csp",
     "pbr.apps.AxesConfig",
+    # The project's layers, from the foundation up (docs/architecture.md; enforced by `make lint`).
+    "core",
     "regions",
-    "indicators",
     "evaluation",
+    "indicators",
+    "results",
+    "pbr.apps.PbrConfig",
 ]
 
 MIDDLEWARE = [
@@ -124,7 +128,11 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "regions.context_processors.role",
             ],
-            "builtins": ["pbr.templatetags.chile"],
+            "builtins": [
+                "core.templatetags.chile",
+                "evaluation.templatetags.cycle_labels",
+                "indicators.templatetags.indicator_labels",
+            ],
         },
     },
 ]
@@ -139,13 +147,13 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
-# A read replica for the dashboards (see pbr/routers.py); data entry always uses the primary.
+# A read replica for the dashboards (see core/routers.py); data entry always uses the primary.
 if os.environ.get("DATABASE_REPLICA_URL"):
     DATABASES["replica"] = dj_database_url.parse(
         os.environ["DATABASE_REPLICA_URL"], conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "60"))
     )
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
-DATABASE_ROUTERS = ["pbr.routers.ReplicaRouter"]
+DATABASE_ROUTERS = ["core.routers.ReplicaRouter"]
 
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Persistent connections buy nothing on SQLite and keep the file locked in tests.
@@ -178,7 +186,7 @@ USE_TZ = True
 # Off: years and codes must never read «2.012». Quantities are grouped by the `num` and `pct` filters.
 USE_THOUSAND_SEPARATOR = False
 # Chilean number format (1.078 and 71,4) instead of Django's generic Spanish one.
-FORMAT_MODULE_PATH = ["pbr.formats"]
+FORMAT_MODULE_PATH = ["core.formats"]
 
 STATIC_URL = "static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
@@ -276,7 +284,7 @@ CACHES = {
 EVIDENCE_MAX_BYTES = int(os.environ.get("EVIDENCE_MAX_BYTES", str(10 * 2**20)))
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000
 FILE_UPLOAD_HANDLERS = [
-    "pbr.uploads.SizeLimitUploadHandler",
+    "core.uploads.SizeLimitUploadHandler",
     "django.core.files.uploadhandler.MemoryFileUploadHandler",
     "django.core.files.uploadhandler.TemporaryFileUploadHandler",
 ]

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import RedirectView
 
 from pbr.views import health
+from results.views.home import home
 
 admin.site.site_header = _("Presupuesto por Resultados · GORE")
 admin.site.site_title = _("PbR GORE")
@@ -22,7 +23,7 @@ urlpatterns = [
     path("favicon.ico", RedirectView.as_view(url=lazy(static, str)("favicon.svg")), name="favicon"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
-    path("", include("regions.urls")),
+    path("", home, name="home"),
     path("", include("indicators.urls")),
-    path("", include("evaluation.urls")),
+    path("", include("results.urls")),
 ]

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from pbr.admin_safety import SafeAdmin
+from core.admin_safety import SafeAdmin
 from regions.models import AnalystAssignment, Region
 
 

@@ -9,7 +9,8 @@ class RegionsConfig(AppConfig):
     verbose_name = _("Regiones")
 
     def ready(self) -> None:
-        from regions.signals import ensure_role_groups
+        # Imported here: the receiver uses the auth models, importable only once apps are ready.
+        from regions.signals import ensure_role_groups  # noqa: PLC0415
 
         # After auth has created the permissions (its post_migrate handler is connected first).
         post_migrate.connect(ensure_role_groups, dispatch_uid="regions.ensure_role_groups")

@@ -60,31 +60,31 @@ MATRIX = {
     "indicators:evidence_upload": ("post", CO01, row(LOGIN, 400, 403, 403, 400, 403)),
     "indicators:evidence_download": ("get", {**CO01, "pk": "{evidence}"}, row(LOGIN, 200, 403, 200, 200, 403)),
     "indicators:evidence_withdraw": ("post", {**CO01, "pk": "{evidence}"}, row(LOGIN, 302, 403, 403, 302, 403)),
-    "evaluation:pending": ("get", {}, row(LOGIN, 200, 200, 200, 200, 200)),
-    "evaluation:national_current": ("get", {}, row(LOGIN, 403, 403, 302, 302, 403)),
-    "evaluation:national": ("get", {"year": 2012}, row(LOGIN, 403, 403, 200, 200, 403)),
-    "evaluation:dashboard": ("get", CO, row(LOGIN, 200, 403, 200, 200, 403)),
-    "evaluation:compare": ("get", {"code": "CL-CO"}, row(LOGIN, 200, 403, 200, 200, 403)),
-    "evaluation:dashboard_xlsx": ("get", CO, row(LOGIN, 200, 403, 200, 200, 403)),
-    "evaluation:dashboard_csv": ("get", CO, row(LOGIN, 200, 403, 200, 200, 403)),
-    "evaluation:national_xlsx": ("get", {"year": 2012}, row(LOGIN, 403, 403, 200, 200, 403)),
-    "evaluation:national_csv": ("get", {"year": 2012}, row(LOGIN, 403, 403, 200, 200, 403)),
-    "evaluation:report": ("get", CO, row(LOGIN, 200, 403, 200, 200, 403)),
-    "evaluation:report_pdf": ("get", CO, row(LOGIN, 200, 403, 200, 200, 403)),
-    "evaluation:review_queue": ("get", {}, row(LOGIN, 403, 403, 200, 200, 403)),
-    "evaluation:review": ("get", CO, row(LOGIN, 403, 403, 200, 200, 403)),
-    "evaluation:send": ("post", CO, row(LOGIN, 302, 403, 403, 302, 403)),
-    "evaluation:return": ("post", CO, row(LOGIN, 403, 403, 302, 302, 403)),
-    "evaluation:approve": ("post", CO, row(LOGIN, 403, 403, 302, 302, 403)),
-    "evaluation:reopen": ("post", CO, row(LOGIN, 403, 403, 302, 302, 403)),
+    "results:pending": ("get", {}, row(LOGIN, 200, 200, 200, 200, 200)),
+    "results:national_current": ("get", {}, row(LOGIN, 403, 403, 302, 302, 403)),
+    "results:national": ("get", {"year": 2012}, row(LOGIN, 403, 403, 200, 200, 403)),
+    "results:dashboard": ("get", CO, row(LOGIN, 200, 403, 200, 200, 403)),
+    "results:compare": ("get", {"code": "CL-CO"}, row(LOGIN, 200, 403, 200, 200, 403)),
+    "results:dashboard_xlsx": ("get", CO, row(LOGIN, 200, 403, 200, 200, 403)),
+    "results:dashboard_csv": ("get", CO, row(LOGIN, 200, 403, 200, 200, 403)),
+    "results:national_xlsx": ("get", {"year": 2012}, row(LOGIN, 403, 403, 200, 200, 403)),
+    "results:national_csv": ("get", {"year": 2012}, row(LOGIN, 403, 403, 200, 200, 403)),
+    "results:report": ("get", CO, row(LOGIN, 200, 403, 200, 200, 403)),
+    "results:report_pdf": ("get", CO, row(LOGIN, 200, 403, 200, 200, 403)),
+    "results:review_queue": ("get", {}, row(LOGIN, 403, 403, 200, 200, 403)),
+    "results:review": ("get", CO, row(LOGIN, 403, 403, 200, 200, 403)),
+    "results:send": ("post", CO, row(LOGIN, 302, 403, 403, 302, 403)),
+    "results:return": ("post", CO, row(LOGIN, 403, 403, 302, 302, 403)),
+    "results:approve": ("post", CO, row(LOGIN, 403, 403, 302, 302, 403)),
+    "results:reopen": ("post", CO, row(LOGIN, 403, 403, 302, 302, 403)),
 }
 
 POST_DATA = {
     "indicators:deviation": {"causes": "Aumento de consultas", "external_causes": "on"},
     "indicators:deviation_decide": {"accepted": "1"},
     "indicators:commitment_follow_up": {"status": "en_curso", "follow_up": "Avance"},
-    "evaluation:return": {"comment": "Revisar 2010"},
-    "evaluation:reopen": {"comment": "Corrección"},
+    "results:return": {"comment": "Revisar 2010"},
+    "results:reopen": {"comment": "Corrección"},
 }
 
 
@@ -147,9 +147,9 @@ def prepare_state(name, records, camila):
     from evaluation.models import Submission, SubmissionStatus
 
     status = {
-        "evaluation:return": SubmissionStatus.SENT,
-        "evaluation:approve": SubmissionStatus.SENT,
-        "evaluation:reopen": SubmissionStatus.APPROVED,
+        "results:return": SubmissionStatus.SENT,
+        "results:approve": SubmissionStatus.SENT,
+        "results:reopen": SubmissionStatus.APPROVED,
     }.get(name)
     if status:
         Submission.objects.filter(region__iso_code="CL-CO").update(status=status)

@@ -11,10 +11,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 
 from evaluation.models import EvaluationCycle
-from evaluation.services import submission_send
 from indicators import services
 from indicators.models import Evidence, Indicator, Measurement
-from regions.management.commands.backup import backed_up_models
+from pbr.management.commands.backup import backed_up_models
+from results.services.workflow import submission_send
 
 
 def counts():

@@ -114,11 +114,11 @@ def test_review_comments(client, camila, daniela, coquimbo, comment):
     cycle = EvaluationCycle.objects.get(year=2012)
     Submission.objects.update_or_create(region=coquimbo, cycle=cycle, defaults={"status": SubmissionStatus.SENT})
     client.force_login(daniela)
-    response = client.post(reverse("evaluation:return", kwargs={"code": "CL-CO", "year": 2012}), {"comment": comment})
+    response = client.post(reverse("results:return", kwargs={"code": "CL-CO", "year": 2012}), {"comment": comment})
     assert_safe(response)
     assert_safe(client.get(reverse("indicators:region", kwargs={"code": "CL-CO", "year": 2012})))
     client.force_login(camila)
-    assert_safe(client.get(reverse("evaluation:pending")))
+    assert_safe(client.get(reverse("results:pending")))
 
 
 @EXAMPLES
@@ -127,7 +127,5 @@ def test_login_language_and_query_strings(client, daniela, username, password, l
     assert_safe(client.post(reverse("login"), {"username": username, "password": password}))
     assert_safe(client.post(reverse("set_language"), {"language": language, "next": language}))
     client.force_login(daniela)
-    assert_safe(client.get(reverse("evaluation:compare", kwargs={"code": "CL-CO"}), {"a": first, "b": second}))
-    assert_safe(
-        client.get(reverse("evaluation:dashboard_csv", kwargs={"code": "CL-CO", "year": 2012}), {"tabla": first})
-    )
+    assert_safe(client.get(reverse("results:compare", kwargs={"code": "CL-CO"}), {"a": first, "b": second}))
+    assert_safe(client.get(reverse("results:dashboard_csv", kwargs={"code": "CL-CO", "year": 2012}), {"tabla": first}))

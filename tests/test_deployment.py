@@ -11,7 +11,7 @@ import pytest
 from django.conf import settings
 from django.urls import reverse
 
-from pbr.routers import ReplicaRouter, reading_from_replica
+from core.routers import ReplicaRouter, reading_from_replica
 from regions.models import Region
 
 
@@ -57,9 +57,9 @@ def test_production_services_are_configured_from_the_environment():
 def test_only_dashboard_reads_go_to_the_replica(monkeypatch):
     from types import SimpleNamespace
 
-    import pbr.routers
+    import core.routers
 
-    monkeypatch.setattr(pbr.routers, "settings", SimpleNamespace(DATABASES={"default": {}, "replica": {}}))
+    monkeypatch.setattr(core.routers, "settings", SimpleNamespace(DATABASES={"default": {}, "replica": {}}))
     router = ReplicaRouter()
     assert router.db_for_read(Region) == "default"
     with reading_from_replica():
@@ -67,7 +67,7 @@ def test_only_dashboard_reads_go_to_the_replica(monkeypatch):
         assert router.db_for_write(Region) == "default"
     assert router.db_for_read(Region) == "default"
     assert router.allow_migrate("replica", "regions") is False
-    monkeypatch.setattr(pbr.routers, "settings", SimpleNamespace(DATABASES={"default": {}}))
+    monkeypatch.setattr(core.routers, "settings", SimpleNamespace(DATABASES={"default": {}}))
     with reading_from_replica():
         assert router.db_for_read(Region) == "default"  # no replica configured
 

@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 from django.utils import translation
 
-from pbr.templatetags.chile import format_number, format_percent
+from core.templatetags.chile import format_number, format_percent
 
 NBSP = "\u00a0"
 

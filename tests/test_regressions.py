@@ -239,9 +239,7 @@ def test_trailing_zero_decimals_are_accepted(client, camila, co01):
 def test_an_overlong_review_comment_is_refused_not_dropped(client, camila, daniela, coquimbo, c2012):
     set_status(coquimbo, c2012, SubmissionStatus.SENT)
     client.force_login(daniela)
-    response = client.post(
-        reverse("evaluation:approve", kwargs={"code": "CL-CO", "year": 2012}), {"comment": "x" * 5001}
-    )
+    response = client.post(reverse("results:approve", kwargs={"code": "CL-CO", "year": 2012}), {"comment": "x" * 5001})
     assert "5000" in text(soup(client.get(response["Location"])))
     assert Submission.objects.get(region=coquimbo, cycle=c2012).status == SubmissionStatus.SENT
 
@@ -285,7 +283,7 @@ def _grow(region, cycle, n):
 @pytest.mark.parametrize("person", ["camila", "ana"])
 def test_pending_queries_do_not_grow_with_indicators(client, cast, coquimbo, c2012, person):
     client.force_login(cast[person])
-    url = reverse("evaluation:pending")
+    url = reverse("results:pending")
     with CaptureQueriesContext(connection) as small:
         client.get(url)
     _grow(coquimbo, c2012, 10)

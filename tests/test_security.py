@@ -69,9 +69,7 @@ def test_no_template_has_an_inline_script():
 @pytest.mark.django_db
 def test_pages_carry_the_content_security_policy(client, daniela):
     client.force_login(daniela)
-    policy = client.get(reverse("evaluation:dashboard", kwargs={"code": "CL-CO", "year": 2012}))[
-        "Content-Security-Policy"
-    ]
+    policy = client.get(reverse("results:dashboard", kwargs={"code": "CL-CO", "year": 2012}))["Content-Security-Policy"]
     assert "script-src 'self'" in policy
     assert "unsafe-inline" not in policy.split("script-src")[1].split(";")[0]
     assert "frame-ancestors 'none'" in policy

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
 
-from pbr.numbers import format_number, format_percent
+from core.numbers import format_number, format_percent
 from tests.html import soup, text
 
 CATALOG = Path(settings.BASE_DIR) / "locale" / "en" / "LC_MESSAGES" / "django.po"
@@ -48,6 +48,6 @@ def test_pages_in_english(client, daniela):
     values = [text(td) for td in region.select('tbody[data-indicator="BI-01"] td[data-kind="numerator"]')]
     assert values == ["761", "1,078", "1,045", "1,020", "960"]
     assert "Performance indicators" in text(region)
-    dashboard = text(soup(client.get(reverse("evaluation:dashboard", kwargs={"code": "CL-BI", "year": 2012}))))
+    dashboard = text(soup(client.get(reverse("results:dashboard", kwargs={"code": "CL-BI", "year": 2012}))))
     assert "Institutional" in dashboard
     assert "pending" in dashboard

@@ -14,7 +14,6 @@ import pytest
 from django.conf import settings
 from django.urls import reverse
 
-from evaluation import services as workflow
 from evaluation.models import EvaluationCycle
 from indicators import services
 from indicators.models import (
@@ -26,6 +25,7 @@ from indicators.models import (
     StrategicProduct,
 )
 from regions.models import Region
+from results.services import workflow
 from tests.evaluation.test_dashboards import enter_2012_actual
 from tests.html import soup, text
 
@@ -42,18 +42,18 @@ CO = {"code": "CL-CO", "year": 2012}
 CO01 = {**CO, "indicator": "CO-01"}
 PAGES = [
     ("home", {}),
-    ("evaluation:pending", {}),
-    ("evaluation:review_queue", {}),
-    ("evaluation:national", {"year": 2012}),
+    ("results:pending", {}),
+    ("results:review_queue", {}),
+    ("results:national", {"year": 2012}),
     ("indicators:region", CO),
     ("indicators:entry", {**CO, "product": 1}),
     ("indicators:indicator", CO01),
     ("indicators:history", CO01),
     ("indicators:spreadsheet", CO),
-    ("evaluation:dashboard", CO),
-    ("evaluation:compare", {"code": "CL-CO"}),
-    ("evaluation:report", CO),
-    ("evaluation:review", CO),
+    ("results:dashboard", CO),
+    ("results:compare", {"code": "CL-CO"}),
+    ("results:report", CO),
+    ("results:review", CO),
 ]
 
 

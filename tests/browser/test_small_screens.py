@@ -47,11 +47,11 @@ PAGES = {
 @pytest.fixture
 def data(camila, bruno, daniela, ana):
     """Biobío sent (locked for Bruno); Antofagasta sent with a missed target explained and one overachieved."""
-    from evaluation import services as workflow
     from evaluation.models import EvaluationCycle
     from indicators import services
     from indicators.models import Indicator
     from regions.models import Region
+    from results.services import workflow
 
     cycle = EvaluationCycle.objects.get(year=2012)
     for code, numerator, denominator in (("AN-01", 80, 100), ("AN-08", 7, None)):

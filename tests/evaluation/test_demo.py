@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
-from evaluation import selectors, services
+from evaluation import selectors
 from evaluation.models import EvaluationCycle, Submission, SubmissionAction, SubmissionEvent
 from indicators import services as indicator_services
 from indicators.models import (
@@ -34,6 +34,7 @@ from indicators.models import (
     StrategicProduct,
 )
 from regions.models import AnalystAssignment, Region
+from results.services import workflow as services
 from tests.html import cells, soup, text
 
 pytestmark = pytest.mark.django_db
@@ -137,7 +138,7 @@ def test_the_load_goes_through_every_state_and_leaves_2012_the_current_cycle(dem
 
 def test_a_region_dashboard_shows_the_compliance_worked_by_hand(client, demo, daniela):
     client.force_login(daniela)
-    tarapaca = soup(client.get(reverse("evaluation:dashboard", kwargs={"code": "CL-TA", "year": 2011})))
+    tarapaca = soup(client.get(reverse("results:dashboard", kwargs={"code": "CL-TA", "year": 2011})))
     # Weights 30/25/25/20; ILU-02 (days, descendente): meta 5.120/128 = 40,0, efectivo 5.824/128 = 45,5,
     # 40,0 / 45,5 = 87,91 % → parcialmente cumplido, earns nothing (todo o nada): 75 of 100 → half bonus.
     assert kpis(tarapaca) == {"compliance": "75,00 %", "bonus": "3,8 %"}
@@ -155,13 +156,13 @@ def test_a_region_dashboard_shows_the_compliance_worked_by_hand(client, demo, da
         "95,8 %",
     ]
 
-    valparaiso = soup(client.get(reverse("evaluation:dashboard", kwargs={"code": "CL-VS", "year": 2011})))
+    valparaiso = soup(client.get(reverse("results:dashboard", kwargs={"code": "CL-VS", "year": 2011})))
     # ILU-02 missed (66,67 %) but DIPRES accepted its external causes: it leaves the sums, 80 of 80.
     assert kpis(valparaiso) == {"compliance": "100,00 %", "bonus": "7,6 %"}
     assert "causas externas" in text(valparaiso.select_one('#achievements tr[data-indicator="ILU-02"]'))
     assert achievement(valparaiso, "ILU-02")["percent"] == "66,67 %"
 
-    coquimbo = soup(client.get(reverse("evaluation:dashboard", kwargs={"code": "CL-CO", "year": 2011})))
+    coquimbo = soup(client.get(reverse("results:dashboard", kwargs={"code": "CL-CO", "year": 2011})))
     assert kpis(coquimbo) == {"compliance": "70,00 %", "bonus": "0,0 %"}
     assert coquimbo.select_one("[data-provisional]")
     assert achievement(coquimbo, "ILU-03")["classification"] == "pendiente"
@@ -169,7 +170,7 @@ def test_a_region_dashboard_shows_the_compliance_worked_by_hand(client, demo, da
 
 def test_the_national_view_ranks_every_region_of_2011(client, demo, daniela):
     client.force_login(daniela)
-    page = soup(client.get(reverse("evaluation:national", kwargs={"year": 2011})))
+    page = soup(client.get(reverse("results:national", kwargs={"year": 2011})))
     rows = page.select("#ranking tbody tr")
     assert {row["data-region"] for row in rows} == REGIONS_IN_2011
 
@@ -194,9 +195,9 @@ def urls(year: int, code: str, product: int, indicator: str) -> list[str]:
         reverse("indicators:indicator", kwargs={**region, "indicator": indicator}),
         reverse("indicators:history", kwargs={**region, "indicator": indicator}),
         reverse("indicators:spreadsheet", kwargs=region),
-        reverse("evaluation:dashboard", kwargs=region),
-        reverse("evaluation:report", kwargs=region),
-        reverse("evaluation:national", kwargs={"year": year}),
+        reverse("results:dashboard", kwargs=region),
+        reverse("results:report", kwargs=region),
+        reverse("results:national", kwargs={"year": year}),
     ]
 
 
@@ -205,48 +206,46 @@ def test_every_page_of_the_illustrative_cycle_says_so_and_no_page_of_the_documen
     client.force_login(ana)
     for url in [
         *urls(2011, "CL-CO", 2, "ILU-01"),
-        reverse("evaluation:compare", kwargs={"code": "CL-CO"}) + "?a=2011&b=2012",
+        reverse("results:compare", kwargs={"code": "CL-CO"}) + "?a=2011&b=2012",
     ]:
         page = soup(client.get(url))
         assert "Datos ilustrativos" in text(page.select_one(BANNER)), url
     for url in [
         *urls(2012, "CL-CO", 1, "CO-01"),
         *urls(2012, "CL-AN", 1, "AN-01"),
-        reverse("evaluation:compare", kwargs={"code": "CL-CO"}) + "?a=2012&b=2013",
+        reverse("results:compare", kwargs={"code": "CL-CO"}) + "?a=2012&b=2013",
         reverse("home"),
     ]:
         assert not soup(client.get(url)).select(BANNER), url
     # Pages of every open cycle mark the illustrative one.
-    assert "ilustrativo" in text(soup(client.get(reverse("evaluation:review_queue"))))
+    assert "ilustrativo" in text(soup(client.get(reverse("results:review_queue"))))
     client.force_login(get_user_model().objects.get(username="analista.coquimbo"))
-    assert "ilustrativo" in text(soup(client.get(reverse("evaluation:pending"))))
+    assert "ilustrativo" in text(soup(client.get(reverse("results:pending"))))
 
 
 def test_exports_and_reports_of_the_illustrative_cycle_are_labelled(client, demo, ana):
     client.force_login(ana)
     region = {"code": "CL-CO", "year": 2011}
-    rows = csv_rows(client.get(reverse("evaluation:dashboard_csv", kwargs=region)))
+    rows = csv_rows(client.get(reverse("results:dashboard_csv", kwargs=region)))
     assert rows[0] == [
         "Datos ilustrativos: el ciclo 2011 es una demostración; sus cifras son ejemplos, no datos oficiales."
     ]
     assert rows[1][0] == "Código"
-    national = csv_rows(client.get(reverse("evaluation:national_csv", kwargs={"year": 2011})))
+    national = csv_rows(client.get(reverse("results:national_csv", kwargs={"year": 2011})))
     assert national[0][0].startswith("Datos ilustrativos")
-    workbook = openpyxl.load_workbook(
-        io.BytesIO(client.get(reverse("evaluation:dashboard_xlsx", kwargs=region)).content)
-    )
+    workbook = openpyxl.load_workbook(io.BytesIO(client.get(reverse("results:dashboard_xlsx", kwargs=region)).content))
     assert all(sheet["A1"].value.startswith("Datos ilustrativos") for sheet in workbook.worksheets)
     template = openpyxl.load_workbook(
         io.BytesIO(client.get(reverse("indicators:spreadsheet_download", kwargs=region)).content)
     )
     assert "datos ilustrativos" in template["Formulario H"]["A1"].value
-    pdf = client.get(reverse("evaluation:report_pdf", kwargs=region))
+    pdf = client.get(reverse("results:report_pdf", kwargs=region))
     pdf_text = " ".join(" ".join(page.extract_text().split()) for page in PdfReader(io.BytesIO(pdf.content)).pages)
     assert "Datos ilustrativos" in pdf_text
 
     document = {"code": "CL-CO", "year": 2012}
-    assert csv_rows(client.get(reverse("evaluation:dashboard_csv", kwargs=document)))[0][0] == "Código"
-    document_xlsx = client.get(reverse("evaluation:dashboard_xlsx", kwargs=document)).content
+    assert csv_rows(client.get(reverse("results:dashboard_csv", kwargs=document)))[0][0] == "Código"
+    document_xlsx = client.get(reverse("results:dashboard_xlsx", kwargs=document)).content
     assert openpyxl.load_workbook(io.BytesIO(document_xlsx)).worksheets[0]["A1"].value == "Código"
 
 
@@ -260,13 +259,13 @@ def test_the_document_cycle_shows_none_of_the_demonstration(client, demo, ana):
     assert "El documento fuente de DIPRES" in text(antofagasta_2012)
     assert "El documento fuente de DIPRES" not in text(antofagasta_2011)
 
-    dashboard = soup(client.get(reverse("evaluation:dashboard", kwargs={"code": "CL-AN", "year": 2012})))
+    dashboard = soup(client.get(reverse("results:dashboard", kwargs={"code": "CL-AN", "year": 2012})))
     assert [row["data-product"] for row in dashboard.select("#by-product tbody tr")] == ["1", "2", "3", "4"]
-    report = text(soup(client.get(reverse("evaluation:report", kwargs={"code": "CL-AN", "year": 2012}))))
+    report = text(soup(client.get(reverse("results:report", kwargs={"code": "CL-AN", "year": 2012}))))
     assert "unidades técnicas" not in report  # Antofagasta's illustrative (overdue) improvement commitment
     assert "Financiamiento de la inversión regional" not in report
     assert "unidades técnicas" in text(
-        soup(client.get(reverse("evaluation:report", kwargs={"code": "CL-AN", "year": 2011})))
+        soup(client.get(reverse("results:report", kwargs={"code": "CL-AN", "year": 2011})))
     )
 
 
@@ -323,7 +322,7 @@ def test_removal_leaves_the_document_exactly_as_it_was(client, demo_users, ana, 
     client.force_login(ana)
     for url in [*urls(2012, "CL-CO", 1, "CO-01"), *urls(2012, "CL-AN", 1, "AN-01")]:
         assert client.get(url).status_code == 200, url
-    assert client.get(reverse("evaluation:national", kwargs={"year": 2011})).status_code == 404
+    assert client.get(reverse("results:national", kwargs={"year": 2011})).status_code == 404
     out = io.StringIO()
     call_command("remove_demo", stdout=out)
     assert "No hay datos ilustrativos" in out.getvalue()

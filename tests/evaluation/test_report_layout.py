@@ -31,7 +31,7 @@ def name_lines(pdf: bytes) -> list[str]:
 
 def test_the_pdf_indicator_column_is_wide_enough_to_read(client, ana):
     client.force_login(ana)
-    pdf = client.get(reverse("evaluation:report_pdf", kwargs=AN)).content
+    pdf = client.get(reverse("results:report_pdf", kwargs=AN)).content
     lines = name_lines(pdf)
     assert len(lines) >= 8
     # Squeezed to a fifth of the page the names wrapped every two or three words (~16 characters a line).
@@ -40,7 +40,7 @@ def test_the_pdf_indicator_column_is_wide_enough_to_read(client, ana):
 
 def test_the_report_page_is_ready_for_phones_and_paper(client, ana):
     client.force_login(ana)
-    page = soup(client.get(reverse("evaluation:report", kwargs=AN)))
+    page = soup(client.get(reverse("results:report", kwargs=AN)))
     assert page.select_one("meta[name=viewport]")["content"].startswith("width=device-width")
     assert page.select_one("#indicadores .table-wrap > table.indicators colgroup")
     assert page.select_one("link[rel=icon][href$='favicon.svg']")

@@ -4,9 +4,10 @@ from decimal import Decimal
 
 import plotly.graph_objects as go
 
-from evaluation.results import IndicatorResult, RegionResult, summarise
 from evaluation.scoring import Rules
 from indicators.charts import series_figure
+from indicators.results import IndicatorResult
+from results.summary import RegionResult, summarise
 
 D = Decimal
 

@@ -9,10 +9,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from evaluation import services
 from evaluation.models import EvaluationCycle, Submission, SubmissionStatus
 from indicators import services as indicator_services
 from indicators.models import Indicator
+from results.services import workflow as services
 from tests.html import soup, text
 
 pytestmark = pytest.mark.django_db
@@ -67,7 +67,7 @@ def card(page, code):
 
 def test_the_reviewer_reads_each_result_and_its_analysis(client, daniela, antofagasta_sent):
     client.force_login(daniela)
-    page = soup(client.get(reverse("evaluation:review", kwargs=AN)))
+    page = soup(client.get(reverse("results:review", kwargs=AN)))
 
     missed = card(page, "AN-01")
     assert text(missed.select_one("[data-kind=actual]")) == "80 %"
@@ -98,7 +98,7 @@ def test_the_reviewer_decides_external_causes_and_comes_back(client, daniela, an
     client.force_login(daniela)
     url = reverse("indicators:deviation_decide", kwargs={**AN, "indicator": "AN-01"})
     response = client.post(url, {"accepted": "1", "back": "review"})
-    assert response["Location"] == reverse("evaluation:review", kwargs=AN) + "#rev-AN-01"
+    assert response["Location"] == reverse("results:review", kwargs=AN) + "#rev-AN-01"
     page = soup(client.get(response["Location"]))
     assert card(page, "AN-01").select_one("[data-external]")["data-external"] == "aceptadas"
     assert "excluido: causas externas" in text(card(page, "AN-01"))
@@ -111,23 +111,23 @@ def test_a_missing_analysis_is_pointed_out(client, ana, daniela, antofagasta, cy
     enter_actual(ana, "AN-01", 50, 100)
     enter_actual(ana, "AN-08", 9)
     client.force_login(daniela)
-    page = soup(client.get(reverse("evaluation:review", kwargs=AN)))
+    page = soup(client.get(reverse("results:review", kwargs=AN)))
     assert card(page, "AN-01").select_one("[data-missing-causes]")
     assert "Falta justificar el sobrecumplimiento." in text(card(page, "AN-08"))
 
 
 def test_approving_and_reopening_from_the_review_page(client, daniela, antofagasta_sent):
     client.force_login(daniela)
-    response = client.post(reverse("evaluation:approve", kwargs=AN), {"comment": "Conforme."})
-    assert response["Location"] == reverse("evaluation:review", kwargs=AN) + "#decision"
+    response = client.post(reverse("results:approve", kwargs=AN), {"comment": "Conforme."})
+    assert response["Location"] == reverse("results:review", kwargs=AN) + "#decision"
     page = soup(client.get(response["Location"]))
     assert page.select_one("[data-status]")["data-status"] == "aprobado"
     assert "Se aprobaron los datos" in text(page.select_one("#decision"))
     assert not page.select_one("form[data-step=approve]")
     assert page.select_one("form[data-step=reopen]")
 
-    client.post(reverse("evaluation:reopen", kwargs=AN), {"comment": "Corregir AN-01"})
-    page = soup(client.get(reverse("evaluation:review", kwargs=AN)))
+    client.post(reverse("results:reopen", kwargs=AN), {"comment": "Corregir AN-01"})
+    page = soup(client.get(reverse("results:review", kwargs=AN)))
     assert text(page.select_one("[data-status]")) == "Reabierto"
     assert page.select_one("[data-waiting]")
     assert not page.select("#decision form")
@@ -135,7 +135,7 @@ def test_approving_and_reopening_from_the_review_page(client, daniela, antofagas
 
 def test_draft_data_waits_for_the_region(client, daniela):
     client.force_login(daniela)
-    page = soup(client.get(reverse("evaluation:review", kwargs=CO)))
+    page = soup(client.get(reverse("results:review", kwargs=CO)))
     assert page.select_one("[data-waiting]")
     assert not page.select("#decision form")
 
@@ -144,11 +144,11 @@ def test_the_region_page_leads_the_reviewer_to_the_review(client, camila, daniel
     services.submission_send(user=camila, region=coquimbo, cycle=cycle)
     client.force_login(daniela)
     page = soup(client.get(reverse("indicators:region", kwargs=CO)))
-    link = page.select_one(f"#envio a[href='{reverse('evaluation:review', kwargs=CO)}']")
+    link = page.select_one(f"#envio a[href='{reverse('results:review', kwargs=CO)}']")
     assert text(link) == "Revisar el envío"
     client.force_login(camila)
     page = soup(client.get(reverse("indicators:region", kwargs=CO)))
-    assert not page.select(f"a[href='{reverse('evaluation:review', kwargs=CO)}']")
+    assert not page.select(f"a[href='{reverse('results:review', kwargs=CO)}']")
 
 
 def test_queries_do_not_grow_with_the_indicators(client, daniela, antofagasta_sent, camila, coquimbo, cycle):
@@ -157,7 +157,7 @@ def test_queries_do_not_grow_with_the_indicators(client, daniela, antofagasta_se
     counts = []
     for kwargs in (CO, AN):  # 1 indicator, then 8
         with CaptureQueriesContext(connection) as queries:
-            assert client.get(reverse("evaluation:review", kwargs=kwargs)).status_code == 200
+            assert client.get(reverse("results:review", kwargs=kwargs)).status_code == 200
         counts.append(len(queries))
     assert counts[0] == counts[1]
     assert Submission.objects.get(region__iso_code="CL-AN").status == SubmissionStatus.SENT

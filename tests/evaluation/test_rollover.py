@@ -10,7 +10,6 @@ from django.contrib.auth.models import Permission
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
-from evaluation import rollover
 from evaluation.models import EvaluationCycle, Stage
 from indicators.models import (
     Indicator,
@@ -20,6 +19,7 @@ from indicators.models import (
     StrategicObjective,
     StrategicProduct,
 )
+from indicators.services import rollover
 from regions.models import Region
 from regions.services import user_upsert
 from tests.conftest import PASSWORD

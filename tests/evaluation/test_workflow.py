@@ -8,10 +8,10 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
-from evaluation import services
 from evaluation.models import EvaluationCycle, Submission, SubmissionAction, SubmissionStatus
 from indicators import services as indicator_services
 from indicators.models import Indicator, IndicatorCommitment, Measurement
+from results.services import workflow as services
 from tests.html import soup, text
 
 pytestmark = pytest.mark.django_db
@@ -30,26 +30,26 @@ def status(region):
 
 def test_full_journey_through_the_views(client, camila, daniela, coquimbo):
     client.force_login(camila)
-    response = client.post(reverse("evaluation:send", kwargs=CO))
+    response = client.post(reverse("results:send", kwargs=CO))
     assert response.status_code == 302
     assert status(coquimbo) == SubmissionStatus.SENT
 
     client.force_login(daniela)
-    response = client.post(reverse("evaluation:return", kwargs=CO), {"comment": ""})
+    response = client.post(reverse("results:return", kwargs=CO), {"comment": ""})
     assert "Escriba el motivo" in text(soup(client.get(response["Location"])))
     assert status(coquimbo) == SubmissionStatus.SENT
-    client.post(reverse("evaluation:return", kwargs=CO), {"comment": "Revise el denominador de 2010."})
+    client.post(reverse("results:return", kwargs=CO), {"comment": "Revise el denominador de 2010."})
     assert status(coquimbo) == SubmissionStatus.RETURNED
 
     client.force_login(camila)
-    pending = soup(client.get(reverse("evaluation:pending")))
+    pending = soup(client.get(reverse("results:pending")))
     assert "Revise el denominador de 2010." in text(pending.select_one("[data-returned]"))
     assert "Daniela" in text(pending.select_one("[data-returned]"))
-    client.post(reverse("evaluation:send", kwargs=CO))
+    client.post(reverse("results:send", kwargs=CO))
     assert status(coquimbo) == SubmissionStatus.SENT
 
     client.force_login(daniela)
-    client.post(reverse("evaluation:approve", kwargs=CO))
+    client.post(reverse("results:approve", kwargs=CO))
     assert status(coquimbo) == SubmissionStatus.APPROVED
     region_page = soup(client.get(reverse("indicators:region", kwargs=CO)))
     assert region_page.select_one("[data-status]")["data-status"] == "aprobado"
@@ -59,7 +59,7 @@ def test_full_journey_through_the_views(client, camila, daniela, coquimbo):
     assert "Ingresar datos" not in text(page)
 
     client.force_login(daniela)
-    client.post(reverse("evaluation:reopen", kwargs=CO), {"comment": "Corrección de la meta"})
+    client.post(reverse("results:reopen", kwargs=CO), {"comment": "Corrección de la meta"})
     assert status(coquimbo) == SubmissionStatus.REOPENED
     actions = list(
         Submission.objects.get(region=coquimbo).events.order_by("at", "pk").values_list("action", "actor__username")
@@ -99,7 +99,7 @@ def test_sending_requires_the_meta(client, camila, coquimbo, cycle):
         services.submission_send(user=camila, region=coquimbo, cycle=cycle)
     assert exc_info.value.messages == ["CO-01: falta la meta 2012."]
     client.force_login(camila)
-    response = client.post(reverse("evaluation:send", kwargs=CO))
+    response = client.post(reverse("results:send", kwargs=CO))
     assert "CO-01: falta la meta 2012." in text(soup(client.get(response["Location"])))
     assert not Submission.objects.filter(region=coquimbo, status=SubmissionStatus.SENT).exists()
 
@@ -228,7 +228,7 @@ def test_review_queue_lists_sent_regions_first(client, camila, bruno, daniela, c
     services.submission_send(user=bruno, region=biobio, cycle=cycle)
     Submission.objects.create(region=coquimbo, cycle=cycle)
     client.force_login(daniela)
-    page = soup(client.get(reverse("evaluation:review_queue")))
+    page = soup(client.get(reverse("results:review_queue")))
     rows = [(tr["data-region"], tr.select_one("[data-status]")["data-status"]) for tr in page.select("#queue tbody tr")]
     # Antofagasta committed indicators in 2012 but never saved anything: listed, not started.
     assert rows == [("CL-BI", "enviado"), ("CL-CO", "borrador"), ("CL-AN", "sin_iniciar")]
@@ -277,7 +277,7 @@ def test_reopening_before_this_version_is_read_as_reabierto(camila, daniela, coq
 def test_workflow_errors_are_danger_alerts_beside_the_action(client, camila, coquimbo):
     Measurement.objects.filter(indicator__code="CO-01", year=2012, kind="meta").delete()
     client.force_login(camila)
-    response = client.post(reverse("evaluation:send", kwargs=CO))
+    response = client.post(reverse("results:send", kwargs=CO))
     assert response["Location"].endswith("#envio")
     page = soup(client.get(response["Location"]))
     alert = page.select_one("#envio .alert")
@@ -292,13 +292,13 @@ def test_workflow_errors_are_danger_alerts_beside_the_action(client, camila, coq
 def test_review_errors_and_outcomes_are_shown_beside_the_decision(client, camila, daniela, coquimbo, cycle):
     services.submission_send(user=camila, region=coquimbo, cycle=cycle)
     client.force_login(daniela)
-    response = client.post(reverse("evaluation:return", kwargs=CO), {"comment": " "})
-    assert response["Location"] == reverse("evaluation:review", kwargs=CO) + "#decision"
+    response = client.post(reverse("results:return", kwargs=CO), {"comment": " "})
+    assert response["Location"] == reverse("results:review", kwargs=CO) + "#decision"
     alert = soup(client.get(response["Location"])).select_one("#decision .alert")
     assert ("alert-danger" in alert["class"], alert["role"]) == (True, "alert")
     assert "Escriba el motivo" in text(alert)
 
-    response = client.post(reverse("evaluation:approve", kwargs=CO), {"comment": ""})
+    response = client.post(reverse("results:approve", kwargs=CO), {"comment": ""})
     alert = soup(client.get(response["Location"])).select_one("#decision .alert")
     assert ("alert-success" in alert["class"], alert["role"]) == (True, "status")
     assert status(coquimbo) == SubmissionStatus.APPROVED
@@ -330,12 +330,12 @@ def test_each_workflow_action_asks_for_confirmation_first(client, camila, daniel
 
     services.submission_send(user=camila, region=coquimbo, cycle=cycle)
     client.force_login(daniela)
-    review = soup(client.get(reverse("evaluation:review", kwargs=CO)))
+    review = soup(client.get(reverse("results:review", kwargs=CO)))
     assert set(steps(review)) == {"approve", "return"}
     assert not [b for b in review.select("#decision form button[type=submit]") if not b.find_parent("details")]
     assert review.select_one("#review-comment").has_attr("required")
 
     services.submission_approve(user=daniela, region=coquimbo, cycle=cycle)
-    review = soup(client.get(reverse("evaluation:review", kwargs=CO)))
+    review = soup(client.get(reverse("results:review", kwargs=CO)))
     assert set(steps(review)) == {"reopen"}
     assert review.select_one("#reopen-reason").has_attr("required")

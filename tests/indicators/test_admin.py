@@ -7,9 +7,9 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from evaluation import services as workflow
 from evaluation.models import EvaluationCycle
 from indicators.models import Indicator, Measurement
+from results.services import workflow
 from tests.evaluation.test_dashboards import enter_2012_actual
 from tests.html import form_data, soup, text
 

@@ -6,13 +6,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from core.numbers import round_half_up
 from indicators.calculations import (
     ScopeCounts,
     count_scopes,
     cycle_columns,
     indicator_value,
 )
-from pbr.numbers import round_half_up
 
 D = Decimal
 

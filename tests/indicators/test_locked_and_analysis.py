@@ -8,11 +8,11 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from evaluation import services as workflow
 from evaluation.models import EvaluationCycle
 from indicators import services
 from indicators.models import Deviation, Indicator
 from indicators.selectors import submission_problems
+from results.services import workflow
 from tests.html import soup, text
 
 pytestmark = pytest.mark.django_db

@@ -100,7 +100,7 @@ def test_round_trip(client, camila):
     assert record.history_change_reason == "planilla formulario.xlsx"
     history = text(soup(client.get(reverse("indicators:history", kwargs={**CO, "indicator": "CO-01"}))))
     assert "2010 Efectivo modificó Numerador 262 261" in history
-    dashboard = soup(client.get(reverse("evaluation:dashboard", kwargs=CO)))
+    dashboard = soup(client.get(reverse("results:dashboard", kwargs=CO)))
     # 240 / 262 = 91,60 % against a meta of 95,42 %: 96,00 % achieved.
     assert text(dashboard.select_one('tr[data-indicator="CO-01"] [data-kind="percent"]')) == "96,00 %"
     # Applying twice is refused.
@@ -631,7 +631,7 @@ def test_a_change_during_the_trial_is_a_problem_not_a_crash(client, camila, monk
     def racing_save(**kwargs):
         raise services.StaleDataError([])
 
-    monkeypatch.setattr(services, "measurements_save", racing_save)
+    monkeypatch.setattr(services.spreadsheet, "measurements_save", racing_save)  # where the spreadsheet imports it
     client.force_login(camila)
     workbook = template(client)
     sheet = workbook["Formulario H"]

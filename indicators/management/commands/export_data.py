@@ -6,9 +6,9 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from evaluation.exports import Table, to_csv, to_xlsx
+from core.exports import Table, to_csv, to_xlsx
+from core.numbers import round_half_up
 from indicators.models import Measurement
-from pbr.numbers import round_half_up
 
 
 class Command(BaseCommand):

@@ -1,0 +1,124 @@
+"""No lost update through the admin: a change page refuses to save over a change made after it was opened.
+
+Every admin of the project derives from `SafeAdmin` (or `SafeHistoryAdmin`, with django-simple-history). The
+page carries a fingerprint of what it showed: the object's stored values, its many-to-many links and the
+rows of every inline under it. Saving recomputes the fingerprint, under a row lock, and refuses with a
+message when anyone (the grid, a spreadsheet, another admin) changed any of them meanwhile — an inline's
+weight as much as the object's own notes. History pages only show: reverting from them would write old
+values around the services' checks.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from django import forms
+from django.contrib import admin
+from django.contrib.admin.utils import flatten_fieldsets
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.forms.models import _get_foreign_key
+from django.utils.translation import gettext as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from core.admin_lookup import HistoryLookupMixin
+
+LOADED_FIELD = "loaded_fingerprint"
+
+
+def _row(obj) -> list[str]:
+    values = [f"{field.attname}={field.value_from_object(obj)!s}" for field in obj._meta.concrete_fields]
+    for field in obj._meta.many_to_many:
+        ids = sorted(getattr(obj, field.name).values_list("pk", flat=True))
+        values.append(f"{field.name}={ids}")
+    return values
+
+
+def fingerprint(obj, inline_models: list[tuple[type, str]]) -> str:
+    """Return a digest of the object's stored values, links and inline rows ('' for an unsaved object)."""
+    if obj is None or obj.pk is None:
+        return ""
+    stored = type(obj)._default_manager.filter(pk=obj.pk).first()
+    if stored is None:
+        return "deleted"
+    parts = _row(stored)
+    for model, fk_name in inline_models:
+        for row in model._default_manager.filter(**{fk_name: obj.pk}).order_by("pk"):
+            parts += [model._meta.label, *_row(row)]
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
+
+
+class StaleAdminFormMixin(forms.ModelForm):
+    """A model form that remembers what the page showed and refuses to save over a newer state."""
+
+    loaded_fingerprint = forms.CharField(widget=forms.HiddenInput, required=False)
+    # A form whose service checks a finer version (a figure's own) turns this off to give that message.
+    check_history = True
+    # Set by the admin: the (model, foreign key) of the inlines shown under the object.
+    inline_models: list[tuple[type, str]] = []
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:  # a posted form carries the fingerprint of the page it came from
+            self.fields[LOADED_FIELD].initial = fingerprint(self.instance, self.inline_models)
+
+    def clean(self):
+        data = super().clean()
+        loaded = data.get(LOADED_FIELD)
+        if not self.check_history or self.instance.pk is None or loaded is None:
+            return data
+        # Lock the row so that no other writer slips in between this check and the save.
+        type(self.instance)._default_manager.select_for_update().filter(pk=self.instance.pk).exists()
+        if fingerprint(self.instance, self.inline_models) != loaded:
+            raise ValidationError(
+                _(
+                    "Otra persona modificó este registro después de que usted abrió la página. No se guardó "
+                    "nada: recargue la página para ver los valores actuales y vuelva a hacer su cambio."
+                ),
+                code="stale",
+            )
+        return data
+
+
+class SafeAdminMixin:
+    """Makes a ModelAdmin's change page refuse stale saves (see the module's docstring)."""
+
+    def _inline_models(self, request) -> list[tuple[type, str]]:
+        """Return the inlines the page can write; read-only ones (figures) cannot revert anything."""
+        inlines = []
+        for inline_class in self.inlines:
+            inline = inline_class(self.model, self.admin_site)
+            writable = (
+                inline.has_change_permission(request)
+                or inline.has_add_permission(request, None)
+                or inline.has_delete_permission(request)
+            )
+            if writable:
+                fk = _get_foreign_key(self.model, inline.model, fk_name=inline.fk_name)
+                inlines.append((inline.model, fk.name))
+        return inlines
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        base = kwargs.get("form", self.form)
+        attrs = {"inline_models": self._inline_models(request)}
+        bases = (base,) if issubclass(base, StaleAdminFormMixin) else (StaleAdminFormMixin, base)
+        kwargs["form"] = type(base.__name__, bases, attrs)
+        return super().get_form(request, obj, change=change, **kwargs)
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if LOADED_FIELD in flatten_fieldsets(fieldsets):
+            return fieldsets
+        return [*fieldsets, (None, {"fields": [LOADED_FIELD], "classes": ["hidden"]})]
+
+
+class SafeAdmin(SafeAdminMixin, admin.ModelAdmin):
+    """A ModelAdmin whose change pages refuse stale saves."""
+
+
+class SafeHistoryAdmin(SafeAdminMixin, HistoryLookupMixin, SimpleHistoryAdmin):
+    """SimpleHistoryAdmin whose change pages refuse stale saves and whose history pages never revert."""
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if request.method == "POST":
+            raise PermissionDenied(_("El historial solo se consulta: los cambios se hacen en la página del registro."))
+        return super().history_form_view(request, object_id, version_id, extra_context)

@@ -1,0 +1,140 @@
+"""Each indicator's result in a cycle as plain data: its figures, achievement against the meta, classification,
+trend and the ambition flags of its meta. What the dashboards list and what closing a cycle freezes.
+
+`IndicatorResult` holds no ORM object: it is stored as JSON (`encode`/`decode`), in the stored results and in a
+closed cycle's snapshot, and read back as the same values.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from decimal import Decimal
+
+from evaluation.models import EvaluationCycle
+from evaluation.scoring import Classification
+from indicators import calculations
+from indicators.calculations import Trend
+from indicators.models import MeasurementKind
+
+
+@dataclass
+class IndicatorResult:
+    code: str
+    name: str
+    product_number: int
+    product_name: str
+    dimension: str
+    control_scope: str
+    unit: str
+    decimals: int
+    is_descending: bool
+    is_illustrative: bool
+    weight: Decimal
+    counts: bool
+    excused: bool
+    actual: Decimal | None
+    target: Decimal | None
+    percent: Decimal | None
+    classification: str
+    overachieved: bool
+    trend: str | None
+    ambition: list[str]
+    series: list[tuple[int, str, Decimal | None]]
+    # The linear trend of the efectivos at the meta's year, which the ambition flags are judged against.
+    projection: Decimal | None = None
+
+    @property
+    def is_percentage(self) -> bool:
+        return self.unit == "porcentaje"
+
+    @property
+    def state(self) -> Classification:
+        """Return the classification as its enum member (its label, its colour, is_met…)."""
+        return Classification(self.classification)
+
+    @property
+    def trend_state(self) -> Trend | None:
+        return Trend(self.trend) if self.trend else None
+
+
+_DECIMAL_FIELDS = {
+    "weight",
+    "projection",
+    "actual",
+    "target",
+    "percent",
+    "committed",
+    "earned",
+    "compliance",
+    "bonus_rate",
+    "bonus_share",
+}
+
+
+def encode(value):
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, dict):
+        return {key: encode(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [encode(item) for item in value]
+    return value
+
+
+def decode(cls, data: dict):
+    values = {}
+    for item in fields(cls):
+        if item.name not in data:
+            continue
+        value = data[item.name]
+        if item.name in _DECIMAL_FIELDS and value is not None:
+            value = Decimal(value)
+        if item.name == "series":
+            value = [(year, kind, None if number is None else Decimal(number)) for year, kind, number in value]
+        values[item.name] = value
+    return cls(**values)
+
+
+def indicator_result(row, cycle: EvaluationCycle):
+    """Return the plain result of an indicator row (indicators.selectors.rows.IndicatorRow) in the cycle."""
+    indicator, result = row.indicator, row.result
+    actual = row.figures.get((cycle.year, MeasurementKind.ACTUAL))
+    target = row.figures.get((cycle.year, MeasurementKind.TARGET))
+    actual_points = sorted(
+        (year, m.value)
+        for (year, kind), m in row.figures.items()
+        if kind == MeasurementKind.ACTUAL and m.value is not None
+    )
+    history = [(year, value) for year, value in actual_points if year < cycle.year]
+    ceiling = indicator.factor if indicator.is_share else None
+    series = sorted((year, kind, m.value) for (year, kind), m in row.figures.items())
+    return IndicatorResult(
+        code=indicator.code,
+        name=indicator.name,
+        product_number=indicator.product.number,
+        product_name=indicator.product.name,
+        dimension=indicator.dimension,
+        control_scope=indicator.control_scope,
+        unit=indicator.unit,
+        decimals=indicator.decimals,
+        is_descending=indicator.is_descending,
+        is_illustrative=indicator.is_illustrative,
+        weight=row.commitment.weight if row.commitment else Decimal(0),
+        counts=bool(row.commitment and row.commitment.counts_for_incentive),
+        excused=bool(row.deviation and row.deviation.external_accepted),
+        actual=actual.value if actual else None,
+        target=target.value if target else None,
+        percent=result.percent if result else None,
+        classification=result.classification.value if result else Classification.PENDING,
+        overachieved=bool(result and result.overachieved),
+        trend=calculations.trend([value for _, value in actual_points], descending=indicator.is_descending),
+        ambition=calculations.ambition_flags(
+            history,
+            target.value if target else None,
+            target_year=cycle.year,
+            descending=indicator.is_descending,
+            ceiling=ceiling,
+        ),
+        series=series,
+        projection=calculations.trend_projection(history, cycle.year, ceiling=ceiling),
+    )

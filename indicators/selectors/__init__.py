@@ -1,0 +1,71 @@
+"""Reads of strategic products, indicators and their yearly figures, shaped for the pages.
+
+One module per use case; this package re-exports their public names, so callers may import either
+`indicators.selectors` or the module.
+"""
+
+from indicators.selectors.board import (
+    ProductBlock,
+    RegionBoard,
+    region_board,
+    submission_problems,
+)
+from indicators.selectors.detail import (
+    IndicatorDetail,
+    indicator_detail,
+)
+from indicators.selectors.entry import (
+    EntryPage,
+    entry_page,
+    entry_page_refreshed,
+)
+from indicators.selectors.history import (
+    Change,
+    FieldChange,
+    indicator_changes,
+)
+from indicators.selectors.rows import (
+    Cell,
+    Column,
+    IndicatorRow,
+    cycle_display_columns,
+    cycle_entry_columns,
+    cycle_indicators,
+    cycle_products,
+    cycle_required_columns,
+    indicator_counts_by_region,
+    indicator_rows,
+    products_with_indicators,
+)
+from indicators.selectors.spreadsheet import (
+    recent_imports,
+    template_workbook,
+)
+
+__all__ = [
+    "Cell",
+    "Change",
+    "Column",
+    "EntryPage",
+    "FieldChange",
+    "IndicatorDetail",
+    "IndicatorRow",
+    "ProductBlock",
+    "RegionBoard",
+    "cycle_display_columns",
+    "cycle_entry_columns",
+    "cycle_indicators",
+    "cycle_products",
+    "cycle_required_columns",
+    "entry_page",
+    "entry_page_refreshed",
+    "indicator_changes",
+    "indicator_counts_by_region",
+    "indicator_detail",
+    "indicator_rows",
+    "products_with_indicators",
+    "recent_imports",
+    "region_board",
+    "submission_problems",
+    "template_workbook",
+]

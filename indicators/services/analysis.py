@@ -1,0 +1,114 @@
+"""The analysis of a result (causes, external cause and its decision) and the compromisos de mejora with their
+follow-up."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from evaluation.models import EvaluationCycle, SubmissionStatus
+from evaluation.services import submission_get_locked
+from indicators.models import (
+    Deviation,
+    ImprovementCommitment,
+    Indicator,
+)
+from indicators.services.guards import authorize_edit
+from regions.selectors import can_review
+
+
+@transaction.atomic
+def deviation_save(
+    *,
+    user: AbstractBaseUser,
+    indicator: Indicator,
+    cycle: EvaluationCycle,
+    causes: str,
+    external_causes: bool,
+    overachievement_justification: str,
+) -> Deviation:
+    """Record the analysis of the indicator's result in the cycle; a change of causes resets DIPRES's decision."""
+    authorize_edit(user=user, region=indicator.region, cycle=cycle)
+    deviation, _created = Deviation.objects.select_for_update().get_or_create(indicator=indicator, cycle=cycle)
+    if (deviation.causes, deviation.external_causes) != (causes.strip(), external_causes):
+        deviation.external_accepted = None
+    deviation.causes = causes.strip()
+    deviation.external_causes = external_causes
+    deviation.overachievement_justification = overachievement_justification.strip()
+    deviation.full_clean()
+    deviation._history_user = user
+    deviation.save()
+    return deviation
+
+
+@transaction.atomic
+def deviation_decide(*, user: AbstractBaseUser, deviation: Deviation, accepted: bool) -> Deviation:
+    """Record DIPRES's decision on the external causes claimed for a missed target, while under review.
+
+    Only while the region's data is sent (the analyst cannot change the causes then); the decision is
+    written alone, so it never reverts the analyst's text.
+    """
+    if not can_review(user):
+        raise PermissionDenied(_("Solo DIPRES decide sobre las causas externas."))
+    region, cycle = deviation.indicator.region, deviation.cycle
+    submission = submission_get_locked(region=region, cycle=cycle)
+    if submission.status != SubmissionStatus.SENT:
+        raise ValidationError(
+            _("Las causas externas se deciden durante la revisión; los datos están %(status)s.")
+            % {"status": SubmissionStatus(submission.status).predicate}
+        )
+    deviation = Deviation.objects.select_for_update().get(pk=deviation.pk)
+    if not deviation.external_causes:
+        raise ValidationError(_("El análisis no declara causas externas."))
+    deviation.external_accepted = accepted
+    deviation._history_user = user
+    deviation.save(update_fields=["external_accepted"])
+    return deviation
+
+
+@transaction.atomic
+def improvement_commitment_add(
+    *,
+    user: AbstractBaseUser,
+    indicator: Indicator,
+    cycle: EvaluationCycle,
+    description: str,
+    owner: str,
+    due_date,
+) -> ImprovementCommitment:
+    """Create a compromiso de mejora for the indicator in the cycle."""
+    authorize_edit(user=user, region=indicator.region, cycle=cycle)
+    commitment = ImprovementCommitment(
+        indicator=indicator, cycle=cycle, description=description.strip(), owner=owner.strip(), due_date=due_date
+    )
+    commitment.full_clean()
+    commitment._history_user = user
+    commitment.save()
+    return commitment
+
+
+@transaction.atomic
+def improvement_commitment_follow_up(
+    *,
+    user: AbstractBaseUser,
+    commitment: ImprovementCommitment,
+    cycle: EvaluationCycle,
+    status: str,
+    follow_up: str,
+) -> ImprovementCommitment:
+    """Update a commitment's status and follow-up, from the cycle being worked on.
+
+    A commitment is followed up from its own cycle, or from a later one while it is still open; a closed
+    commitment of an earlier cycle belongs to that cycle's (locked) record.
+    """
+    authorize_edit(user=user, region=commitment.indicator.region, cycle=cycle)
+    if commitment.cycle.year > cycle.year or (commitment.cycle_id != cycle.pk and not commitment.is_open):
+        raise ValidationError(_("Este compromiso se sigue desde el ciclo %(year)s.") % {"year": commitment.cycle.year})
+    commitment.status = status
+    commitment.follow_up = follow_up.strip()
+    commitment.full_clean()
+    commitment._history_user = user
+    commitment.save()
+    return commitment

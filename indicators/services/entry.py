@@ -1,0 +1,261 @@
+"""Entering figures (efectivo, estimado, meta): the grid's bulk save, one figure's save and delete. Each
+checks permission, lock, window and version, validates every cell, and writes with history, or writes
+nothing."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+from evaluation.models import EvaluationCycle, Stage, SubmissionStatus
+from evaluation.versions import announce_change
+from indicators.models import (
+    Indicator,
+    Measurement,
+    MeasurementKind,
+)
+from indicators.selectors import cycle_entry_columns
+from indicators.services.guards import authorize_shared_edit, check_window, locked_error
+from regions.models import Region
+
+
+@dataclass(frozen=True)
+class CellInput:
+    """One figure as the person submitted it, with the version of the value they saw (0: none).
+
+    `original` is the (numerator, denominator) the person's form showed, when known: a cell the person
+    left as it was is then neither saved nor a conflict, even if someone changed it meanwhile.
+    """
+
+    indicator: Indicator
+    year: int
+    kind: str
+    numerator: Decimal | None
+    denominator: Decimal | None
+    version: int
+    original: tuple[Decimal | None, Decimal | None] | None = None
+
+    @property
+    def key(self) -> tuple[int, int, str]:
+        return (self.indicator.pk, self.year, self.kind)
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """A figure someone else changed after the person loaded the form; `current` is what is stored now."""
+
+    cell: CellInput
+    current: Measurement | None
+
+
+class StaleDataError(Exception):
+    """Someone changed some of the figures meanwhile; nothing was saved."""
+
+    def __init__(self, conflicts: list[Conflict]):
+        super().__init__(f"{len(conflicts)} stale figures")
+        self.conflicts = conflicts
+
+
+class CellErrors(ValidationError):
+    """Some figures are invalid; `by_cell` maps (indicator id, year, kind) to {field: [messages]}."""
+
+    def __init__(self, by_cell: dict[tuple[int, int, str], dict[str, list[str]]]):
+        super().__init__(_("Hay valores con errores."))
+        self.by_cell = by_cell
+
+
+@transaction.atomic
+def measurements_save(
+    *, user: AbstractBaseUser, region: Region, cycle: EvaluationCycle, cells: list[CellInput], reason: str = ""
+) -> int:
+    """Save the changed figures all together and return how many changed; nothing is saved on any error.
+
+    Raises PermissionDenied (not the person's region), DataLockedError (sent, approved or closed),
+    StaleDataError (someone changed a figure the person also changed, after the person loaded it) or
+    CellErrors (invalid figures, or figures that another sent or approved cycle shows), per cell.
+    """
+
+    if len({cell.key for cell in cells}) != len(cells):
+        raise ValidationError(_("El mismo valor viene más de una vez; no se guardó nada."))
+    for cell in cells:
+        if cell.indicator.region_id != region.pk:
+            raise PermissionDenied(_("El indicador no pertenece a la región."))
+    locked = authorize_shared_edit(
+        user=user,
+        region=region,
+        cycle=cycle,
+        keys={(c.year, c.kind) for c in cells},
+        indicator_ids={c.indicator.pk for c in cells},
+    )
+    errors: dict[tuple[int, int, str], dict[str, list[str]]] = {}
+    for cell in cells:
+        try:
+            check_window(cycle=cycle, year=cell.year)
+        except ValidationError as exc:
+            errors.setdefault(cell.key, {}).setdefault("year", []).extend(exc.messages)
+    if errors:
+        raise CellErrors(errors)
+
+    indicator_ids = {cell.indicator.pk for cell in cells}
+    stored = {
+        (m.indicator_id, m.year, m.kind): m
+        for m in Measurement.objects.select_for_update().filter(
+            indicator_id__in=indicator_ids, year__gte=cycle.first_year, year__lte=cycle.year
+        )
+    }
+    changed: list[tuple[CellInput, Measurement | None]] = []
+    conflicts: list[Conflict] = []
+    for cell in cells:
+        current = stored.get(cell.key)
+        posted = (cell.numerator, cell.denominator)
+        if cell.original is not None and posted == cell.original:
+            continue  # the person left this figure as it was shown
+        if current is None and posted == (None, None):
+            continue
+        if current is not None and (current.numerator, current.denominator) == posted:
+            continue
+        if (current.version if current else 0) != cell.version:
+            conflicts.append(Conflict(cell, current))
+            continue
+        changed.append((cell, current))
+    if conflicts:
+        raise StaleDataError(conflicts)
+
+    shown_by = {pk: {(c.year, c.kind) for c in cycle_entry_columns(owner)} for pk, (owner, _s) in locked.items()}
+    to_save = []
+    for cell, current in changed:
+        for pk, (owner, submission) in locked.items():
+            if pk != cycle.pk and (cell.year, cell.kind) in shown_by[pk] and not submission.is_editable:
+                errors.setdefault(cell.key, {})["numerator"] = [
+                    _(
+                        "Este valor forma parte también del ciclo %(year)s, cuyos datos están %(status)s: no se "
+                        "puede modificar."
+                    )
+                    % {"year": owner.year, "status": SubmissionStatus(submission.status).predicate}
+                ]
+        if cell.key in errors:
+            continue
+        if cell.numerator is None and cell.denominator is None:
+            errors.setdefault(cell.key, {})["numerator"] = [
+                _("No se puede dejar vacío un valor ya registrado: corríjalo o pida a un administrador que lo anule.")
+            ]
+            continue
+        measurement = current or Measurement(indicator=cell.indicator, year=cell.year, kind=cell.kind)
+        measurement.indicator = cell.indicator
+        measurement.numerator, measurement.denominator = cell.numerator, cell.denominator
+        if cell.numerator is None:
+            errors.setdefault(cell.key, {})["numerator"] = [_("Falta el numerador.")]
+            continue
+        try:
+            # Field validators give the messages; the database enforces the check constraints (validating
+            # them here would cost a query per constraint and figure).
+            measurement.full_clean(exclude=["indicator", "version"], validate_unique=False, validate_constraints=False)
+        except ValidationError as exc:
+            errors.setdefault(cell.key, {}).update(exc.message_dict)
+            continue
+        to_save.append(measurement)
+    if errors:
+        raise CellErrors(errors)
+
+    _write_measurements(to_save, user=user, reason=reason)
+    return len(to_save)
+
+
+def _open_cycle_showing(*, year: int, kind: str) -> EvaluationCycle:
+    """Return the newest open cycle whose entry grid shows the (year, kind) figure.
+
+    Raises ValidationError when only closed cycles (or none) show it: their results are frozen.
+    """
+
+    for cycle in EvaluationCycle.objects.exclude(stage=Stage.CLOSED).filter(year__gte=year).order_by("-year"):
+        if (year, kind) in {(c.year, c.kind) for c in cycle_entry_columns(cycle)}:
+            return cycle
+    raise ValidationError(
+        _("Ningún ciclo abierto incluye el %(kind)s %(year)s: los ciclos cerrados no cambian.")
+        % {"kind": MeasurementKind(kind).label.lower(), "year": year}
+    )
+
+
+def measurement_save(
+    *,
+    user: AbstractBaseUser,
+    indicator: Indicator,
+    year: int,
+    kind: str,
+    numerator: Decimal | None,
+    denominator: Decimal | None,
+    version: int,
+    reason: str = "",
+) -> Measurement:
+    """Save one figure through `measurements_save` (the admin's path), in the newest open cycle showing it.
+
+    Raises what `measurements_save` raises: a figure changed by someone else since `version` was read is a
+    StaleDataError, never a silent overwrite.
+    """
+    cycle = _open_cycle_showing(year=year, kind=kind)
+    cell = CellInput(
+        indicator=indicator, year=year, kind=kind, numerator=numerator, denominator=denominator, version=version
+    )
+    measurements_save(user=user, region=indicator.region, cycle=cycle, cells=[cell], reason=reason)
+    return Measurement.objects.get(indicator=indicator, year=year, kind=kind)
+
+
+@transaction.atomic
+def measurement_delete(*, user: AbstractBaseUser, measurement: Measurement, version: int) -> None:
+    """Remove a figure (only administrators do): while every open cycle showing it is editable, if unchanged.
+
+    Raises PermissionDenied (not an administrator), DataLockedError (a cycle showing it is sent, approved or
+    closed), StaleDataError (changed since `version` was read).
+    """
+    if not user.is_superuser:
+        raise PermissionDenied(_("Solo un administrador anula valores registrados."))
+    indicator = measurement.indicator
+    cycle = _open_cycle_showing(year=measurement.year, kind=measurement.kind)
+    locked = authorize_shared_edit(
+        user=user, region=indicator.region, cycle=cycle, keys={(measurement.year, measurement.kind)}
+    )
+    for owner, submission in locked.values():
+        if not submission.is_editable:
+            raise locked_error(indicator.region, owner, submission)
+    current = Measurement.objects.select_for_update().filter(pk=measurement.pk).first()
+    if current is None or current.version != version:
+        cell = CellInput(
+            indicator=indicator,
+            year=measurement.year,
+            kind=measurement.kind,
+            numerator=None,
+            denominator=None,
+            version=version,
+        )
+        raise StaleDataError([Conflict(cell, current)])
+    current._history_user = user
+    current.delete()
+
+
+def _write_measurements(measurements: list[Measurement], *, user: AbstractBaseUser, reason: str) -> None:
+    """Insert and update the figures in bulk, each with its audit record (who, why), and bump the data
+    version once: a spreadsheet of 50.000 figures is saved in seconds, through the same path as a form."""
+
+    new = [m for m in measurements if m.pk is None]
+    changed = [m for m in measurements if m.pk is not None]
+    for measurement in changed:
+        measurement.version += 1
+    if new:
+        bulk_create_with_history(new, Measurement, batch_size=1000, default_user=user, default_change_reason=reason)
+    if changed:
+        bulk_update_with_history(
+            changed,
+            Measurement,
+            ["numerator", "denominator", "version"],
+            batch_size=1000,
+            default_user=user,
+            default_change_reason=reason,
+        )
+    if measurements:  # bulk writes send no model signals: say what changed, in this transaction
+        announce_change(indicator_ids={measurement.indicator_id for measurement in measurements})

@@ -1,0 +1,97 @@
+"""Medios de verificación: adding a file (checked by content, hashed) and withdrawing it (kept, never
+deleted)."""
+
+from __future__ import annotations
+
+import hashlib
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from evaluation.models import EvaluationCycle, Stage
+from evaluation.services import submission_get_locked
+from indicators import evidence as evidence_rules
+from indicators.models import (
+    Evidence,
+    Indicator,
+)
+from indicators.services.guards import authorize_edit, authorize_shared_edit, check_window, locked_error
+
+
+@transaction.atomic
+def evidence_add(
+    *,
+    user: AbstractBaseUser,
+    indicator: Indicator,
+    cycle: EvaluationCycle,
+    year: int,
+    upload: UploadedFile,
+    description: str = "",
+) -> Evidence:
+    """Store a medio de verificación after checking its size and its content's type.
+
+    Raises ValidationError with the reason when the file is too large, empty, or not one of the allowed
+    types (pdf, xlsx, docx, png, jpg), whatever its name says. The file is written only after every check
+    passed, and removed again if its row cannot be saved.
+    """
+    authorize_edit(user=user, region=indicator.region, cycle=cycle)
+    check_window(cycle=cycle, year=year)
+    limit = settings.EVIDENCE_MAX_BYTES
+    if upload.size > limit:
+        raise ValidationError(
+            _("El archivo pesa %(size)s MB; el máximo es %(limit)s MB.")
+            % {"size": round(upload.size / 2**20, 1), "limit": limit // 2**20}
+        )
+    kind = evidence_rules.detect(upload)
+    if kind is None:
+        raise ValidationError(_("El contenido del archivo no es PDF, XLSX, DOCX, PNG ni JPG; no se guardó."))
+    digest = hashlib.sha256()
+    upload.seek(0)
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    evidence = Evidence(
+        indicator=indicator,
+        year=year,
+        original_name=evidence_rules.safe_name(upload.name or "archivo", kind),
+        content_type=kind.content_type,
+        size=upload.size,
+        sha256=digest.hexdigest(),
+        description=description.strip(),
+        uploaded_by=user,
+    )
+    evidence.full_clean(exclude=["file"])
+    evidence.file.save(evidence.original_name, upload, save=False)
+    stored_name = evidence.file.name
+    try:
+        evidence._history_user = user
+        evidence.save()
+    except Exception:
+        evidence.file.storage.delete(stored_name)  # the row was not written: leave no orphan file
+        raise
+    return evidence
+
+
+@transaction.atomic
+def evidence_withdraw(*, user: AbstractBaseUser, evidence: Evidence, cycle: EvaluationCycle) -> Evidence:
+    """Withdraw a file from the indicator's evidence; it is kept, never deleted.
+
+    Refused while any open cycle that covers the file's year has the region's data sent or approved.
+    """
+    region = evidence.indicator.region
+    check_window(cycle=cycle, year=evidence.year)
+    locked = authorize_shared_edit(user=user, region=region, cycle=cycle, keys=set())
+    for other in EvaluationCycle.objects.exclude(stage=Stage.CLOSED).filter(year__gte=evidence.year).order_by("year"):
+        if other.pk in locked or other.first_year > evidence.year:
+            continue
+        submission = submission_get_locked(region=region, cycle=other)
+        if not submission.is_editable:
+            raise locked_error(region, other, submission)
+    evidence.withdrawn = True
+    evidence._history_user = user
+    evidence.save()
+    return evidence

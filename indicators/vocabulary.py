@@ -1,0 +1,58 @@
+"""The indicators' closed vocabularies: dimensión, ámbito de control, sentido, unit, kind of figure,
+state of a compromiso de mejora and of a spreadsheet import.
+
+Each is one enum with its Spanish label (translated by the catalog); code and templates compare members,
+never strings."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from indicators import calculations
+
+
+class Dimension(models.TextChoices):
+    EFFECTIVENESS = "eficacia", _("Eficacia")
+    EFFICIENCY = "eficiencia", _("Eficiencia")
+    ECONOMY = "economia", _("Economía")
+    QUALITY = "calidad", _("Calidad")
+
+
+class ControlScope(models.TextChoices):
+    PROCESS = calculations.SCOPE_PROCESS, _("Proceso")
+    PRODUCT = calculations.SCOPE_PRODUCT, _("Producto")
+    INTERMEDIATE_RESULT = calculations.SCOPE_RESULT_INTERMEDIATE, _("Resultado intermedio")
+    FINAL_RESULT = calculations.SCOPE_RESULT_FINAL, _("Resultado final")
+
+
+class Direction(models.TextChoices):
+    ASCENDING = "ascendente", _("Ascendente (más es mejor)")
+    DESCENDING = "descendente", _("Descendente (menos es mejor)")
+
+
+class Unit(models.TextChoices):
+    PERCENT = "porcentaje", _("Porcentaje (%)")
+    NUMBER = "numero", _("Número")
+    PESOS = "pesos", _("Pesos ($)")
+    THOUSAND_PESOS = "miles_pesos", _("Miles de pesos (M$)")
+    DAYS = "dias", _("Días")
+    RATE = "tasa", _("Tasa")
+
+
+class MeasurementKind(models.TextChoices):
+    ACTUAL = "efectivo", _("Efectivo")
+    ESTIMATE = "estimado", _("Estimado")
+    TARGET = "meta", _("Meta")
+
+
+class CommitmentStatus(models.TextChoices):
+    PENDING = "pendiente", _("Pendiente")
+    IN_PROGRESS = "en_curso", _("En curso")
+    DONE = "cumplido", _("Cumplido")
+    MISSED = "no_cumplido", _("No cumplido")
+
+
+class ImportStatus(models.TextChoices):
+    PREVIEW = "vista_previa", _("Vista previa")
+    APPLIED = "aplicada", _("Aplicada")
+    REJECTED = "rechazada", _("Con errores")
+    STALE = "desactualizada", _("Desactualizada")

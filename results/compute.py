@@ -1,0 +1,93 @@
+"""Computing each region's results in a cycle from its indicators' figures, weights and analyses, the cycle's
+rules and the submission. Only results/store.py calls this, when an input changes; pages read what it stored."""
+
+from __future__ import annotations
+
+from django.db.models import Prefetch
+from django.utils import timezone
+
+from evaluation.models import (
+    CycleSnapshot,
+    EvaluationCycle,
+    Submission,
+    SubmissionAction,
+    SubmissionEvent,
+    SubmissionStatus,
+)
+from indicators.models import Indicator, MeasurementKind
+from indicators.results import indicator_result
+from indicators.selectors import cycle_display_columns, indicator_rows
+from regions.models import Region
+from results.summary import RegionResult, summarise
+
+
+def _sent_on_time(submission: Submission, cycle: EvaluationCycle, today) -> bool | None:
+    """Return whether the data was sent by the deadline (None: no deadline, or not due yet)."""
+    if cycle.data_deadline is None:
+        return None
+    sends = [e for e in submission.prefetched_events if e.action == SubmissionAction.SEND]
+    if submission.status in (SubmissionStatus.SENT, SubmissionStatus.APPROVED) and sends:
+        first_send = min(e.at for e in sends)
+        return timezone.localdate(first_send) <= cycle.data_deadline
+    return False if today > cycle.data_deadline else None
+
+
+def compute_cycle_results(*, cycle: EvaluationCycle, regions=None) -> list[RegionResult]:
+    """Compute, from the figures, a RegionResult per region with indicators in the cycle (all regions, or
+    those given), in geographic order. A closed cycle's results come from its snapshots, frozen at closing.
+
+    A constant number of queries whatever the number of regions, indicators or years. Pages read the stored
+    results instead (cycle_results); results/store.py calls this when their inputs change.
+    """
+
+    region_list = list(Region.objects.in_year(cycle.year) if regions is None else regions)
+    if cycle.is_closed:
+        snapshots = CycleSnapshot.objects.filter(cycle=cycle, region__in=region_list).select_related("region")
+        frozen = {s.region_id: RegionResult.from_json(s.data) for s in snapshots}
+        return [frozen[r.pk] for r in region_list if r.pk in frozen]
+
+    indicators = (
+        Indicator.objects.filter(region__in=region_list, commitments__cycle=cycle)
+        .select_related("product")
+        .order_by("region__order", "product__number", "code")
+    )
+    display = cycle_display_columns(cycle)
+    # What the cycle needs: the form's figures and the efectivo t that scores the meta (not the efectivo
+    # t-1 beside the estimate, which the evaluation does not use).
+    required = [(column.year, column.kind) for column in display] + [(cycle.year, MeasurementKind.ACTUAL)]
+    rows_by_region: dict[int, list] = {}
+    for row in indicator_rows(cycle=cycle, indicators=indicators, columns=display):
+        rows_by_region.setdefault(row.indicator.region_id, []).append(row)
+    submissions = {
+        s.region_id: s
+        for s in Submission.objects.filter(cycle=cycle, region__in=region_list).prefetch_related(
+            Prefetch("events", queryset=SubmissionEvent.objects.order_by("-at", "-pk"), to_attr="prefetched_events")
+        )
+    }
+    rules, today = cycle.rules(), timezone.localdate()
+    results = []
+    for region in region_list:
+        rows = rows_by_region.get(region.pk)
+        if not rows:
+            continue
+        submission = submissions.get(region.pk)
+        if submission is None:
+            submission = Submission(region=region, cycle=cycle)
+            submission.prefetched_events = []
+        results.append(
+            summarise(
+                region_code=region.iso_code,
+                region_name=region.name,
+                government_name=region.government_name,
+                cycle_year=cycle.year,
+                indicators=[indicator_result(row, cycle) for row in rows],
+                rules=rules,
+                # Completeness counts every figure the cycle asks for, the efectivo t that scores it included:
+                # an indicator still «pendiente» (no efectivo or meta t) always leaves completeness below 100 %.
+                required_values=len(rows) * len(required),
+                entered_values=sum(1 for row in rows for key in required if key in row.figures),
+                submission_status=submission.status,
+                sent_on_time=_sent_on_time(submission, cycle, today),
+            )
+        )
+    return results

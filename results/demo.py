@@ -1,0 +1,405 @@
+"""Loading and removing the illustrative (demonstration) cycle whose data are in results/demo_data.py.
+
+Loading writes as people do: the analysts enter the figures, analyses, commitments and evidence and send
+them, the DIPRES reviewer decides on external causes, returns and approves, all through the services, so
+history and versions are recorded as for any write. What no service creates yet (the cycle, the products,
+the indicators with their commitments, the budgets) is created here with its audit record: by the admin,
+for the reason «datos ilustrativos». Both are all or nothing, in one transaction, and never touch the
+document's data: the demonstration has its own cycle, products and indicators.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import models, transaction
+from django.db.models import Max, ProtectedError
+from django.utils.translation import gettext as _
+
+from evaluation.models import CycleSnapshot, EvaluationCycle, Stage, Submission
+from indicators import services as indicator_services
+from indicators.models import (
+    Deviation,
+    Evidence,
+    ImportLog,
+    ImprovementCommitment,
+    Indicator,
+    IndicatorCommitment,
+    Measurement,
+    ProductBudget,
+    StrategicDefinition,
+    StrategicObjective,
+    StrategicProduct,
+)
+from regions.models import Region
+from regions.services import user_upsert
+from results import demo_data
+from results.services import workflow as services
+
+# The demo logins of create_demo_users that the demonstration acts as.
+ADMIN, REVIEWER = "admin", "revisor.dipres"
+DEMO_PASSWORD = "pbr-demo-2012"  # noqa: S105 - the public password of the demo logins (README), DEBUG only
+
+
+class DemoError(Exception):
+    """The demonstration cannot be loaded here; the message says why."""
+
+
+@dataclass(frozen=True)
+class DemoLoad:
+    cycle: EvaluationCycle
+    regions: int
+    indicators: int
+    figures: int
+
+
+@dataclass(frozen=True)
+class DemoRemoval:
+    cycles: list[int]
+    indicators: int
+    products: int
+    figures: int
+    users: list[str]
+    kept_users: list[str]
+
+
+def _reason() -> str:
+    return _("datos ilustrativos")
+
+
+def _create(obj: models.Model, *, user: AbstractBaseUser) -> models.Model:
+    """Validate and save a new row with its audit record: who (the admin) and why («datos ilustrativos»)."""
+    obj.full_clean()
+    obj._history_user = user
+    obj._change_reason = _reason()
+    obj.save()
+    return obj
+
+
+def _users(specs: list[demo_data.DemoRegion], regions: dict[str, Region]) -> dict[str, AbstractBaseUser]:
+    """Return the demo logins the demonstration acts as, creating analista.demo for its own regions."""
+    user_model = get_user_model()
+    wanted = {ADMIN, REVIEWER} | {spec.analyst for spec in specs if spec.analyst != demo_data.DEMO_ANALYST}
+    users = {user.username: user for user in user_model.objects.filter(username__in=wanted, is_active=True)}
+    missing = sorted(wanted - set(users))
+    if missing:
+        raise DemoError(
+            _("Faltan los usuarios de demostración %(users)s: ejecute antes «manage.py create_demo_users».")
+            % {"users": ", ".join(missing)}
+        )
+    users[demo_data.DEMO_ANALYST] = user_upsert(
+        username=demo_data.DEMO_ANALYST,
+        password=DEMO_PASSWORD,
+        first_name=_("Analista"),
+        last_name=_("(ilustrativo)"),
+        analyst_of=[regions[spec.code] for spec in specs if spec.analyst == demo_data.DEMO_ANALYST],
+    )
+    return users
+
+
+def _pdf(lines: list[str]) -> bytes:
+    """Return a one-page PDF showing the lines (ASCII), as an illustrative medio de verificación."""
+    safe = [line.translate(str.maketrans("", "", "\\()")) for line in lines]  # no PDF string escapes needed
+    text = " ".join(f"({line}) Tj 0 -18 Td" for line in safe)
+    stream = f"BT /F1 12 Tf 72 760 Td {text} ET".encode("ascii")
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 4 0 R >> >> "
+        b"/Contents 5 0 R >>",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+        b"<< /Length " + str(len(stream)).encode() + b" >>\nstream\n" + stream + b"\nendstream",
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += f"{number} 0 obj\n".encode() + body + b"\nendobj\n"
+    xref = len(out)
+    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
+    out += b"".join(f"{offset:010d} 00000 n \n".encode() for offset in offsets)
+    out += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
+    return bytes(out)
+
+
+def _cell(indicator: Indicator, year: int, kind: str, pair: demo_data.Pair) -> indicator_services.CellInput:
+    numerator, denominator = pair
+    return indicator_services.CellInput(
+        indicator=indicator,
+        year=year,
+        kind=kind,
+        numerator=Decimal(numerator),
+        denominator=None if denominator is None else Decimal(denominator),
+        version=0,
+    )
+
+
+def _definitions(
+    *, spec: demo_data.DemoRegion, region: Region, cycle: EvaluationCycle, admin: AbstractBaseUser
+) -> list[tuple[demo_data.Figures, Indicator]]:
+    """Create the region's demonstration products (numbered after its own), indicators, commitments and
+    budgets; return each indicator with its figures."""
+    first = (StrategicProduct.objects.filter(region=region).aggregate(last=Max("number"))["last"] or 0) + 1
+    used = sorted({demo_data.KINDS[figures.kind].product for figures in spec.indicators})
+    products = {}
+    for offset, key in enumerate(used):
+        name, description = demo_data.PRODUCTS[key]
+        product = StrategicProduct(region=region, number=first + offset, name=name, description=description)
+        products[key] = _create(product, user=admin)
+    indicators = []
+    for position, figures in enumerate(spec.indicators, start=1):
+        kind = demo_data.KINDS[figures.kind]
+        indicator = Indicator(
+            region=region,
+            product=products[kind.product],
+            code=f"{demo_data.CODE_PREFIX}{position:02d}",
+            name=kind.name,
+            formula=kind.formula,
+            numerator_description=kind.numerator,
+            denominator_description=kind.denominator,
+            unit=kind.unit,
+            factor=Decimal(kind.factor),
+            decimals=kind.decimals,
+            dimension=kind.dimension,
+            control_scope=kind.control_scope,
+            direction=kind.direction,
+            is_share=kind.is_share,
+            verification_means=kind.verification,
+            notes=_("Indicador ilustrativo de la demostración («manage.py load_demo»): no proviene de DIPRES."),
+            is_illustrative=True,
+        )
+        _create(indicator, user=admin)
+        commitment = IndicatorCommitment(
+            indicator=indicator,
+            cycle=cycle,
+            weight=Decimal(figures.weight),
+            notes=_("Ponderación ilustrativa."),
+        )
+        _create(commitment, user=admin)
+        indicators.append((figures, indicator))
+    fndr_figures = next(f for f in spec.indicators if f.kind == "A")
+    actual = fndr_figures.actuals[-1]
+    allocated = actual[1] if actual else fndr_figures.target[1]
+    budgets = {1: (allocated, actual[0] if actual else None)}
+    if spec.supervision_budget:
+        budgets[2] = spec.supervision_budget
+    for key, (allocated, executed) in budgets.items():
+        if key in products:
+            budget = ProductBudget(
+                product=products[key],
+                year=cycle.year,
+                allocated=Decimal(allocated),
+                executed=None if executed is None else Decimal(executed),
+            )
+            _create(budget, user=admin)
+    return indicators
+
+
+def _enter_and_review(
+    *,
+    spec: demo_data.DemoRegion,
+    region: Region,
+    cycle: EvaluationCycle,
+    indicators: list[tuple[demo_data.Figures, Indicator]],
+    analyst: AbstractBaseUser,
+    reviewer: AbstractBaseUser,
+    today: datetime.date,
+) -> int:
+    """Enter the region's figures, analyses, commitments and evidence as its analyst, then take its
+    submission as far as the demonstration says; return how many figures were saved."""
+    cells = [_cell(indicator, *cell) for figures, indicator in indicators for cell in figures.cells()]
+    saved = indicator_services.measurements_save(
+        user=analyst, region=region, cycle=cycle, cells=cells, reason=_reason()
+    )
+    decisions = []
+    for figures, indicator in indicators:
+        if figures.analysis:
+            deviation = indicator_services.deviation_save(
+                user=analyst,
+                indicator=indicator,
+                cycle=cycle,
+                causes=figures.analysis.causes,
+                external_causes=figures.analysis.external,
+                overachievement_justification=figures.analysis.justification,
+            )
+            if figures.analysis.accepted is not None:
+                decisions.append((deviation, figures.analysis.accepted))
+        if figures.commitment:
+            promise = figures.commitment
+            commitment = indicator_services.improvement_commitment_add(
+                user=analyst,
+                indicator=indicator,
+                cycle=cycle,
+                description=promise.description,
+                owner=promise.owner,
+                due_date=today + datetime.timedelta(days=promise.due_in_days),
+            )
+            if promise.status != "pendiente" or promise.follow_up:
+                indicator_services.improvement_commitment_follow_up(
+                    user=analyst, commitment=commitment, cycle=cycle, status=promise.status, follow_up=promise.follow_up
+                )
+        if figures.evidence:
+            upload = SimpleUploadedFile(
+                f"{figures.evidence}.pdf",
+                _pdf(["Documento ilustrativo (demostracion de PbR GORE)", "No es un documento oficial."]),
+                content_type="application/pdf",
+            )
+            indicator_services.evidence_add(
+                user=analyst,
+                indicator=indicator,
+                cycle=cycle,
+                year=cycle.year,
+                upload=upload,
+                description=_("Ilustrativo: no es un documento oficial."),
+            )
+    if spec.status == demo_data.DRAFT:
+        return saved
+    services.submission_send(user=analyst, region=region, cycle=cycle)
+    for deviation, accepted in decisions:
+        indicator_services.deviation_decide(user=reviewer, deviation=deviation, accepted=accepted)
+    if spec.status == demo_data.RETURNED:
+        services.submission_return(user=reviewer, region=region, cycle=cycle, comment=spec.review_comment)
+    elif spec.status == demo_data.APPROVED:
+        services.submission_approve(user=reviewer, region=region, cycle=cycle, comment=spec.review_comment)
+    return saved
+
+
+def demo_cycles() -> models.QuerySet[EvaluationCycle]:
+    """Return the illustrative cycles."""
+    return EvaluationCycle.objects.filter(is_illustrative=True)
+
+
+@transaction.atomic
+def demo_load(*, today: datetime.date) -> DemoLoad | None:
+    """Load the illustrative cycle and return what was loaded; None when it is already loaded (nothing
+    changes then). Commitments fall due counting from `today`.
+
+    Raises DemoError when a 2011 cycle that is not illustrative exists, when a demo login of
+    create_demo_users is missing, or when a region of the data did not exist in 2011; a service's
+    ValidationError or PermissionDenied when the data break a rule. Nothing is saved on any error.
+    """
+    existing = EvaluationCycle.objects.filter(year=demo_data.YEAR).first()
+    if existing is not None:
+        if existing.is_illustrative:
+            return None
+        raise DemoError(
+            _("Ya existe un ciclo %(year)s que no es ilustrativo: la demostración no se carga encima de él.")
+            % {"year": demo_data.YEAR}
+        )
+    specs = demo_data.REGIONS
+    regions = {region.iso_code: region for region in Region.objects.filter(iso_code__in=[s.code for s in specs])}
+    for spec in specs:
+        region = regions.get(spec.code)
+        if region is None or not region.is_active_on(datetime.date(demo_data.YEAR, 1, 1)):
+            raise DemoError(
+                _("La región %(code)s no existe en %(year)s: cargue primero las regiones (load_document).")
+                % {"code": spec.code, "year": demo_data.YEAR}
+            )
+    users = _users(specs, regions)
+    admin = users[ADMIN]
+    cycle = EvaluationCycle(
+        year=demo_data.YEAR,
+        stage=Stage.EVALUATION,
+        history_years=demo_data.YEAR - demo_data.FIRST_YEAR,
+        is_illustrative=True,
+    )
+    _create(cycle, user=admin)
+    figures = indicator_count = 0
+    for spec in specs:
+        region = regions[spec.code]
+        indicators = _definitions(spec=spec, region=region, cycle=cycle, admin=admin)
+        indicator_count += len(indicators)
+        figures += _enter_and_review(
+            spec=spec,
+            region=region,
+            cycle=cycle,
+            indicators=indicators,
+            analyst=users[spec.analyst],
+            reviewer=users[REVIEWER],
+            today=today,
+        )
+    return DemoLoad(cycle=cycle, regions=len(specs), indicators=indicator_count, figures=figures)
+
+
+def _delete(queryset: models.QuerySet, purged: dict[type, set[int]]) -> int:
+    """Delete the rows and remember their ids, so that their audit history goes with them."""
+    model = queryset.model
+    ids = set(queryset.values_list("pk", flat=True))
+    if hasattr(model, "history"):
+        purged.setdefault(model, set()).update(ids)
+    model.objects.filter(pk__in=ids).delete()
+    return len(ids)
+
+
+@transaction.atomic
+def demo_remove() -> DemoRemoval | None:
+    """Delete the illustrative cycles and everything that belongs only to them, with its audit history,
+    and the analyst the demonstration created; return what was removed, or None when there was nothing.
+
+    Only indicators flagged illustrative whose every commitment is to an illustrative cycle go, and only
+    products all of whose indicators go: the document's data (and anything else) stay as they are.
+    Evidence files are deleted from the storage once the transaction commits.
+    """
+    cycles = list(demo_cycles())
+    if not cycles:
+        return None
+    indicator_ids = set(
+        Indicator.objects.filter(is_illustrative=True, commitments__cycle__in=cycles)
+        .exclude(commitments__cycle__is_illustrative=False)
+        .values_list("pk", flat=True)
+    )
+    product_ids = set(
+        StrategicProduct.objects.filter(indicators__in=indicator_ids)
+        .exclude(indicators__in=Indicator.objects.exclude(pk__in=indicator_ids))
+        .values_list("pk", flat=True)
+    )
+    files = list(Evidence.objects.filter(indicator__in=indicator_ids).values_list("file", flat=True))
+    own = models.Q(cycle__in=cycles) | models.Q(indicator__in=indicator_ids)
+    purged: dict[type, set[int]] = {}
+    ImportLog.objects.filter(cycle__in=cycles).delete()
+    CycleSnapshot.objects.filter(cycle__in=cycles).delete()
+    _delete(Submission.objects.filter(cycle__in=cycles), purged)  # with its events
+    _delete(StrategicObjective.objects.filter(definition__cycle__in=cycles), purged)
+    _delete(StrategicDefinition.objects.filter(cycle__in=cycles), purged)
+    for model in (Deviation, ImprovementCommitment, IndicatorCommitment):
+        _delete(model.objects.filter(own), purged)
+    figures = _delete(Measurement.objects.filter(indicator__in=indicator_ids), purged)
+    _delete(Evidence.objects.filter(indicator__in=indicator_ids), purged)
+    _delete(ProductBudget.objects.filter(product__in=product_ids), purged)
+    _delete(Indicator.objects.filter(pk__in=indicator_ids), purged)
+    _delete(StrategicProduct.objects.filter(pk__in=product_ids), purged)
+    years = sorted(cycle.year for cycle in cycles)
+    _delete(EvaluationCycle.objects.filter(pk__in=[cycle.pk for cycle in cycles]), purged)
+    for model, ids in purged.items():
+        model.history.filter(id__in=ids).delete()
+    users, kept = [], []
+    analyst = get_user_model().objects.filter(username=demo_data.DEMO_ANALYST).first()
+    if analyst is not None:
+        try:
+            with transaction.atomic():
+                analyst.delete()
+        except ProtectedError:
+            kept.append(analyst.username)  # it acted outside the demonstration too: kept, with its traces
+        else:
+            users.append(analyst.username)
+
+    def delete_files() -> None:
+        for name in files:
+            if name:
+                default_storage.delete(name)
+
+    transaction.on_commit(delete_files)
+    return DemoRemoval(
+        cycles=years,
+        indicators=len(indicator_ids),
+        products=len(product_ids),
+        figures=figures,
+        users=users,
+        kept_users=kept,
+    )

@@ -1,0 +1,39 @@
+"""What a region's report shows."""
+
+from __future__ import annotations
+
+from django.utils import timezone
+
+from evaluation.models import (
+    EvaluationCycle,
+)
+from indicators.models import Deviation, ImprovementCommitment, StrategicDefinition
+from indicators.selectors import cycle_products
+from results.selectors.outcomes import region_result
+
+
+def region_report(*, region, cycle: EvaluationCycle) -> dict:
+    """Return what the region's report shows: strategic definitions, products, results, the analysis of
+    each result and the improvement commitments. A constant number of queries."""
+
+    result = region_result(region=region, cycle=cycle)
+    definition = StrategicDefinition.objects.filter(region=region, cycle=cycle).prefetch_related("objectives").first()
+    deviations = {
+        d.indicator.code: d
+        for d in Deviation.objects.filter(indicator__region=region, cycle=cycle).select_related("indicator")
+    }
+    commitments = list(
+        ImprovementCommitment.objects.filter(
+            indicator__region=region, cycle__year__lte=cycle.year, cycle__is_illustrative=cycle.is_illustrative
+        )
+        .select_related("indicator", "cycle")
+        .order_by("indicator__code", "due_date")
+    )
+    return {
+        "result": result,
+        "definition": definition,
+        "products": list(cycle_products(region=region, cycle=cycle)),
+        "deviations": deviations,
+        "commitments": commitments,
+        "generated": timezone.localtime(),
+    }

@@ -1,0 +1,159 @@
+"""The review workflow of a region's data in a cycle: send, return, approve, reopen; and closing a cycle, which freezes
+every region's results in a snapshot.
+
+borrador → enviado → aprobado; enviado → devuelto (with the reviewer's comment); aprobado → reabierto
+(with a reason). Analysts send again from borrador, devuelto or reabierto.
+
+Each transition is atomic, checks who acts and from which state, and leaves an event with the comment.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from evaluation.models import (
+    CycleSnapshot,
+    EvaluationCycle,
+    Stage,
+    Submission,
+    SubmissionAction,
+    SubmissionEvent,
+    SubmissionStatus,
+)
+from evaluation.services import submission_get_locked
+from indicators.selectors import submission_problems
+from regions.models import Region
+from regions.selectors import can_edit_region, can_review
+from results.compute import compute_cycle_results
+
+
+def _transition(
+    *,
+    user: AbstractBaseUser,
+    submission: Submission,
+    allowed_from: tuple[str, ...],
+    to: str,
+    action: str,
+    comment: str = "",
+) -> Submission:
+    if submission.status not in allowed_from:
+        refusals = {
+            SubmissionAction.SEND: _("No se pueden enviar a revisión: los datos están %(status)s."),
+            SubmissionAction.RETURN: _("No se pueden devolver: los datos están %(status)s."),
+            SubmissionAction.APPROVE: _("No se pueden aprobar: los datos están %(status)s."),
+            SubmissionAction.REOPEN: _("No se pueden reabrir: los datos están %(status)s."),
+        }
+        raise ValidationError(refusals[action] % {"status": SubmissionStatus(submission.status).predicate})
+    submission.status = to
+    submission._history_user = user
+    submission.save()
+    SubmissionEvent.objects.create(submission=submission, action=action, actor=user, comment=comment.strip())
+    return submission
+
+
+@transaction.atomic
+def submission_send(*, user: AbstractBaseUser, region: Region, cycle: EvaluationCycle) -> Submission:
+    """Send the region's data for review; refused while anything blocking is missing (listed in the error)."""
+
+    if not can_edit_region(user=user, region=region):
+        raise PermissionDenied(_("No puede enviar los datos de %(region)s.") % {"region": region.name})
+    submission = submission_get_locked(region=region, cycle=cycle)
+    if cycle.is_closed:
+        raise ValidationError(_("El ciclo %(year)s está cerrado.") % {"year": cycle.year})
+    problems = submission_problems(region=region, cycle=cycle)
+    if problems and submission.is_editable:
+        raise ValidationError(problems)
+    return _transition(
+        user=user,
+        submission=submission,
+        allowed_from=(SubmissionStatus.DRAFT, SubmissionStatus.RETURNED, SubmissionStatus.REOPENED),
+        to=SubmissionStatus.SENT,
+        action=SubmissionAction.SEND,
+    )
+
+
+def _reviewer_transition(
+    *, user, region, cycle, allowed_from, to, action, comment="", comment_required=False
+) -> Submission:
+    if not can_review(user):
+        raise PermissionDenied(_("Solo DIPRES revisa los envíos."))
+    if comment_required and not comment.strip():
+        raise ValidationError({"comment": _("Escriba el motivo: el analista lo verá en sus pendientes.")})
+    submission = submission_get_locked(region=region, cycle=cycle)
+    return _transition(
+        user=user, submission=submission, allowed_from=allowed_from, to=to, action=action, comment=comment
+    )
+
+
+@transaction.atomic
+def submission_return(*, user: AbstractBaseUser, region: Region, cycle: EvaluationCycle, comment: str) -> Submission:
+    """Return sent data to the analysts with the reviewer's comment (required); they can edit again."""
+    return _reviewer_transition(
+        user=user,
+        region=region,
+        cycle=cycle,
+        allowed_from=(SubmissionStatus.SENT,),
+        to=SubmissionStatus.RETURNED,
+        action=SubmissionAction.RETURN,
+        comment=comment,
+        comment_required=True,
+    )
+
+
+@transaction.atomic
+def submission_approve(
+    *, user: AbstractBaseUser, region: Region, cycle: EvaluationCycle, comment: str = ""
+) -> Submission:
+    """Approve sent data: it is locked from then on."""
+    return _reviewer_transition(
+        user=user,
+        region=region,
+        cycle=cycle,
+        allowed_from=(SubmissionStatus.SENT,),
+        to=SubmissionStatus.APPROVED,
+        action=SubmissionAction.APPROVE,
+        comment=comment,
+    )
+
+
+@transaction.atomic
+def submission_reopen(*, user: AbstractBaseUser, region: Region, cycle: EvaluationCycle, reason: str) -> Submission:
+    """Reopen approved data with a reason (required): it is «reabierto» and the analysts can edit it again."""
+    return _reviewer_transition(
+        user=user,
+        region=region,
+        cycle=cycle,
+        allowed_from=(SubmissionStatus.APPROVED,),
+        to=SubmissionStatus.REOPENED,
+        action=SubmissionAction.REOPEN,
+        comment=reason,
+        comment_required=True,
+    )
+
+
+@transaction.atomic
+def cycle_close(*, user: AbstractBaseUser, cycle: EvaluationCycle) -> int:
+    """Close the cycle, freezing every region's results in a snapshot; return how many regions were frozen.
+
+    Only admins close cycles. A closed cycle's dashboards read the snapshots, so later edits to figures,
+    weights or rules never change its evaluation.
+    """
+
+    if not (user.is_active and user.is_superuser):
+        raise PermissionDenied(_("Solo un administrador cierra ciclos."))
+    cycle = EvaluationCycle.objects.select_for_update().get(pk=cycle.pk)
+    if cycle.is_closed:
+        raise ValidationError(_("El ciclo %(year)s ya está cerrado.") % {"year": cycle.year})
+    results = compute_cycle_results(cycle=cycle)  # from the figures themselves, not from what was stored
+    regions = {r.iso_code: r for r in Region.objects.all()}
+    for result in results:
+        CycleSnapshot.objects.create(
+            cycle=cycle, region=regions[result.region_code], data=result.to_json(), created_by=user
+        )
+    cycle.stage = Stage.CLOSED
+    cycle._history_user = user
+    cycle.save()
+    return len(results)

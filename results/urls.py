@@ -1,0 +1,34 @@
+from django.urls import path
+
+from results.views import dashboards, reports, workflow
+
+app_name = "results"
+urlpatterns = [
+    path("pendientes/", workflow.pending, name="pending"),
+    path("revision/", workflow.review_queue, name="review_queue"),
+    path("nacional/", dashboards.national_current, name="national_current"),
+    path("nacional/<int:year>/", dashboards.national_overview, name="national"),
+    path("regiones/<str:code>/comparar/", dashboards.compare_cycles, name="compare"),
+    path("regiones/<str:code>/<int:year>/tablero/", dashboards.region_dashboard, name="dashboard"),
+    path(
+        "regiones/<str:code>/<int:year>/tablero.xlsx",
+        dashboards.region_dashboard_export,
+        {"fmt": "xlsx"},
+        name="dashboard_xlsx",
+    ),
+    path(
+        "regiones/<str:code>/<int:year>/tablero.csv",
+        dashboards.region_dashboard_export,
+        {"fmt": "csv"},
+        name="dashboard_csv",
+    ),
+    path("nacional/<int:year>.xlsx", dashboards.national_export, {"fmt": "xlsx"}, name="national_xlsx"),
+    path("nacional/<int:year>.csv", dashboards.national_export, {"fmt": "csv"}, name="national_csv"),
+    path("regiones/<str:code>/<int:year>/informe/", reports.region_report, name="report"),
+    path("regiones/<str:code>/<int:year>/informe.pdf", reports.region_report_pdf, name="report_pdf"),
+    path("regiones/<str:code>/<int:year>/revision/", workflow.submission_review, name="review"),
+    path("regiones/<str:code>/<int:year>/enviar/", workflow.submission_send, name="send"),
+    path("regiones/<str:code>/<int:year>/devolver/", workflow.submission_return, name="return"),
+    path("regiones/<str:code>/<int:year>/aprobar/", workflow.submission_approve, name="approve"),
+    path("regiones/<str:code>/<int:year>/reabrir/", workflow.submission_reopen, name="reopen"),
+]

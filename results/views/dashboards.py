@@ -1,0 +1,179 @@
+"""The dashboards: a region's results in a cycle, the national overview, two cycles compared, and their
+tables as spreadsheets."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+
+from core import exports
+from core.routers import reading_from_replica
+from evaluation import selectors
+from regions.selectors import authorize_view, can_review, region_get_for_user
+from results import caching, dashboard
+from results.forms import CompareForm
+from results.selectors import outcomes, products
+
+
+@login_required
+def region_dashboard(request: HttpRequest, code: str, year: int) -> HttpResponse:
+    """A region's results in a cycle: compliance and bonus, each indicator's achievement, trend and chart.
+
+    Served from the cache while the version of this region's results in this cycle stays the same: one small
+    query then finds the version, and the cache the region, the cycle and the rendered body (the permission is
+    checked on every request). A change in another region leaves this page's version, and its cache, alone.
+    """
+    with reading_from_replica():  # the version and the body from the same database: never newer than the data
+        stamp = outcomes.result_stamp(iso_code=code, year=year)
+    if stamp is None:  # never computed (fixtures loaded raw), or no such region or cycle: the uncached path
+        region = region_get_for_user(user=request.user, iso_code=code)
+        cycle = selectors.cycle_get(year=year, region=region)
+        content = _region_body(request, region, cycle)
+    else:
+        region = caching.cached("region", stamp.region_id, version=stamp.version, compute=stamp.region)
+        authorize_view(user=request.user, region=region)
+        cycle = caching.cached("cycle", stamp.cycle_id, version=stamp.version, compute=stamp.cycle)
+        content = caching.cached(
+            "region-body",
+            region.pk,
+            cycle.year,
+            version=stamp.version,
+            compute=lambda: _region_body(request, region, cycle),
+        )
+    # Our own template's autoescaped output, cached as rendered.
+    body = mark_safe(content)  # noqa: S308
+    return render(request, "results/region_dashboard.html", {"region": region, "cycle": cycle, "body": body})
+
+
+def _region_body(request: HttpRequest, region, cycle) -> str:
+    with reading_from_replica():
+        result = outcomes.region_result(region=region, cycle=cycle)
+        context = {
+            "region": region,
+            "cycle": cycle,
+            "result": result,
+            "cards": dashboard.cards(result) if result else [],
+            "products": products.product_summaries(region=region, cycle=cycle, result=result) if result else [],
+            "cycles": selectors.cycles_for_region(region),
+        }
+    return render_to_string("results/_region_dashboard_body.html", context, request)
+
+
+@login_required
+def national_overview(request: HttpRequest, year: int) -> HttpResponse:
+    """Every region in a cycle: ranking by compliance, heat map by dimensión, counts and completeness.
+
+    Computed from one stored summary per region; cached while no region's result in the cycle changes.
+    """
+    if not can_review(request.user):
+        raise PermissionDenied(_("La vista nacional es para DIPRES."))
+    with reading_from_replica():
+        stamp = outcomes.cycle_stamp(year=year)
+    if stamp is None:
+        cycle = selectors.cycle_get(year=year)
+        content = _national_body(request, cycle)
+    else:
+        cycle = caching.cached("cycle", stamp.cycle_id, "all", version=stamp.version, compute=stamp.cycle)
+        content = caching.cached(
+            "national-body", cycle.year, version=stamp.version, compute=lambda: _national_body(request, cycle)
+        )
+    body = mark_safe(content)  # noqa: S308
+    return render(request, "results/national.html", {"cycle": cycle, "body": body})
+
+
+def _national_body(request: HttpRequest, cycle) -> str:
+    with reading_from_replica():
+        results = outcomes.cycle_results(cycle=cycle, with_indicators=False)
+        context = {
+            "cycle": cycle,
+            "ranking": dashboard.ranking(results),
+            "dimensions": dashboard.DIMENSIONS,
+            "cycles": list(selectors.cycles_all()),
+        }
+    return render_to_string("results/_national_body.html", context, request)
+
+
+@login_required
+def national_current(request: HttpRequest) -> HttpResponse:
+    """Redirect to the national overview of the current cycle."""
+    if not can_review(request.user):
+        raise PermissionDenied(_("La vista nacional es para DIPRES."))
+    cycle = selectors.cycle_current()
+    if cycle is None:
+        raise Http404(_("Aún no hay ciclos de evaluación."))
+    return redirect("results:national", year=cycle.year)
+
+
+@login_required
+def compare_cycles(request: HttpRequest, code: str) -> HttpResponse:
+    """A region's results in two cycles side by side (?a=2012&b=2013)."""
+    region = region_get_for_user(user=request.user, iso_code=code)
+    cycles = selectors.cycles_for_region(region)  # Ñuble is compared only in the cycles it took part in
+    form = CompareForm(request.GET or None, cycles=cycles)
+    comparison = None
+    if form.is_valid():
+        first = selectors.cycle_get(year=form.cleaned_data["a"])
+        second = selectors.cycle_get(year=form.cleaned_data["b"])
+        comparison = dashboard.compare(
+            outcomes.region_result(region=region, cycle=first), outcomes.region_result(region=region, cycle=second)
+        )
+    context = {"region": region, "form": form, "comparison": comparison, "cycles": cycles}
+    if comparison is not None:
+        context["illustrative"] = first.is_illustrative or second.is_illustrative  # the banner in base.html
+    return render(request, "results/compare.html", context)
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _illustrative_note(cycle) -> str:
+    """Return the first line of an illustrative cycle's exports («» for any other cycle)."""
+    if not cycle.is_illustrative:
+        return ""
+    return _(
+        "Datos ilustrativos: el ciclo %(year)s es una demostración; sus cifras son ejemplos, no datos oficiales."
+    ) % {"year": cycle.year}
+
+
+def _export(request: HttpRequest, tables: list, name: str, fmt: str, *, cycle) -> HttpResponse:
+    """Return the tables as one workbook (xlsx) or one table (csv, chosen with ?tabla=), labelled when the
+    cycle is illustrative."""
+    note = _illustrative_note(cycle)
+    if fmt == "xlsx":
+        response = HttpResponse(exports.to_xlsx(tables, note=note), content_type=XLSX)
+        response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
+        return response
+    slug = request.GET.get("tabla") or tables[0].slug
+    table = next((t for t in tables if t.slug == slug), None)
+    if table is None:
+        raise Http404(_("No existe la tabla «%(slug)s».") % {"slug": slug})
+    response = HttpResponse(exports.to_csv(table, note=note), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{name}-{table.slug}.csv"'
+    return response
+
+
+@login_required
+def region_dashboard_export(request: HttpRequest, code: str, year: int, fmt: str) -> HttpResponse:
+    """The region dashboard's tables as .xlsx (all) or .csv (one)."""
+    region = region_get_for_user(user=request.user, iso_code=code)
+    cycle = selectors.cycle_get(year=year, region=region)
+    result = outcomes.region_result(region=region, cycle=cycle)
+    if result is None:
+        raise Http404(_("La región no tiene indicadores en este ciclo."))
+    tables = dashboard.region_tables(result, products.product_summaries(region=region, cycle=cycle, result=result))
+    return _export(request, tables, f"tablero-{region.iso_code}-{cycle.year}", fmt, cycle=cycle)
+
+
+@login_required
+def national_export(request: HttpRequest, year: int, fmt: str) -> HttpResponse:
+    """The national overview's tables as .xlsx (all) or .csv (one)."""
+    if not can_review(request.user):
+        raise PermissionDenied(_("La vista nacional es para DIPRES."))
+    cycle = selectors.cycle_get(year=year)
+    tables = dashboard.national_tables(dashboard.ranking(outcomes.cycle_results(cycle=cycle)))
+    return _export(request, tables, f"nacional-{cycle.year}", fmt, cycle=cycle)

@@ -1,0 +1,93 @@
+"""Results kept as data: stored in the writing transaction, versioned per region and cycle, read by the pages."""
+
+from decimal import Decimal as D
+
+import pytest
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from evaluation.models import EvaluationCycle
+from indicators.models import Indicator
+from results import store
+from results.compute import compute_cycle_results
+from results.models import StoredRegionResult
+from results.selectors.outcomes import cycle_results
+from tests.evaluation.test_dashboards import achievement_cells, dashboard, enter_2012_actual
+
+
+def version(region, year=2012) -> int:
+    return store.version_of(region_id=region.pk, cycle_id=EvaluationCycle.objects.get(year=year).pk)
+
+
+def stored_equals_computed(year=2012) -> None:
+    cycle = EvaluationCycle.objects.get(year=year)
+    assert [r.to_json() for r in cycle_results(cycle=cycle)] == [
+        r.to_json() for r in compute_cycle_results(cycle=cycle)
+    ]
+
+
+def test_a_save_stores_the_new_result_in_its_own_transaction(camila, coquimbo, biobio):
+    stored_equals_computed()
+    before = (version(coquimbo), version(biobio))
+    enter_2012_actual(camila, "CO-01", "250", "262")
+    assert version(coquimbo) > before[0]
+    assert version(biobio) == before[1]  # another region's results, and so its cached pages, stay as they were
+    stored_equals_computed()
+    row = StoredRegionResult.objects.get(region=coquimbo, cycle__year=2012)
+    assert row.indicators[0]["classification"] == "cumplido"
+    assert row.summary["compliance"] == "100.00"
+
+
+def test_a_failed_write_leaves_the_stored_result_as_it_was(camila, coquimbo):
+    enter_2012_actual(camila, "CO-01", "250", "262")
+    before = StoredRegionResult.objects.get(region=coquimbo, cycle__year=2012)
+
+    def failing_request():
+        with transaction.atomic():
+            enter_2012_actual(camila, "CO-01", "100", "262")
+            raise RuntimeError("the request fails after the save")
+
+    with pytest.raises(RuntimeError):
+        failing_request()
+    after = StoredRegionResult.objects.get(region=coquimbo, cycle__year=2012)
+    assert (after.version, after.indicators) == (before.version, before.indicators)
+
+
+def test_a_change_in_another_region_serves_the_dashboard_from_the_cache(client, daniela, bruno, coquimbo):
+    client.force_login(daniela)
+    url = reverse("results:dashboard", kwargs={"code": "CL-CO", "year": 2012})
+    client.get(url)
+    with CaptureQueriesContext(connection) as cached:
+        client.get(url)
+    enter_2012_actual(bruno, "BI-01", "5", "10")  # Biobío
+    with CaptureQueriesContext(connection) as after_other:
+        client.get(url)
+    assert len(after_other) == len(cached)
+    assert not any("indicators_measurement" in q["sql"] for q in after_other.captured_queries)
+
+
+def test_a_rule_change_recomputes_its_cycle(client, daniela, camila, ana):
+    enter_2012_actual(camila, "CO-01", "240", "262")  # 96,6 % of a 95 % meta, in the 2012 rules: cumplido
+    client.force_login(daniela)
+    assert achievement_cells(dashboard(client), "CO-01")["classification"] == "cumplido"
+    cycle = EvaluationCycle.objects.get(year=2012)
+    cycle.met_threshold = D("99")
+    cycle.save()
+    assert achievement_cells(dashboard(client), "CO-01")["classification"] == "parcialmente cumplido"
+    stored_equals_computed()
+
+
+def test_fixtures_loaded_raw_are_computed_on_first_read(coquimbo):
+    StoredRegionResult.objects.all().delete()
+    cycle = EvaluationCycle.objects.get(year=2012)
+    assert [r.region_code for r in cycle_results(cycle=cycle)] == ["CL-AN", "CL-CO", "CL-BI"]
+    assert StoredRegionResult.objects.filter(cycle=cycle).count() == 15  # every region of 2012, with or without
+    stored_equals_computed()
+
+
+def test_deleting_an_indicator_recomputes_its_region(coquimbo):
+    Indicator.objects.get(code="CO-01").delete()
+    cycle = EvaluationCycle.objects.get(year=2012)
+    assert "CL-CO" not in [r.region_code for r in cycle_results(cycle=cycle)]
+    stored_equals_computed()
