@@ -1,11 +1,14 @@
-"""Scale data for the benchmark: the 15 regions of 2012 × 40 indicators × 15 years × 3 kinds, and a reviewer's session.
+"""Scale data for the benchmark: the 15 regions of 2012 × 40 indicators (BENCH_INDICATORS) × 15 years × 3 kinds,
+and sessions for an administrator, a reviewer and an analyst of Antofagasta and Coquimbo.
 
-Run by bench/run.py with the benchmark's DATABASE_URL; prints the session key on its last line.
+Run by bench/run.py with the benchmark's DATABASE_URL (and REDIS_URL, for sessions kept in the cache); prints
+the counts on its first line and the three session keys on the last three, in that order.
 """
 
 import os
 import sys
 from decimal import Decimal
+from importlib import import_module
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -15,8 +18,8 @@ import django
 
 django.setup()
 
+from django.conf import settings  # noqa: E402
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY  # noqa: E402
-from django.contrib.sessions.backends.db import SessionStore  # noqa: E402
 from django.db import transaction  # noqa: E402
 
 from evaluation.models import EvaluationCycle  # noqa: E402
@@ -78,9 +81,11 @@ def seed() -> int:
     return created
 
 
-def session_key(username: str = "bench.reviewer", **role) -> str:
-    user = user_upsert(username=username, password="bench-only-not-a-secret", **(role or {"reviewer": True}))
-    store = SessionStore()
+def session_key(username: str, **role) -> str:
+    """Return the key of a new logged-in session of that user (created with that role), stored by the
+    project's own session engine, whichever it is."""
+    user = user_upsert(username=username, password="bench-only-not-a-secret", **role)
+    store = import_module(settings.SESSION_ENGINE).SessionStore()
     store[SESSION_KEY] = str(user.pk)
     store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
     store[HASH_SESSION_KEY] = user.get_session_auth_hash()
@@ -88,7 +93,17 @@ def session_key(username: str = "bench.reviewer", **role) -> str:
     return store.session_key
 
 
+def committed(iso_code: str) -> int:
+    """Return how many indicators the region has committed in 2012."""
+    return IndicatorCommitment.objects.filter(cycle__year=2012, indicator__region__iso_code=iso_code).count()
+
+
 if __name__ == "__main__":
-    print(f"indicators created: {seed()}; measurements: {Measurement.objects.count()}")
+    created = seed()
+    print(
+        f"indicators created: {created}; measurements: {Measurement.objects.count()}; committed in 2012: "
+        f"CL-AN {committed('CL-AN')}, CL-BI {committed('CL-BI')}; sessions: {settings.SESSION_ENGINE}"
+    )
     print(session_key("bench.admin", is_superuser=True))
-    print(session_key())
+    print(session_key("bench.reviewer", reviewer=True))
+    print(session_key("bench.analyst.norte", analyst_of=list(Region.objects.filter(iso_code__in=["CL-AN", "CL-CO"]))))
