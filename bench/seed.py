@@ -23,6 +23,7 @@ from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_K
 from django.db import transaction  # noqa: E402
 
 from evaluation.models import EvaluationCycle  # noqa: E402
+from evaluation.versions import raise_everything  # noqa: E402
 from indicators.models import Indicator, IndicatorCommitment, Measurement, StrategicProduct  # noqa: E402
 from regions.models import Region  # noqa: E402
 from regions.services import user_upsert  # noqa: E402
@@ -78,6 +79,7 @@ def seed() -> int:
             for kind in KINDS
         )
         created += len(indicators)
+    raise_everything()  # bulk inserts send no model signals: store every region's results once
     return created
 
 

@@ -9,3 +9,9 @@ class EvaluationConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "evaluation"
     verbose_name = _("Evaluación")
+
+    def ready(self) -> None:
+        # Imported here: the receivers need the models, importable only once apps are ready.
+        from evaluation import signals  # noqa: PLC0415
+
+        signals.connect()

@@ -269,3 +269,21 @@ class CycleSnapshot(models.Model):
 
     def __str__(self) -> str:
         return f"{self.region} · {self.cycle}"
+
+
+class RegionDataVersion(models.Model):
+    """The version of a region's data in a cycle: raised in the transaction of every change to what the
+    region's pages show in that cycle (figures, indicators, weights, analysis, the submission, the cycle).
+    Cached pages of that region and cycle are keyed by it (evaluation/versions.py)."""
+
+    region = models.ForeignKey("regions.Region", on_delete=models.CASCADE, related_name="data_versions")
+    cycle = models.ForeignKey(EvaluationCycle, on_delete=models.CASCADE, related_name="data_versions")
+    value = models.PositiveBigIntegerField(_("versión"), default=1)
+
+    class Meta:
+        verbose_name = _("versión de los datos de una región")
+        verbose_name_plural = _("versiones de los datos de las regiones")
+        constraints = [models.UniqueConstraint(fields=["region", "cycle"], name="one_data_version_per_region_cycle")]
+
+    def __str__(self) -> str:
+        return f"{self.region_id} · {self.cycle_id} · v{self.value}"

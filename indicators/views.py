@@ -7,11 +7,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from core import caching
 from evaluation import selectors as cycle_selectors
+from evaluation import versions
 from evaluation.models import SubmissionStatus
 from indicators import forms, selectors, services
 from indicators.charts import indicator_figure
@@ -35,19 +38,34 @@ def region_current(request: HttpRequest, code: str) -> HttpResponse:
 
 @login_required
 def region_indicators(request: HttpRequest, code: str, year: int) -> HttpResponse:
-    """The region's Formulario H for one cycle: figures by product, and the product × ámbito table."""
+    """The region's Formulario H for one cycle: figures by product, and the product × ámbito table.
+
+    The board (the same for every person who may see the region) is cached by the region's data version in
+    the cycle: a change anywhere in the region's data raises it, a change elsewhere leaves it.
+    """
     region = region_get_for_user(user=request.user, iso_code=code)
     cycle = cycle_selectors.cycle_get(year=year, region=region)
-    board = selectors.region_board(region=region, cycle=cycle)
+
+    def board_html() -> str:
+        board = selectors.region_board(region=region, cycle=cycle)
+        return render_to_string("indicators/_region_board.html", {"board": board, "region": region, "cycle": cycle})
+
+    stamp = versions.region_stamp(iso_code=region.iso_code, year=cycle.year)
+    if stamp is None:  # versions never raised for this region and cycle: nothing to key a cache by
+        fragment = caching.Fragment.of(board_html())
+    else:
+        fragment = caching.cached_fragment(
+            "region-board", region.pk, cycle.pk, version=stamp.version, render=board_html
+        )
     context = {
-        "board": board,
+        "region": region,
         "cycle": cycle,
         "cycles": cycle_selectors.cycles_for_region(region),
         "submission": cycle_selectors.submission_for(region=region, cycle=cycle),
         "can_edit": can_edit_region(user=request.user, region=region),
         "can_review": can_review(request.user),
     }
-    return render(request, "indicators/region.html", context)
+    return caching.fragment_response(request, "indicators/region.html", context, fragment)
 
 
 @login_required
@@ -64,47 +82,67 @@ def entry_start(request: HttpRequest, code: str, year: int) -> HttpResponse:
 
 @login_required
 def entry(request: HttpRequest, code: str, year: int, product: int) -> HttpResponse:
-    """The data-entry grid of one product's indicators; saves all changed figures or none."""
+    """The data-entry grid of one product's indicators; saves all changed figures or none.
+
+    The grid as drawn for a GET is the same for every editor of the region: it is cached by the region's data
+    version in the cycle, with each response's own CSRF field put in.
+    """
     region = region_get_for_editor(user=request.user, iso_code=code)
     cycle = cycle_selectors.cycle_get(year=year, region=region)
+    shell = {"region": region, "cycle": cycle}
+    if request.method != "POST":
+
+        def grid() -> str:
+            page = selectors.entry_page(region=region, cycle=cycle, product_number=product)
+            submission = cycle_selectors.submission_for(region=region, cycle=cycle)
+            form = forms.EntryGridForm(None, rows=page.rows, columns=page.columns)
+            return _grid_html(region, page, form, submission, csrf_input=caching.csrf_input())
+
+        stamp = versions.region_stamp(iso_code=region.iso_code, year=cycle.year)
+        if stamp is None:
+            fragment = caching.Fragment.of(grid())
+        else:
+            fragment = caching.cached_fragment(
+                "entry-grid", region.pk, cycle.pk, product, version=stamp.version, render=grid
+            )
+        return caching.fragment_response(request, "indicators/entry.html", shell, fragment)
     page = selectors.entry_page(region=region, cycle=cycle, product_number=product)
     submission = cycle_selectors.submission_for(region=region, cycle=cycle)
-    form = forms.EntryGridForm(request.POST or None, rows=page.rows, columns=page.columns)
-    status = 200
-    if request.method == "POST":
-        if not submission.is_editable:
-            messages.error(
+    form = forms.EntryGridForm(request.POST, rows=page.rows, columns=page.columns)
+    if not submission.is_editable:
+        messages.error(
+            request,
+            _("Los datos están %(status)s: no se pueden modificar.")
+            % {"status": SubmissionStatus(submission.status).predicate},
+        )
+        return redirect(request.path)
+    status = 400
+    if form.is_valid():
+        try:
+            saved = services.measurements_save(user=request.user, region=region, cycle=cycle, cells=form.cell_inputs())
+        except services.StaleDataError as stale:
+            page, form = _entry_after_conflict(request, page, stale)
+            status = 409
+        except services.CellErrors as errors:
+            form.add_cell_errors(errors)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect(request.path)
+        else:
+            messages.success(
                 request,
-                _("Los datos están %(status)s: no se pueden modificar.")
-                % {"status": SubmissionStatus(submission.status).predicate},
+                ngettext("Se guardó %(count)s valor.", "Se guardaron %(count)s valores.", saved) % {"count": saved}
+                if saved
+                else _("No había cambios que guardar."),
             )
             return redirect(request.path)
-        if form.is_valid():
-            try:
-                saved = services.measurements_save(
-                    user=request.user, region=region, cycle=cycle, cells=form.cell_inputs()
-                )
-            except services.StaleDataError as stale:
-                page, form = _entry_after_conflict(request, page, stale)
-                status = 409
-            except services.CellErrors as errors:
-                form.add_cell_errors(errors)
-                status = 400
-            except ValidationError as error:
-                messages.error(request, " ".join(error.messages))
-                return redirect(request.path)
-            else:
-                messages.success(
-                    request,
-                    ngettext("Se guardó %(count)s valor.", "Se guardaron %(count)s valores.", saved) % {"count": saved}
-                    if saved
-                    else _("No había cambios que guardar."),
-                )
-                return redirect(request.path)
-        else:
-            status = 400
-    context = {"page": page, "form": form, "submission": submission, "region": region, "cycle": cycle}
-    return render(request, "indicators/entry.html", context, status=status)
+    fragment = caching.Fragment.of(_grid_html(region, page, form, submission, csrf_input=caching.csrf_input(request)))
+    return caching.fragment_response(request, "indicators/entry.html", shell, fragment, status=status)
+
+
+def _grid_html(region, page, form, submission, *, csrf_input: str) -> str:
+    context = {"page": page, "form": form, "submission": submission, "csrf_input": csrf_input}
+    return render_to_string("indicators/_entry_grid.html", {**context, "region": region, "cycle": page.cycle})
 
 
 def _entry_after_conflict(request, page, stale):

@@ -9,8 +9,9 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from core.admin_safety import SafeHistoryAdmin
-from evaluation.models import CycleSnapshot, EvaluationCycle, Submission, SubmissionEvent
+from evaluation.models import CycleSnapshot, EvaluationCycle, RegionDataVersion, Submission, SubmissionEvent
 from indicators.services import rollover
+from results.models import StoredRegionResult
 from results.services import workflow as services
 
 
@@ -223,3 +224,30 @@ class CycleSnapshotAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False  # frozen results never change
+
+
+class DerivedDataAdmin(admin.ModelAdmin):
+    """Data the application derives and keeps current itself: shown to admins, never edited by hand."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(RegionDataVersion)
+class RegionDataVersionAdmin(DerivedDataAdmin):
+    list_display = ["region", "cycle", "value"]
+    list_filter = ["cycle"]
+    list_select_related = ["region", "cycle"]
+
+
+@admin.register(StoredRegionResult)
+class StoredRegionResultAdmin(DerivedDataAdmin):
+    list_display = ["region", "cycle", "has_result", "computed_at"]
+    list_filter = ["cycle", "has_result"]
+    list_select_related = ["region", "cycle"]

@@ -2,7 +2,7 @@
 
 A page never recomputes a region's results from its figures: it reads the stored row (the national view reads
 one small summary per region). `results/store.py` recomputes a row in the same transaction as the write that
-changed its inputs, and raises its version: the version keys the cached pages of that region and cycle only.
+changed its inputs (evaluation.versions.versions_raised).
 """
 
 from __future__ import annotations
@@ -13,11 +13,10 @@ from django.utils.translation import gettext_lazy as _
 
 class StoredRegionResult(models.Model):
     """A region's results in a cycle: the summary (compliance, bonus, counts, completeness) and each indicator's
-    result, as `results.summary.RegionResult` stores them in JSON; `version` rises with every change."""
+    result, as `results.summary.RegionResult` stores them in JSON."""
 
     region = models.ForeignKey("regions.Region", on_delete=models.CASCADE, related_name="stored_results")
     cycle = models.ForeignKey("evaluation.EvaluationCycle", on_delete=models.CASCADE, related_name="stored_results")
-    version = models.PositiveBigIntegerField(_("versión"), default=1)
     # False while the region has no indicators committed in the cycle (the row then only carries the version).
     has_result = models.BooleanField(default=False)
     summary = models.JSONField(default=dict, help_text=_("El resultado de la región sin la lista de indicadores."))
@@ -30,4 +29,4 @@ class StoredRegionResult(models.Model):
         constraints = [models.UniqueConstraint(fields=["region", "cycle"], name="one_stored_result_per_region_cycle")]
 
     def __str__(self) -> str:
-        return f"{self.region_id} · {self.cycle_id} · v{self.version}"
+        return f"{self.region_id} · {self.cycle_id}"

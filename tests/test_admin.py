@@ -10,7 +10,7 @@ from tests.html import soup, text
 
 pytestmark = pytest.mark.django_db
 
-DOMAIN_APPS = ("regions", "indicators", "evaluation")
+DOMAIN_APPS = ("regions", "evaluation", "indicators", "results")
 
 
 def domain_models():

@@ -14,7 +14,6 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from evaluation.models import EvaluationCycle, Stage, SubmissionStatus
-from evaluation.versions import announce_change
 from indicators.models import (
     Indicator,
     Measurement,
@@ -22,6 +21,7 @@ from indicators.models import (
 )
 from indicators.selectors import cycle_entry_columns
 from indicators.services.guards import authorize_shared_edit, check_window, locked_error
+from indicators.signals import figures_changed
 from regions.models import Region
 
 
@@ -258,4 +258,4 @@ def _write_measurements(measurements: list[Measurement], *, user: AbstractBaseUs
             default_change_reason=reason,
         )
     if measurements:  # bulk writes send no model signals: say what changed, in this transaction
-        announce_change(indicator_ids={measurement.indicator_id for measurement in measurements})
+        figures_changed(indicator_ids={measurement.indicator_id for measurement in measurements})

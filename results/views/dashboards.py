@@ -8,14 +8,13 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
-from core import exports
+from core import caching, exports
 from core.routers import reading_from_replica
-from evaluation import selectors
+from evaluation import selectors, versions
 from regions.selectors import authorize_view, can_review, region_get_for_user
-from results import caching, dashboard
+from results import dashboard
 from results.forms import CompareForm
 from results.selectors import outcomes, products
 
@@ -24,30 +23,30 @@ from results.selectors import outcomes, products
 def region_dashboard(request: HttpRequest, code: str, year: int) -> HttpResponse:
     """A region's results in a cycle: compliance and bonus, each indicator's achievement, trend and chart.
 
-    Served from the cache while the version of this region's results in this cycle stays the same: one small
-    query then finds the version, and the cache the region, the cycle and the rendered body (the permission is
-    checked on every request). A change in another region leaves this page's version, and its cache, alone.
+    Served from the cache while the version of this region's data in this cycle stays the same: one small
+    query finds the version, and the cache the region, the cycle and the rendered body, stored compressed and
+    sent without compressing it again (the permission is checked on every request). A change in another
+    region leaves this page's version, and its cache, alone.
     """
     with reading_from_replica():  # the version and the body from the same database: never newer than the data
-        stamp = outcomes.result_stamp(iso_code=code, year=year)
-    if stamp is None:  # never computed (fixtures loaded raw), or no such region or cycle: the uncached path
+        stamp = versions.region_stamp(iso_code=code, year=year)
+    if stamp is None:  # no such region or cycle, or the region did not exist that year: the plain path says so
         region = region_get_for_user(user=request.user, iso_code=code)
         cycle = selectors.cycle_get(year=year, region=region)
-        content = _region_body(request, region, cycle)
+        fragment = caching.Fragment.of(_region_body(request, region, cycle))
     else:
         region = caching.cached("region", stamp.region_id, version=stamp.version, compute=stamp.region)
         authorize_view(user=request.user, region=region)
         cycle = caching.cached("cycle", stamp.cycle_id, version=stamp.version, compute=stamp.cycle)
-        content = caching.cached(
+        fragment = caching.cached_fragment(
             "region-body",
             region.pk,
-            cycle.year,
+            cycle.pk,
             version=stamp.version,
-            compute=lambda: _region_body(request, region, cycle),
+            render=lambda: _region_body(request, region, cycle),
         )
-    # Our own template's autoescaped output, cached as rendered.
-    body = mark_safe(content)  # noqa: S308
-    return render(request, "results/region_dashboard.html", {"region": region, "cycle": cycle, "body": body})
+    context = {"region": region, "cycle": cycle}
+    return caching.fragment_response(request, "results/region_dashboard.html", context, fragment)
 
 
 def _region_body(request: HttpRequest, region, cycle) -> str:
@@ -68,22 +67,21 @@ def _region_body(request: HttpRequest, region, cycle) -> str:
 def national_overview(request: HttpRequest, year: int) -> HttpResponse:
     """Every region in a cycle: ranking by compliance, heat map by dimensión, counts and completeness.
 
-    Computed from one stored summary per region; cached while no region's result in the cycle changes.
+    Computed from one stored summary per region; cached while no region's data in the cycle changes.
     """
     if not can_review(request.user):
         raise PermissionDenied(_("La vista nacional es para DIPRES."))
     with reading_from_replica():
-        stamp = outcomes.cycle_stamp(year=year)
+        stamp = versions.cycle_stamp(year=year)
     if stamp is None:
         cycle = selectors.cycle_get(year=year)
-        content = _national_body(request, cycle)
+        fragment = caching.Fragment.of(_national_body(request, cycle))
     else:
         cycle = caching.cached("cycle", stamp.cycle_id, "all", version=stamp.version, compute=stamp.cycle)
-        content = caching.cached(
-            "national-body", cycle.year, version=stamp.version, compute=lambda: _national_body(request, cycle)
+        fragment = caching.cached_fragment(
+            "national-body", cycle.pk, version=stamp.version, render=lambda: _national_body(request, cycle)
         )
-    body = mark_safe(content)  # noqa: S308
-    return render(request, "results/national.html", {"cycle": cycle, "body": body})
+    return caching.fragment_response(request, "results/national.html", {"cycle": cycle}, fragment)
 
 
 def _national_body(request: HttpRequest, cycle) -> str:

@@ -1,5 +1,7 @@
 """Results kept as data: stored in the writing transaction, versioned per region and cycle, read by the pages."""
 
+import gzip
+import re
 from decimal import Decimal as D
 
 import pytest
@@ -7,17 +9,18 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from evaluation import versions
 from evaluation.models import EvaluationCycle
 from indicators.models import Indicator
-from results import store
 from results.compute import compute_cycle_results
 from results.models import StoredRegionResult
 from results.selectors.outcomes import cycle_results
 from tests.evaluation.test_dashboards import achievement_cells, dashboard, enter_2012_actual
+from tests.html import soup
 
 
 def version(region, year=2012) -> int:
-    return store.version_of(region_id=region.pk, cycle_id=EvaluationCycle.objects.get(year=year).pk)
+    return versions.region_stamp(iso_code=region.iso_code, year=year).version
 
 
 def stored_equals_computed(year=2012) -> None:
@@ -42,6 +45,7 @@ def test_a_save_stores_the_new_result_in_its_own_transaction(camila, coquimbo, b
 def test_a_failed_write_leaves_the_stored_result_as_it_was(camila, coquimbo):
     enter_2012_actual(camila, "CO-01", "250", "262")
     before = StoredRegionResult.objects.get(region=coquimbo, cycle__year=2012)
+    before_version = version(coquimbo)
 
     def failing_request():
         with transaction.atomic():
@@ -51,7 +55,8 @@ def test_a_failed_write_leaves_the_stored_result_as_it_was(camila, coquimbo):
     with pytest.raises(RuntimeError):
         failing_request()
     after = StoredRegionResult.objects.get(region=coquimbo, cycle__year=2012)
-    assert (after.version, after.indicators) == (before.version, before.indicators)
+    assert after.indicators == before.indicators
+    assert version(coquimbo) == before_version
 
 
 def test_a_change_in_another_region_serves_the_dashboard_from_the_cache(client, daniela, bruno, coquimbo):
@@ -91,3 +96,45 @@ def test_deleting_an_indicator_recomputes_its_region(coquimbo):
     cycle = EvaluationCycle.objects.get(year=2012)
     assert "CL-CO" not in [r.region_code for r in cycle_results(cycle=cycle)]
     stored_equals_computed()
+
+
+def _without_tokens(html: bytes) -> str:
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", html.decode())
+
+
+@pytest.mark.parametrize(
+    ("person", "url"),
+    [
+        ("daniela", "/regiones/CL-CO/2012/tablero/"),
+        ("daniela", "/nacional/2012/"),
+        ("camila", "/regiones/CL-CO/2012/"),
+        ("camila", "/regiones/CL-CO/2012/ingreso/1/"),
+    ],
+)
+def test_a_page_sent_compressed_is_the_same_page(client, request, person, url):
+    """Cached fragments are stored compressed and spliced into the gzip stream: the browser reads the same page."""
+    client.force_login(request.getfixturevalue(person))
+    plain = client.get(url)
+    for _ in range(2):  # computed, then from the cache
+        packed = client.get(url, HTTP_ACCEPT_ENCODING="gzip, deflate, br")
+        assert packed["Content-Encoding"] == "gzip"
+        assert "Accept-Encoding" in packed["Vary"]
+        assert _without_tokens(gzip.decompress(packed.content)) == _without_tokens(plain.content)
+
+
+def test_the_entry_grid_is_cached_until_the_region_changes(client, camila, bruno):
+    client.force_login(camila)
+    url = reverse("indicators:entry", kwargs={"code": "CL-CO", "year": 2012, "product": 1})
+    client.get(url)
+    with CaptureQueriesContext(connection) as cached:
+        page = soup(client.get(url))
+    assert not any("indicators_measurement" in q["sql"] for q in cached.captured_queries)
+    token = page.select_one('input[name="csrfmiddlewaretoken"]')["value"]  # each response's own, in the cached grid
+    assert token
+    enter_2012_actual(bruno, "BI-01", "5", "10")  # another region: still cached
+    with CaptureQueriesContext(connection) as after_other:
+        client.get(url)
+    assert len(after_other) == len(cached)
+    enter_2012_actual(camila, "CO-01", "250", "262")  # its own region: drawn again, with the new figure
+    cell = soup(client.get(url)).select_one('input[name$="_2012_efectivo_n"]')
+    assert cell["value"] == "250"

@@ -10,7 +10,7 @@ from django.utils.translation import ngettext
 from simple_history.models import registered_models
 from simple_history.utils import get_history_manager_for_model
 
-from evaluation.versions import announce_change
+from evaluation.versions import raise_everything
 
 DOCUMENT_FIXTURES = ["regions", "cycles", "gore_antofagasta", "gore_coquimbo", "gore_biobio"]
 
@@ -24,7 +24,7 @@ class Command(BaseCommand):
     @transaction.atomic
     def handle(self, *args, fixtures=None, **options):
         call_command("loaddata", *(fixtures or DOCUMENT_FIXTURES), verbosity=options["verbosity"])
-        announce_change()  # loaddata's raw saves recompute nothing: everything may have changed
+        raise_everything()  # loaddata's raw saves raise no version: everything may have changed
         created = 0
         for model in registered_models.values():
             if not hasattr(model._meta, "simple_history_manager_attribute"):

@@ -15,9 +15,9 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from evaluation.versions import raise_everything
 from pbr.management.commands.backup import backed_up_models
 from regions.models import Region
-from results.store import refresh_everything
 
 
 class Command(BaseCommand):
@@ -47,7 +47,7 @@ class Command(BaseCommand):
                     raise CommandError(_("El archivo %(name)s ya existía en el almacenamiento.") % {"name": name})
         # Stored results are derived data, not in the backup: recompute them. Cached pages were keyed by
         # versions the restore may reuse: start afresh.
-        refresh_everything()
+        raise_everything()  # every version rises, and the stored results are recomputed with them
         cache.clear()
         missing = {
             label: (expected, model._default_manager.count())

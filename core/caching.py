@@ -1,0 +1,174 @@
+"""Cached values and page fragments, keyed by the version of the data they show (evaluation/versions.py).
+
+A fragment (the rendered body of a dashboard, a region's board, an entry grid) is stored compressed, as a raw
+deflate stream ended by a full flush, with its CRC-32 and length. A page built around it is sent gzip-encoded
+by compressing only the page's own small parts and splicing the stored stream between them
+(`fragment_response`): the fragment is compressed once, when it is rendered, never per request.
+
+The cache may be per process (the default LocMemCache) or shared (Redis, with REDIS_URL): the versions live in
+the database, so every process sees a change as soon as it commits.
+"""
+
+from __future__ import annotations
+
+import re
+import struct
+import zlib
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.cache import patch_vary_headers
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
+
+TIMEOUT = 24 * 60 * 60
+# Where a page's template places the fragment; autoescaped data can never produce it (it has «<»).
+MARKER = "<!--pbr:fragment-->"
+CSRF_MARKER = "<!--pbr:csrf-->"
+_ACCEPTS_GZIP = re.compile(r"\bgzip\b")
+
+
+def _key(kind: str, parts: tuple, version: int) -> str:
+    # The day is in the key because "late" and "on time" depend on it; the language because words do.
+    return ":".join(["pbr", kind, *map(str, parts), get_language() or "", str(timezone.localdate()), str(version)])
+
+
+def cached(kind: str, *parts: object, version: int, compute: Callable[[], object]):
+    """Return the cached value for (kind, parts) at the version, language and day, or compute and cache it."""
+    key = _key(kind, parts, version)
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, TIMEOUT)
+    return value
+
+
+@dataclass(frozen=True)
+class Piece:
+    """Part of a fragment stored compressed: a raw deflate stream (not final, byte-aligned), its CRC-32 and
+    length, and the GF(2) operator that shifts a CRC-32 past its length (to combine CRCs without the bytes)."""
+
+    deflated: bytes
+    crc: int
+    size: int
+    shift: tuple[int, ...]
+
+    @classmethod
+    def of(cls, text: str) -> Piece:
+        data = text.encode()
+        compressor = zlib.compressobj(6, zlib.DEFLATED, -zlib.MAX_WBITS)
+        deflated = compressor.compress(data) + compressor.flush(zlib.Z_FULL_FLUSH)
+        return cls(deflated, zlib.crc32(data), len(data), tuple(_zeros_operator(len(data))))
+
+    def crc_after(self, crc: int) -> int:
+        """Return the CRC-32 of X + this piece, given the CRC-32 of X."""
+        return _gf2_times(self.shift, crc) ^ self.crc
+
+    def text(self) -> str:
+        return zlib.decompressobj(-zlib.MAX_WBITS).decompress(self.deflated).decode()
+
+
+@dataclass(frozen=True)
+class Fragment:
+    """Rendered HTML the same for every person, stored compressed. Where a form needs the person's CSRF token,
+    the template wrote `{{ csrf_input }}` as CSRF_MARKER: the pieces are the HTML split there, and each
+    response puts its own token between them."""
+
+    pieces: tuple[Piece, ...]
+
+    @classmethod
+    def of(cls, html: str) -> Fragment:
+        return cls(tuple(Piece.of(part) for part in html.split(CSRF_MARKER)))
+
+    def text(self, csrf: str = "") -> str:
+        return csrf.join(piece.text() for piece in self.pieces)
+
+
+def cached_fragment(kind: str, *parts: object, version: int, render: Callable[[], str]) -> Fragment:
+    """Return the cached fragment for (kind, parts) at the version, or render, compress and cache it."""
+    return cached(kind, *parts, version=version, compute=lambda: Fragment.of(render()))
+
+
+def csrf_input(request: HttpRequest | None = None) -> str:
+    """Return what `{{ csrf_input }}` writes in a fragment template: the person's CSRF field, or, when the
+    fragment is rendered to be cached (no request), the marker each response replaces with its own."""
+    if request is None:
+        return mark_safe(CSRF_MARKER)  # noqa: S308
+    return mark_safe(f'<input type="hidden" name="csrfmiddlewaretoken" value="{escape(get_token(request))}">')  # noqa: S308
+
+
+def fragment_response(
+    request: HttpRequest, template: str, context: dict, fragment: Fragment, *, status: int = 200
+) -> HttpResponse:
+    """Render `template` with the fragment at `{{ fragment }}` and return the page, gzip-encoded when the
+    client accepts it, with the fragment's stored streams spliced in (only the page's own parts, and the
+    person's CSRF field, are compressed per request)."""
+    page = render_to_string(template, {**context, "fragment": mark_safe(MARKER)}, request)  # noqa: S308
+    before, _marker, after = page.partition(MARKER)
+    csrf = csrf_input(request) if len(fragment.pieces) > 1 else ""
+    if not _ACCEPTS_GZIP.search(request.headers.get("Accept-Encoding", "")):
+        response = HttpResponse(before + fragment.text(csrf) + after, status=status)
+    else:
+        parts: list[bytes | Piece] = [before.encode()]
+        for index, piece in enumerate(fragment.pieces):
+            parts += [piece] if index == 0 else [csrf.encode(), piece]
+        response = HttpResponse(_gzip([*parts, after.encode()]), status=status)
+        response["Content-Encoding"] = "gzip"
+    patch_vary_headers(response, ("Accept-Encoding",))
+    return response
+
+
+def _gzip(parts: list[bytes | Piece]) -> bytes:
+    """Return one gzip member of the parts in order: bytes are compressed here, pieces spliced as stored."""
+    out, crc, size = [b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\xff"], 0, 0  # gzip header: deflate, no name
+    for part in parts:
+        if isinstance(part, Piece):
+            out.append(part.deflated)
+            crc, size = part.crc_after(crc), size + part.size
+        elif part:
+            compressor = zlib.compressobj(6, zlib.DEFLATED, -zlib.MAX_WBITS)
+            out.append(compressor.compress(part) + compressor.flush(zlib.Z_FULL_FLUSH))
+            crc, size = zlib.crc32(part, crc), size + len(part)
+    out.append(zlib.compressobj(6, zlib.DEFLATED, -zlib.MAX_WBITS).flush(zlib.Z_FINISH))  # the final, empty block
+    out.append(struct.pack("<II", crc & 0xFFFFFFFF, size & 0xFFFFFFFF))
+    return b"".join(out)
+
+
+def _gf2_times(matrix: list[int], vector: int) -> int:
+    total, index = 0, 0
+    while vector:
+        if vector & 1:
+            total ^= matrix[index]
+        vector >>= 1
+        index += 1
+    return total
+
+
+def _gf2_square(matrix: list[int]) -> list[int]:
+    return [_gf2_times(matrix, row) for row in matrix]
+
+
+def _zeros_operator(length: int) -> list[int]:
+    """Return the operator that applies `length` zero bytes to a CRC-32 (as in zlib's crc32_combine)."""
+    result = [1 << n for n in range(32)]  # identity
+    operator = [0xEDB88320] + [1 << n for n in range(31)]  # one zero bit
+    for _ in range(3):
+        operator = _gf2_square(operator)  # eight zero bits: one byte
+    while length:
+        if length & 1:
+            result = [_gf2_times(operator, column) for column in result]
+        length >>= 1
+        if length:
+            operator = _gf2_square(operator)
+    return result
+
+
+def crc32_combine(crc1: int, crc2: int, length2: int) -> int:
+    """Return the CRC-32 of A + B from the CRC-32 of A, that of B and B's length."""
+    return _gf2_times(_zeros_operator(length2), crc1) ^ crc2
