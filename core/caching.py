@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import re
 import struct
+import threading
 import zlib
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -28,6 +30,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
 TIMEOUT = 24 * 60 * 60
+LOCAL_ENTRIES = 512  # per process: about 20 MB of compressed pages at most
 # Where a page's template places the fragment; autoescaped data can never produce it (it has «<»).
 MARKER = "<!--pbr:fragment-->"
 CSRF_MARKER = "<!--pbr:csrf-->"
@@ -39,36 +42,95 @@ def _key(kind: str, parts: tuple, version: int) -> str:
     return ":".join(["pbr", kind, *map(str, parts), get_language() or "", str(timezone.localdate()), str(version)])
 
 
+class _LocalCache:
+    """The most recently used values of this process, in front of the shared cache. A key names a version, so
+    its value never changes: keeping it in the process is always right, and saves a round trip to Redis."""
+
+    def __init__(self, size: int) -> None:
+        self.size, self.values, self.lock = size, OrderedDict(), threading.Lock()
+
+    def get(self, key: str):
+        with self.lock:
+            value = self.values.get(key)
+            if value is not None:
+                self.values.move_to_end(key)
+            return value
+
+    def set(self, key: str, value) -> None:
+        with self.lock:
+            self.values[key] = value
+            self.values.move_to_end(key)
+            while len(self.values) > self.size:
+                self.values.popitem(last=False)
+
+    def clear(self) -> None:
+        with self.lock:
+            self.values.clear()
+
+
+_local = _LocalCache(LOCAL_ENTRIES)
+
+
+def clear() -> None:
+    """Empty the shared cache and this process's copy of it (tests, a restored backup)."""
+    cache.clear()
+    _local.clear()
+
+
 def cached(kind: str, *parts: object, version: int, compute: Callable[[], object]):
     """Return the cached value for (kind, parts) at the version, language and day, or compute and cache it."""
     key = _key(kind, parts, version)
-    value = cache.get(key)
+    value = _local.get(key)
     if value is None:
-        value = compute()
-        cache.set(key, value, TIMEOUT)
+        value = cache.get(key)
+        if value is None:
+            value = compute()
+            cache.set(key, value, TIMEOUT)
+        _local.set(key, value)
     return value
+
+
+def cached_many(kind: str, keys: dict[str, tuple], compute: Callable[[list[str]], dict[str, object]]) -> dict:
+    """Return {name: value} for named (parts) keys of one kind, reading the shared cache once for all of them
+    and computing the missing ones together with `compute(missing names)` (version-free keys: the parts must
+    name what the value depends on, e.g. a digest of its data)."""
+    full = {name: _key(kind, parts, 0) for name, parts in keys.items()}
+    found = {name: value for name, key in full.items() if (value := _local.get(key)) is not None}
+    wanted = [name for name in keys if name not in found]
+    if wanted:
+        shared = cache.get_many([full[name] for name in wanted])
+        for name in wanted:
+            if (value := shared.get(full[name])) is not None:
+                found[name] = value
+        missing = [name for name in wanted if name not in found]
+        if missing:
+            fresh = compute(missing)
+            cache.set_many({full[name]: value for name, value in fresh.items()}, TIMEOUT)
+            found.update(fresh)
+        for name in wanted:
+            _local.set(full[name], found[name])
+    return found
 
 
 @dataclass(frozen=True)
 class Piece:
     """Part of a fragment stored compressed: a raw deflate stream (not final, byte-aligned), its CRC-32 and
-    length, and the GF(2) operator that shifts a CRC-32 past its length (to combine CRCs without the bytes)."""
+    length (enough to combine CRCs without the bytes)."""
 
     deflated: bytes
     crc: int
     size: int
-    shift: tuple[int, ...]
 
     @classmethod
     def of(cls, text: str) -> Piece:
         data = text.encode()
         compressor = zlib.compressobj(6, zlib.DEFLATED, -zlib.MAX_WBITS)
         deflated = compressor.compress(data) + compressor.flush(zlib.Z_FULL_FLUSH)
-        return cls(deflated, zlib.crc32(data), len(data), tuple(_zeros_operator(len(data))))
+        return cls(deflated, zlib.crc32(data), len(data))
 
     def crc_after(self, crc: int) -> int:
         """Return the CRC-32 of X + this piece, given the CRC-32 of X."""
-        return _gf2_times(self.shift, crc) ^ self.crc
+        return crc32_combine(crc, self.crc, self.size)
 
     def text(self) -> str:
         return zlib.decompressobj(-zlib.MAX_WBITS).decompress(self.deflated).decode()
@@ -154,21 +216,28 @@ def _gf2_square(matrix: list[int]) -> list[int]:
     return [_gf2_times(matrix, row) for row in matrix]
 
 
-def _zeros_operator(length: int) -> list[int]:
-    """Return the operator that applies `length` zero bytes to a CRC-32 (as in zlib's crc32_combine)."""
-    result = [1 << n for n in range(32)]  # identity
+def _byte_powers() -> list[list[int]]:
+    """Return the operators that apply 2**k zero bytes to a CRC-32, k = 0…47 (computed once per process)."""
     operator = [0xEDB88320] + [1 << n for n in range(31)]  # one zero bit
     for _ in range(3):
-        operator = _gf2_square(operator)  # eight zero bits: one byte
-    while length:
-        if length & 1:
-            result = [_gf2_times(operator, column) for column in result]
-        length >>= 1
-        if length:
-            operator = _gf2_square(operator)
-    return result
+        operator = _gf2_square(operator)  # one zero byte
+    powers = [operator]
+    for _ in range(47):
+        powers.append(_gf2_square(powers[-1]))
+    return powers
+
+
+_POWERS: list[list[int]] = []
 
 
 def crc32_combine(crc1: int, crc2: int, length2: int) -> int:
-    """Return the CRC-32 of A + B from the CRC-32 of A, that of B and B's length."""
-    return _gf2_times(_zeros_operator(length2), crc1) ^ crc2
+    """Return the CRC-32 of A + B from the CRC-32 of A, that of B and B's length (as zlib's crc32_combine)."""
+    if not _POWERS:
+        _POWERS.extend(_byte_powers())
+    bit = 0
+    while length2:
+        if length2 & 1:
+            crc1 = _gf2_times(_POWERS[bit], crc1)
+        length2 >>= 1
+        bit += 1
+    return crc1 ^ crc2

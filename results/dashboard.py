@@ -123,11 +123,12 @@ class Card:
     ambition: list[AmbitionFlag]
 
 
-def cards(result) -> list[Card]:
-    """Return a card per indicator of the region's result, in product and code order."""
+def cards(result, codes: set[str] | None = None) -> list[Card]:
+    """Return a card per indicator of the region's result (or of those `codes`), in product and code order."""
     return [
         Card(item, indicator_figure(item, result.cycle_year), f"chart-{item.code}", ambition_labels(item))
         for item in result.indicators
+        if codes is None or item.code in codes
     ]
 
 

@@ -100,7 +100,8 @@ def _document_data(request):
 
 @pytest.fixture(autouse=True)
 def _empty_cache():
-    """Each test starts with an empty cache: data versions repeat across rolled-back tests."""
-    from django.core.cache import cache
+    """Each test starts with an empty cache, shared and in-process: data versions repeat across rolled-back
+    tests."""
+    from core import caching
 
-    cache.clear()
+    caching.clear()

@@ -3,16 +3,22 @@ tables as spreadsheets."""
 
 from __future__ import annotations
 
+import hashlib
+import json
+from dataclasses import asdict, dataclass
+
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from core import caching, exports
 from core.routers import reading_from_replica
 from evaluation import selectors, versions
+from indicators.results import encode
 from regions.selectors import authorize_view, can_review, region_get_for_user
 from results import dashboard
 from results.forms import CompareForm
@@ -56,11 +62,40 @@ def _region_body(request: HttpRequest, region, cycle) -> str:
             "region": region,
             "cycle": cycle,
             "result": result,
-            "cards": dashboard.cards(result) if result else [],
+            "cards": _rendered_cards(result, region, cycle) if result else [],
             "products": products.product_summaries(region=region, cycle=cycle, result=result) if result else [],
             "cycles": selectors.cycles_for_region(region),
         }
     return render_to_string("results/_region_dashboard_body.html", context, request)
+
+
+@dataclass(frozen=True)
+class RenderedCard:
+    row: str
+    chart: str
+
+
+def _rendered_cards(result, region, cycle) -> list[RenderedCard]:
+    """Return each indicator's table row and chart as HTML, rendered once per state of its result: after a
+    change, only the indicators whose result changed are drawn again (one cache read for all of them)."""
+
+    def digest(item) -> str:
+        data = [encode(asdict(item)), region.iso_code, cycle.year, cycle.is_all_or_nothing]
+        return hashlib.blake2b(json.dumps(data, sort_keys=True).encode(), digest_size=16).hexdigest()
+
+    def render(codes: list[str]) -> dict[str, RenderedCard]:
+        cards = {card.item.code: card for card in dashboard.cards(result, codes=set(codes))}
+        drawn = {}
+        for code, card in cards.items():
+            context = {"card": card, "item": card.item, "region": region, "cycle": cycle}
+            drawn[code] = RenderedCard(
+                mark_safe(render_to_string("results/_achievement_row.html", context)),  # noqa: S308  (our templates)
+                mark_safe(render_to_string("results/_series_card.html", context)),  # noqa: S308
+            )
+        return drawn
+
+    rendered = caching.cached_many("card", {item.code: (digest(item),) for item in result.indicators}, render)
+    return [rendered[item.code] for item in result.indicators]
 
 
 @login_required

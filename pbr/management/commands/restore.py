@@ -7,7 +7,6 @@ from pathlib import Path
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
-from django.core.cache import cache
 from django.core.files import File
 from django.core.files.storage import default_storage
 from django.core.management import call_command
@@ -15,6 +14,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from core import caching
 from evaluation.versions import raise_everything
 from pbr.management.commands.backup import backed_up_models
 from regions.models import Region
@@ -48,7 +48,7 @@ class Command(BaseCommand):
         # Stored results are derived data, not in the backup: recompute them. Cached pages were keyed by
         # versions the restore may reuse: start afresh.
         raise_everything()  # every version rises, and the stored results are recomputed with them
-        cache.clear()
+        caching.clear()
         missing = {
             label: (expected, model._default_manager.count())
             for model in backed_up_models()
