@@ -82,7 +82,7 @@ def session_key(username: str = "bench.reviewer", **role) -> str:
     user = user_upsert(username=username, password="bench-only-not-a-secret", **(role or {"reviewer": True}))
     store = SessionStore()
     store[SESSION_KEY] = str(user.pk)
-    store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    store[BACKEND_SESSION_KEY] = "pbr.auth_cache.CachedModelBackend"
     store[HASH_SESSION_KEY] = user.get_session_auth_hash()
     store.create()
     return store.session_key
