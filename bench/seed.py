@@ -89,7 +89,7 @@ def session_key(username: str, **role) -> str:
     user = user_upsert(username=username, password="bench-only-not-a-secret", **role)
     store = import_module(settings.SESSION_ENGINE).SessionStore()
     store[SESSION_KEY] = str(user.pk)
-    store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    store[BACKEND_SESSION_KEY] = "pbr.auth_cache.CachedModelBackend"
     store[HASH_SESSION_KEY] = user.get_session_auth_hash()
     store.create()
     return store.session_key

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
+from django.utils.cache import patch_vary_headers
 
 
 class SpanishFirstLocaleMiddleware(LocaleMiddleware):
@@ -21,3 +22,13 @@ class SpanishFirstLocaleMiddleware(LocaleMiddleware):
             language = settings.LANGUAGE_CODE
         translation.activate(language)
         request.LANGUAGE_CODE = translation.get_language()
+
+    def process_response(self, request, response):
+        """Name the page's language; the page varies with the language cookie, never with Accept-Language.
+
+        LocaleMiddleware's own answer looks for a language in the path (no URL carries one here) and
+        would make HTTP caches keep one copy per browser language for nothing.
+        """
+        patch_vary_headers(response, ("Cookie",))
+        response.headers.setdefault("Content-Language", translation.get_language())
+        return response

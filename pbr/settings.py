@@ -86,7 +86,8 @@ MIDDLEWARE = [
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # refuses logins while locked out
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend, reading the logged-in user from the cache when it is shared (pbr/auth_cache.py).
+    "pbr.auth_cache.CachedModelBackend",
 ]
 # Login throttling: after 5 failed attempts for a username from an address, 15 minutes' wait.
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
@@ -279,6 +280,17 @@ CACHES = {
         **({"LOCATION": os.environ["REDIS_URL"]} if os.environ.get("REDIS_URL") else {}),
     }
 }
+# Whether every process sees the same cache (Redis). Only then may a page view read the session, the user
+# and their access from it with no query: a logout, a password change or a deactivation removes or renews
+# the entry in the shared cache, while with a per-process LocMemCache the other gunicorn workers would keep
+# serving their own copy (a session surviving its logout there). So without Redis, sessions stay in the
+# database (one query per logged-in request) and the user and their access are read from it each request.
+# The shared cache then holds sessions and user rows (password hashes included): keep Redis as private
+# as the database.
+CACHE_IS_SHARED = bool(os.environ.get("REDIS_URL"))
+SESSION_ENGINE = (
+    "django.contrib.sessions.backends.cached_db" if CACHE_IS_SHARED else "django.contrib.sessions.backends.db"
+)
 
 # Evidence (medios de verificación): the largest file accepted.
 EVIDENCE_MAX_BYTES = int(os.environ.get("EVIDENCE_MAX_BYTES", str(10 * 2**20)))

@@ -9,8 +9,9 @@ class RegionsConfig(AppConfig):
     verbose_name = _("Regiones")
 
     def ready(self) -> None:
-        # Imported here: the receiver uses the auth models, importable only once apps are ready.
-        from regions.signals import ensure_role_groups  # noqa: PLC0415
+        # Imported once the models are ready: the receivers name auth's and this app's models.
+        from regions.signals import connect_access_invalidation, ensure_role_groups  # noqa: PLC0415
 
         # After auth has created the permissions (its post_migrate handler is connected first).
         post_migrate.connect(ensure_role_groups, dispatch_uid="regions.ensure_role_groups")
+        connect_access_invalidation()

@@ -1,11 +1,24 @@
-"""Reads of regions, and the one place that decides who may see and edit which region."""
+"""Reads of regions, and the one place that decides who may see and edit which region.
+
+What decides it (the review permission, the assigned regions) and the user row itself are read from the
+cache when it is shared between processes (settings.CACHE_IS_SHARED), so that a page view costs no query
+for them. Every change to them gives the person, or everyone, a new cache token (regions/signals.py):
+an entry stored under an older token is stale at once, in every process.
+"""
 
 from __future__ import annotations
 
 import enum
+import uuid
+from collections.abc import Callable
+from typing import NamedTuple, TypeVar
 
+from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
+from django.db import connections, router
 from django.db.models import QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -13,6 +26,21 @@ from django.utils.translation import gettext as _
 from regions.models import Region
 
 REVIEW_PERMISSION = "regions.review_all_regions"
+
+# Bounds how long a change made without signals (queryset.update(), raw SQL, a database shell) can go
+# unseen; changes through the ORM, the admin and the services are seen at once through the tokens.
+ACCESS_CACHE_TIMEOUT = 5 * 60
+_EVERYONE_KEY = "pbr:access:token"
+
+T = TypeVar("T")
+
+
+class Access(NamedTuple):
+    """What a person's role is drawn from, besides the user row: the review permission and the regions
+    assigned to them as analyst (not read for reviewers, whose role does not depend on them)."""
+
+    reviews: bool
+    region_ids: frozenset[int]
 
 
 class Role(enum.StrEnum):
@@ -31,20 +59,34 @@ def user_role(user: AbstractBaseUser | AnonymousUser) -> Role:
         return Role.NONE
     if user.is_superuser:
         return Role.ADMIN
-    if user.has_perm(REVIEW_PERMISSION):  # Django caches the permissions on the user object
+    access = _access(user)
+    if access.reviews:
         return Role.REVIEWER
-    if _assigned_region_ids(user):
+    if access.region_ids:
         return Role.ANALYST
     return Role.NONE
 
 
-def _assigned_region_ids(user: AbstractBaseUser) -> frozenset[int]:
-    """Return the ids of the regions the user is analyst of, read once per user object (one request)."""
-    cached = getattr(user, "_pbr_assigned_region_ids", None)
+def _access(user: AbstractBaseUser) -> Access:
+    """Return the user's review permission and assigned regions, read once per user object (one request),
+    from the shared cache when there is one."""
+    cached = getattr(user, "_pbr_access", None)
     if cached is None:
-        cached = frozenset(user.analyst_assignments.values_list("region_id", flat=True))
-        user._pbr_assigned_region_ids = cached
+        cached = cached_per_user(user_id=user.pk, name="access", compute=lambda: _access_compute(user))
+        user._pbr_access = cached
     return cached
+
+
+def _access_compute(user: AbstractBaseUser) -> Access:
+    """Return the user's access read from the database (two queries for a reviewer, three otherwise)."""
+    if user.has_perm(REVIEW_PERMISSION):
+        return Access(reviews=True, region_ids=frozenset())
+    return Access(reviews=False, region_ids=frozenset(user.analyst_assignments.values_list("region_id", flat=True)))
+
+
+def _assigned_region_ids(user: AbstractBaseUser) -> frozenset[int]:
+    """Return the ids of the regions the user is analyst of (empty for reviewers: see Access)."""
+    return _access(user).region_ids
 
 
 def regions_visible_to(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Region]:
@@ -120,3 +162,76 @@ def region_get_for_editor(*, user: AbstractBaseUser | AnonymousUser, iso_code: s
     if not can_edit_region(user=user, region=region):
         raise PermissionDenied(_("No puede modificar los datos de %(region)s.") % {"region": region.name})
     return region
+
+
+# The cache of who is asking and what they may see (see the module docstring).
+
+
+def user_get_cached(*, user_id: int) -> AbstractBaseUser | None:
+    """Return the user row with that id (active or not), or None when there is none; no query while the
+    shared cache holds it (see cached_per_user)."""
+    return cached_per_user(user_id=user_id, name="user", compute=lambda: _user_get(user_id))
+
+
+def access_cache_warm(*, user_id: int) -> None:
+    """Put the person's user row and access in the shared cache (at login), so that their first page
+    costs no more queries than the next ones; nothing when the cache is per process."""
+    if not settings.CACHE_IS_SHARED:
+        return
+    user = user_get_cached(user_id=user_id)
+    if user is not None and user.is_active and not user.is_superuser:
+        _access(user)
+
+
+def _user_get(user_id: int) -> AbstractBaseUser | None:
+    """Return the user row with that id, or None (one query)."""
+    user_model = get_user_model()
+    try:
+        return user_model._default_manager.get(pk=user_id)
+    except user_model.DoesNotExist:
+        return None
+
+
+def cached_per_user(*, user_id: int, name: str, compute: Callable[[], T]) -> T:
+    """Return `compute()` for that user: from the shared cache while no change to the person, their groups,
+    permissions or assignments has renewed their token or everyone's; computed afresh when the cache is per
+    process (a change in one worker could not reach the others' caches).
+
+    The tokens are read before computing, so a value computed from data that changes meanwhile is stored
+    under the old token and never served. Only committed rows of the primary database are stored: nothing
+    computed inside a transaction (a rollback renews no token) or from a read replica (it may lag).
+    """
+    if not settings.CACHE_IS_SHARED:
+        return compute()
+    token_keys = [_EVERYONE_KEY, _user_token_key(user_id)]
+    entry_key = f"pbr:access:{name}:{user_id}"
+    found = cache.get_many([*token_keys, entry_key])
+    tokens = tuple(found.get(key) or cache.get_or_set(key, uuid.uuid4().hex, None) for key in token_keys)
+    entry = found.get(entry_key)
+    if entry is not None and entry[0] == tokens:
+        return entry[1]
+    value = compute()
+    if _reads_committed_primary():
+        cache.set(entry_key, (tokens, value), ACCESS_CACHE_TIMEOUT)
+    return value
+
+
+def _reads_committed_primary() -> bool:
+    """Return whether reads of users see the primary database's committed rows: routed to the database
+    that takes the writes, outside any transaction (a test case's own enclosing transaction aside)."""
+    user_model = get_user_model()
+    alias = router.db_for_read(user_model)
+    if alias != router.db_for_write(user_model):
+        return False
+    # Django marks the transactions a TestCase wraps each test in; in them the test's data stands for
+    # committed rows, as in its own durable=True check (django.db.transaction.Atomic).
+    return all(getattr(block, "_from_testcase", False) for block in connections[alias].atomic_blocks)
+
+
+def access_cache_forget(*, user_id: int | None) -> None:
+    """Make the cached user row and access of that person (of everyone when None) stale in every process."""
+    cache.set(_EVERYONE_KEY if user_id is None else _user_token_key(user_id), uuid.uuid4().hex, None)
+
+
+def _user_token_key(user_id: int) -> str:
+    return f"pbr:access:token:{user_id}"

@@ -99,6 +99,16 @@ def _document_data(request):
 
 
 @pytest.fixture(autouse=True)
+def _shared_cache_configuration(request):
+    """With PBR_TEST_SHARED_CACHE=1, run the suite as a deployment with Redis runs (sessions, users and their
+    access read from the cache); each test process's LocMemCache stands in for the shared cache."""
+    if os.environ.get("PBR_TEST_SHARED_CACHE") == "1":
+        settings = request.getfixturevalue("settings")
+        settings.CACHE_IS_SHARED = True
+        settings.SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+
+
+@pytest.fixture(autouse=True)
 def _empty_cache():
     """Each test starts with an empty cache, shared and in-process: data versions repeat across rolled-back
     tests."""
