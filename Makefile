@@ -79,6 +79,11 @@ postgres:
 	@pg_isready -q -h 127.0.0.1 -p 5432 || pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql) main start
 	@for i in $$(seq 1 30); do pg_isready -q -h 127.0.0.1 -p 5432 && break; sleep 1; done
 
+# The suite (browser tests aside) as a deployment with Redis runs it: sessions, users and their access read
+# from the shared cache (each test process's cache stands in for Redis).
+test-shared-cache: install-dev messages
+	PBR_TEST_SHARED_CACHE=1 $(PY) -m pytest -m "not browser"
+
 test-postgres: install-dev messages postgres
 	DATABASE_URL=$(PG_URL) $(PY) -m pytest
 
@@ -95,7 +100,7 @@ format: install-dev
 check-migrations: install-dev
 	PBR_ALLOW_INSECURE_KEY=1 $(MANAGE) makemigrations --check --dry-run
 
-ci: test test-postgres lint check-migrations check-translations
+ci: test test-shared-cache test-postgres lint check-migrations check-translations
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache .hypothesis db.sqlite3

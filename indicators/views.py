@@ -21,7 +21,15 @@ from indicators.charts import indicator_figure
 from indicators.models import CommitmentStatus, Evidence, ImportLog
 from indicators.results import indicator_result
 from indicators.spreadsheets import SpreadsheetError
-from regions.selectors import can_edit_region, can_review, region_get_for_editor, region_get_for_user
+from regions.selectors import (
+    authorize_edit,
+    authorize_view,
+    can_edit_region,
+    can_review,
+    region_get,
+    region_get_for_editor,
+    region_get_for_user,
+)
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -43,29 +51,56 @@ def region_indicators(request: HttpRequest, code: str, year: int) -> HttpRespons
     The board (the same for every person who may see the region) is cached by the region's data version in
     the cycle: a change anywhere in the region's data raises it, a change elsewhere leaves it.
     """
-    region = region_get_for_user(user=request.user, iso_code=code)
-    cycle = cycle_selectors.cycle_get(year=year, region=region)
+    region, cycle, stamp = _region_in_cycle(request, code, year)
 
     def board_html() -> str:
         board = selectors.region_board(region=region, cycle=cycle)
         return render_to_string("indicators/_region_board.html", {"board": board, "region": region, "cycle": cycle})
 
-    stamp = versions.region_stamp(iso_code=region.iso_code, year=cycle.year)
     if stamp is None:  # versions never raised for this region and cycle: nothing to key a cache by
         fragment = caching.Fragment.of(board_html())
+        cycles, submission = _cycles_and_submission(region, cycle)
     else:
         fragment = caching.cached_fragment(
             "region-board", region.pk, cycle.pk, version=stamp.version, render=board_html
         )
+        cycles, submission = caching.cached(
+            "region-header",
+            region.pk,
+            cycle.pk,
+            version=stamp.version,
+            compute=lambda: _cycles_and_submission(region, cycle),
+        )
     context = {
         "region": region,
         "cycle": cycle,
-        "cycles": cycle_selectors.cycles_for_region(region),
-        "submission": cycle_selectors.submission_for(region=region, cycle=cycle),
+        "cycles": cycles,
+        "submission": submission,
         "can_edit": can_edit_region(user=request.user, region=region),
         "can_review": can_review(request.user),
     }
     return caching.fragment_response(request, "indicators/region.html", context, fragment)
+
+
+def _region_in_cycle(request: HttpRequest, code: str, year: int, *, editor: bool = False):
+    """Return (region, cycle, stamp) for a page of the region in the cycle of that year, checking that the
+    person may see the region (or change its data, for an editor's page). One query when the region's data
+    version exists (the region and the cycle then come from the cache); else the plain lookups, which also
+    say why there is no such page (unknown region, no cycle, a region that did not exist that year)."""
+    stamp = versions.region_stamp(iso_code=code, year=year)
+    authorize = authorize_edit if editor else authorize_view
+    if stamp is None:
+        region = authorize(user=request.user, region=region_get(iso_code=code))
+        return region, cycle_selectors.cycle_get(year=year, region=region), None
+    region = authorize(
+        user=request.user, region=caching.cached("region", stamp.region_id, version=stamp.version, compute=stamp.region)
+    )
+    cycle = caching.cached("cycle", stamp.cycle_id, version=stamp.version, compute=stamp.cycle)
+    return region, cycle, stamp
+
+
+def _cycles_and_submission(region, cycle):
+    return cycle_selectors.cycles_for_region(region), cycle_selectors.submission_for(region=region, cycle=cycle)
 
 
 @login_required
@@ -87,8 +122,7 @@ def entry(request: HttpRequest, code: str, year: int, product: int) -> HttpRespo
     The grid as drawn for a GET is the same for every editor of the region: it is cached by the region's data
     version in the cycle, with each response's own CSRF field put in.
     """
-    region = region_get_for_editor(user=request.user, iso_code=code)
-    cycle = cycle_selectors.cycle_get(year=year, region=region)
+    region, cycle, stamp = _region_in_cycle(request, code, year, editor=True)
     shell = {"region": region, "cycle": cycle}
     if request.method != "POST":
 
@@ -98,7 +132,6 @@ def entry(request: HttpRequest, code: str, year: int, product: int) -> HttpRespo
             form = forms.EntryGridForm(None, rows=page.rows, columns=page.columns)
             return _grid_html(region, page, form, submission, csrf_input=caching.csrf_input())
 
-        stamp = versions.region_stamp(iso_code=region.iso_code, year=cycle.year)
         if stamp is None:
             fragment = caching.Fragment.of(grid())
         else:

@@ -156,12 +156,17 @@ def region_get_for_user(*, user: AbstractBaseUser | AnonymousUser, iso_code: str
     return authorize_view(user=user, region=region_get(iso_code=iso_code))
 
 
-def region_get_for_editor(*, user: AbstractBaseUser | AnonymousUser, iso_code: str) -> Region:
-    """Return the region if the user may change its data; Http404 when unknown, PermissionDenied otherwise."""
-    region = region_get_for_user(user=user, iso_code=iso_code)
+def authorize_edit(*, user: AbstractBaseUser | AnonymousUser, region: Region) -> Region:
+    """Return the region if the user may see it and change its data; raises PermissionDenied otherwise."""
+    authorize_view(user=user, region=region)
     if not can_edit_region(user=user, region=region):
         raise PermissionDenied(_("No puede modificar los datos de %(region)s.") % {"region": region.name})
     return region
+
+
+def region_get_for_editor(*, user: AbstractBaseUser | AnonymousUser, iso_code: str) -> Region:
+    """Return the region if the user may change its data; Http404 when unknown, PermissionDenied otherwise."""
+    return authorize_edit(user=user, region=region_get(iso_code=iso_code))
 
 
 # The cache of who is asking and what they may see (see the module docstring).

@@ -111,7 +111,7 @@ def _without_tokens(html: bytes) -> str:
         ("camila", "/regiones/CL-CO/2012/ingreso/1/"),
     ],
 )
-def test_a_page_sent_compressed_is_the_same_page(client, request, person, url):
+def test_a_page_sent_compressed_is_the_same_page(db, client, request, person, url):
     """Cached fragments are stored compressed and spliced into the gzip stream: the browser reads the same page."""
     client.force_login(request.getfixturevalue(person))
     plain = client.get(url)
