@@ -17,7 +17,7 @@ django.setup()
 import openpyxl  # noqa: E402
 
 from evaluation.models import EvaluationCycle  # noqa: E402
-from indicators.models import Indicator, IndicatorCommitment, StrategicProduct  # noqa: E402
+from indicators.models import Indicator, IndicatorWeighting, StrategicProduct  # noqa: E402
 from indicators.selectors import cycle_entry_columns, template_workbook  # noqa: E402
 from regions.models import Region  # noqa: E402
 from regions.services import user_upsert  # noqa: E402
@@ -46,8 +46,8 @@ if __name__ == "__main__":
             )
             for i in range(count)
         )
-        IndicatorCommitment.objects.bulk_create(
-            IndicatorCommitment(indicator=indicator, cycle=cycle, weight=Decimal("0.01")) for indicator in indicators
+        IndicatorWeighting.objects.bulk_create(
+            IndicatorWeighting(indicator=indicator, cycle=cycle, weight=Decimal("0.01")) for indicator in indicators
         )
     workbook = openpyxl.load_workbook(io.BytesIO(template_workbook(region=region, cycle=cycle)))
     sheet = workbook["Formulario H"]

@@ -24,7 +24,7 @@ from django.db import transaction  # noqa: E402
 
 from evaluation.models import EvaluationCycle  # noqa: E402
 from evaluation.versions import raise_everything  # noqa: E402
-from indicators.models import Indicator, IndicatorCommitment, Measurement, StrategicProduct  # noqa: E402
+from indicators.models import Indicator, IndicatorWeighting, Measurement, StrategicProduct  # noqa: E402
 from regions.models import Region  # noqa: E402
 from regions.services import user_upsert  # noqa: E402
 
@@ -63,8 +63,8 @@ def seed() -> int:
             )
             for i in range(1, INDICATORS_PER_REGION + 1)
         )
-        IndicatorCommitment.objects.bulk_create(
-            IndicatorCommitment(indicator=indicator, cycle=cycle, weight=Decimal("2.5")) for indicator in indicators
+        IndicatorWeighting.objects.bulk_create(
+            IndicatorWeighting(indicator=indicator, cycle=cycle, weight=Decimal("2.5")) for indicator in indicators
         )
         Measurement.objects.bulk_create(
             Measurement(
@@ -97,7 +97,7 @@ def session_key(username: str, **role) -> str:
 
 def committed(iso_code: str) -> int:
     """Return how many indicators the region has committed in 2012."""
-    return IndicatorCommitment.objects.filter(cycle__year=2012, indicator__region__iso_code=iso_code).count()
+    return IndicatorWeighting.objects.filter(cycle__year=2012, indicator__region__iso_code=iso_code).count()
 
 
 if __name__ == "__main__":

@@ -23,11 +23,11 @@ def cycle_current() -> EvaluationCycle | None:
     """Return the cycle pages open on: the newest open cycle where some region committed indicators, else the
     newest open one, else the newest closed one; None when there are none.
 
-    A cycle just created (no commitments yet) does not hide the one everyone is working on.
+    A cycle just created (no weightings yet) does not hide the one everyone is working on.
     """
     open_cycles = EvaluationCycle.objects.exclude(stage=Stage.CLOSED).order_by("-year")
     return (
-        open_cycles.filter(commitments__isnull=False).first()
+        open_cycles.filter(weightings__isnull=False).first()
         or open_cycles.first()
         or EvaluationCycle.objects.order_by("-year").first()
     )
@@ -68,7 +68,7 @@ def cycle_from_query(value: str | None, *, regions=None) -> EvaluationCycle | No
     if regions is not None:
         own = (
             EvaluationCycle.objects.exclude(stage=Stage.CLOSED)
-            .filter(commitments__indicator__region__in=regions)
+            .filter(weightings__indicator__region__in=regions)
             .order_by("-year")
             .first()
         )

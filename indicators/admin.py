@@ -16,14 +16,14 @@ from core.numbers import format_number
 from indicators import services
 from indicators.models import (
     Client,
-    Deviation,
     Evidence,
     ImportLog,
     ImprovementCommitment,
     Indicator,
-    IndicatorCommitment,
+    IndicatorWeighting,
     Measurement,
     ProductBudget,
+    ResultAnalysis,
     StrategicDefinition,
     StrategicObjective,
     StrategicProduct,
@@ -94,8 +94,8 @@ class MeasurementInline(admin.TabularInline):
         return format_html('<a href="{}">{}</a>', url, gettext("modificar"))
 
 
-class CommitmentInline(admin.TabularInline):
-    model = IndicatorCommitment
+class WeightingInline(admin.TabularInline):
+    model = IndicatorWeighting
     extra = 0
     fields = ["cycle", "weight", "counts_for_incentive", "notes"]
 
@@ -105,7 +105,7 @@ class IndicatorAdmin(SafeHistoryAdmin):
     list_display = ["code", "name", "region", "product", "dimension", "control_scope", "is_illustrative"]
     list_filter = [
         "region",
-        "commitments__cycle",
+        "weightings__cycle",
         "product",
         "dimension",
         "control_scope",
@@ -116,7 +116,7 @@ class IndicatorAdmin(SafeHistoryAdmin):
     search_fields = ["code", "name", "formula", "region__name", "product__name"]
     list_select_related = ["region", "product"]
     autocomplete_fields = ["product"]
-    inlines = [CommitmentInline, MeasurementInline]
+    inlines = [WeightingInline, MeasurementInline]
     fieldsets = [
         (None, {"fields": ["region", "product", "code", "name", "is_active", "is_illustrative"]}),
         (
@@ -139,8 +139,8 @@ class IndicatorAdmin(SafeHistoryAdmin):
     ]
 
 
-@admin.register(IndicatorCommitment)
-class IndicatorCommitmentAdmin(SafeHistoryAdmin):
+@admin.register(IndicatorWeighting)
+class IndicatorWeightingAdmin(SafeHistoryAdmin):
     list_display = ["indicator", "cycle", "weight", "counts_for_incentive"]
     list_filter = ["cycle", "indicator__region", "counts_for_incentive"]
     search_fields = ["indicator__code", "indicator__name"]
@@ -272,8 +272,8 @@ class MeasurementAdmin(SafeHistoryAdmin):
         return super().delete_view(request, object_id, extra_context)
 
 
-@admin.register(Deviation)
-class DeviationAdmin(SafeHistoryAdmin):
+@admin.register(ResultAnalysis)
+class ResultAnalysisAdmin(SafeHistoryAdmin):
     list_display = ["indicator", "cycle", "external_causes", "external_accepted"]
     list_filter = ["cycle", "indicator__region", "external_causes", "external_accepted"]
     search_fields = ["indicator__code", "indicator__name", "causes"]

@@ -1,4 +1,4 @@
-"""Forms of the indicators' pages: the data-entry grid, deviations, commitments and evidence."""
+"""Forms of the indicators' pages: the data-entry grid, result analyses, improvement commitments and evidence."""
 
 from __future__ import annotations
 
@@ -210,7 +210,7 @@ class EntryGridForm(forms.Form):
         return sum(len(errors) for errors in self.errors.values())
 
 
-class DeviationForm(forms.Form):
+class ResultAnalysisForm(forms.Form):
     causes = forms.CharField(
         label=_("Causas del resultado"),
         required=False,

@@ -210,7 +210,7 @@ class IndicatorManager(models.Manager):
 
 
 class Indicator(models.Model):
-    """A performance indicator (Formulario H). It lives across years; per-cycle terms are commitments."""
+    """A performance indicator (Formulario H). It lives across years; per-cycle terms are weightings."""
 
     region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="indicators", verbose_name=_("región"))
     product = models.ForeignKey(
@@ -328,19 +328,19 @@ class Indicator(models.Model):
         return self.direction == Direction.DESCENDING
 
 
-class IndicatorCommitmentManager(models.Manager):
-    def get_by_natural_key(self, iso_code: str, code: str, year: int) -> IndicatorCommitment:
+class IndicatorWeightingManager(models.Manager):
+    def get_by_natural_key(self, iso_code: str, code: str, year: int) -> IndicatorWeighting:
         return self.get(indicator__region__iso_code=iso_code, indicator__code=code, cycle__year=year)
 
 
-class IndicatorCommitment(models.Model):
-    """What a GORE commits for an indicator in one cycle: its ponderación and whether it counts."""
+class IndicatorWeighting(models.Model):
+    """An indicator's ponderación in one cycle and whether it counts for the incentive."""
 
     indicator = models.ForeignKey(
-        Indicator, on_delete=models.CASCADE, related_name="commitments", verbose_name=_("indicador")
+        Indicator, on_delete=models.CASCADE, related_name="weightings", verbose_name=_("indicador")
     )
     cycle = models.ForeignKey(
-        EvaluationCycle, on_delete=models.PROTECT, related_name="commitments", verbose_name=_("ciclo")
+        EvaluationCycle, on_delete=models.PROTECT, related_name="weightings", verbose_name=_("ciclo")
     )
     weight = models.DecimalField(
         _("ponderación (%)"),
@@ -352,21 +352,21 @@ class IndicatorCommitment(models.Model):
     notes = models.TextField(_("notas"), blank=True)
 
     history = HistoricalRecords()
-    objects = IndicatorCommitmentManager()
+    objects = IndicatorWeightingManager()
 
     class Meta:
-        verbose_name = _("compromiso del indicador en el ciclo")
-        verbose_name_plural = _("compromisos de indicadores por ciclo")
+        verbose_name = _("ponderación del indicador en el ciclo")
+        verbose_name_plural = _("ponderaciones de indicadores por ciclo")
         ordering = ["-cycle__year", "indicator"]
         constraints = [
             models.UniqueConstraint(
                 fields=["indicator", "cycle"],
-                name="commitment_unique_per_cycle",
-                violation_error_message=_("El indicador ya tiene un compromiso en ese ciclo."),
+                name="weighting_unique_per_cycle",
+                violation_error_message=_("El indicador ya tiene una ponderación en ese ciclo."),
             ),
             models.CheckConstraint(
                 condition=Q(weight__gte=0) & Q(weight__lte=100),
-                name="commitment_weight_0_100",
+                name="weighting_weight_0_100",
                 violation_error_message=_("La ponderación debe estar entre 0 y 100 %."),
             ),
         ]
@@ -484,7 +484,7 @@ class Measurement(models.Model):
         return calculations.indicator_ratio(self.numerator, self.denominator, self.indicator.factor)
 
 
-class Deviation(models.Model):
+class ResultAnalysis(models.Model):
     """The analysis of an indicator's result against its meta in one cycle (DIPRES «análisis de causas»).
 
     Causes are required when the efectivo misses cumplido; a justification when it exceeds the
@@ -493,10 +493,10 @@ class Deviation(models.Model):
     """
 
     indicator = models.ForeignKey(
-        Indicator, on_delete=models.CASCADE, related_name="deviations", verbose_name=_("indicador")
+        Indicator, on_delete=models.CASCADE, related_name="analyses", verbose_name=_("indicador")
     )
     cycle = models.ForeignKey(
-        EvaluationCycle, on_delete=models.PROTECT, related_name="deviations", verbose_name=_("ciclo")
+        EvaluationCycle, on_delete=models.PROTECT, related_name="analyses", verbose_name=_("ciclo")
     )
     causes = models.TextField(_("causas del resultado"), blank=True)
     external_causes = models.BooleanField(
@@ -512,18 +512,18 @@ class Deviation(models.Model):
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = _("análisis de desviación")
-        verbose_name_plural = _("análisis de desviaciones")
+        verbose_name = _("análisis del resultado")
+        verbose_name_plural = _("análisis de resultados")
         ordering = ["-cycle__year", "indicator"]
         constraints = [
             models.UniqueConstraint(
                 fields=["indicator", "cycle"],
-                name="deviation_unique_per_cycle",
-                violation_error_message=_("El indicador ya tiene un análisis de desviación en ese ciclo."),
+                name="analysis_unique_per_cycle",
+                violation_error_message=_("El indicador ya tiene un análisis del resultado en ese ciclo."),
             ),
             models.CheckConstraint(
                 condition=Q(external_accepted__isnull=True) | Q(external_causes=True),
-                name="deviation_acceptance_needs_external_causes",
+                name="analysis_acceptance_needs_external_causes",
                 violation_error_message=_("Solo se pueden aceptar causas marcadas como externas."),
             ),
         ]

@@ -12,13 +12,13 @@ from evaluation.models import EvaluationCycle, Stage
 from evaluation.versions import raise_versions
 from indicators.models import (
     Client,
-    Deviation,
     Evidence,
     ImprovementCommitment,
     Indicator,
-    IndicatorCommitment,
+    IndicatorWeighting,
     Measurement,
     ProductBudget,
+    ResultAnalysis,
     StrategicDefinition,
     StrategicObjective,
     StrategicProduct,
@@ -28,7 +28,7 @@ from indicators.models import (
 def open_cycles_of(indicator_ids: Iterable[int]) -> set[int]:
     """Return the open cycles that commit any of those indicators."""
     return set(
-        IndicatorCommitment.objects.filter(indicator_id__in=list(indicator_ids))
+        IndicatorWeighting.objects.filter(indicator_id__in=list(indicator_ids))
         .exclude(cycle__stage=Stage.CLOSED)
         .values_list("cycle_id", flat=True)
     )
@@ -52,7 +52,7 @@ def _indicator_scope(indicator: Indicator, cycle_id: int | None = None) -> tuple
 def _scope(instance) -> tuple[set[int] | None, set[int] | None]:
     if isinstance(instance, Indicator):
         return _indicator_scope(instance)
-    if isinstance(instance, IndicatorCommitment | Deviation | ImprovementCommitment):
+    if isinstance(instance, IndicatorWeighting | ResultAnalysis | ImprovementCommitment):
         return _indicator_scope(instance.indicator, instance.cycle_id)
     if isinstance(instance, Measurement | Evidence):
         return _indicator_scope(instance.indicator)
@@ -68,7 +68,7 @@ def _scope(instance) -> tuple[set[int] | None, set[int] | None]:
     raise TypeError(type(instance))
 
 
-RESULT_INPUTS = (Indicator, IndicatorCommitment, Measurement, Deviation, StrategicProduct)
+RESULT_INPUTS = (Indicator, IndicatorWeighting, Measurement, ResultAnalysis, StrategicProduct)
 SHOWN_ONLY = (ProductBudget, StrategicDefinition, StrategicObjective, Client, Evidence, ImprovementCommitment)
 
 

@@ -223,7 +223,7 @@ def _detail_context(request, region, cycle, detail, **forms_override) -> dict:
     submission = cycle_selectors.submission_for(region=region, cycle=cycle)
     editable = can_edit_region(user=request.user, region=region) and submission.is_editable
     row = detail.row
-    deviation = row.deviation
+    analysis = row.analysis
     context = {
         "region": region,
         "cycle": cycle,
@@ -232,11 +232,11 @@ def _detail_context(request, region, cycle, detail, **forms_override) -> dict:
         "submission": submission,
         "editable": editable,
         "can_review": can_review(request.user),
-        "deviation_form": forms.DeviationForm(
+        "analysis_form": forms.ResultAnalysisForm(
             initial={
-                "causes": deviation.causes if deviation else "",
-                "external_causes": deviation.external_causes if deviation else False,
-                "overachievement_justification": deviation.overachievement_justification if deviation else "",
+                "causes": analysis.causes if analysis else "",
+                "external_causes": analysis.external_causes if analysis else False,
+                "overachievement_justification": analysis.overachievement_justification if analysis else "",
             }
         ),
         "commitment_form": forms.ImprovementCommitmentForm(),
@@ -270,35 +270,35 @@ def _render_detail_errors(request, region, cycle, detail, error: ValidationError
 
 @require_POST
 @login_required
-def deviation_save(request: HttpRequest, code: str, year: int, indicator: str) -> HttpResponse:
+def result_analysis_save(request: HttpRequest, code: str, year: int, indicator: str) -> HttpResponse:
     region, cycle, detail = _detail_for_post(request, code, year, indicator)
-    form = forms.DeviationForm(
+    form = forms.ResultAnalysisForm(
         request.POST, needs_causes=detail.row.missed, needs_justification=detail.row.overachieved
     )
     if not form.is_valid():
-        return _render_detail_errors(request, region, cycle, detail, deviation_form=form)
+        return _render_detail_errors(request, region, cycle, detail, analysis_form=form)
     try:
-        services.deviation_save(user=request.user, indicator=detail.indicator, cycle=cycle, **form.cleaned_data)
+        services.result_analysis_save(user=request.user, indicator=detail.indicator, cycle=cycle, **form.cleaned_data)
     except ValidationError as error:
-        return _render_detail_errors(request, region, cycle, detail, error, deviation_form=form)
+        return _render_detail_errors(request, region, cycle, detail, error, analysis_form=form)
     messages.success(request, _("Se guardó el análisis del resultado."))
     return _detail_redirect(region, cycle, detail, "analisis")
 
 
 @require_POST
 @login_required
-def deviation_decide(request: HttpRequest, code: str, year: int, indicator: str) -> HttpResponse:
+def result_analysis_decide(request: HttpRequest, code: str, year: int, indicator: str) -> HttpResponse:
     """DIPRES accepts or rejects the external causes claimed for a missed target."""
     region = region_get_for_user(user=request.user, iso_code=code)
     if not can_review(request.user):
         raise PermissionDenied(_("Solo DIPRES decide sobre las causas externas."))
     cycle = cycle_selectors.cycle_get(year=year, region=region)
     detail = selectors.indicator_detail(region=region, cycle=cycle, code=indicator)
-    if detail.row.deviation is None:
+    if detail.row.analysis is None:
         raise Http404(_("El indicador no tiene análisis de causas en este ciclo."))
     try:
-        services.deviation_decide(
-            user=request.user, deviation=detail.row.deviation, accepted=request.POST.get("accepted") == "1"
+        services.result_analysis_decide(
+            user=request.user, analysis=detail.row.analysis, accepted=request.POST.get("accepted") == "1"
         )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))

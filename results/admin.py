@@ -59,7 +59,7 @@ class RolloverForm(RolloverYearForm):
         carried = plan.carried_regions
         self.fields["regions"].choices = [(r.iso_code, r.name) for r in carried]
         self.fields["indicators"].choices = [
-            (str(c.indicator_id), c.code) for r in carried for c in r.carried_commitments
+            (str(c.indicator_id), c.code) for r in carried for c in r.carried_weightings
         ]
 
 
@@ -143,7 +143,7 @@ class EvaluationCycleAdmin(SafeHistoryAdmin):
         indicators = (
             {int(i) for i in request.POST.getlist("indicators") if i.isdigit()}
             if posted
-            else {c.indicator_id for r in carried for c in r.carried_commitments}
+            else {c.indicator_id for r in carried for c in r.carried_weightings}
         )
         context = {
             **self.admin_site.each_context(request),
@@ -161,10 +161,10 @@ class EvaluationCycleAdmin(SafeHistoryAdmin):
 
 def _rollover_message(result: rollover.RolloverResult) -> str:
     created = ngettext(
-        "Ciclo %(year)s creado con %(count)s compromiso de indicador.",
-        "Ciclo %(year)s creado con %(count)s compromisos de indicadores.",
-        result.commitments,
-    ) % {"year": result.cycle.year, "count": result.commitments}
+        "Ciclo %(year)s creado con %(count)s ponderación de indicador.",
+        "Ciclo %(year)s creado con %(count)s ponderaciones de indicadores.",
+        result.weightings,
+    ) % {"year": result.cycle.year, "count": result.weightings}
     if result.definitions:
         created += " " + ngettext(
             "Se copió %(count)s definición estratégica.",

@@ -47,7 +47,7 @@ def compute_cycle_results(*, cycle: EvaluationCycle, regions=None) -> list[Regio
         return [frozen[r.pk] for r in region_list if r.pk in frozen]
 
     indicators = (
-        Indicator.objects.filter(region__in=region_list, commitments__cycle=cycle)
+        Indicator.objects.filter(region__in=region_list, weightings__cycle=cycle)
         .select_related("product")
         .order_by("region__order", "product__number", "code")
     )

@@ -3,7 +3,7 @@
 Loading writes as people do: the analysts enter the figures, analyses, commitments and evidence and send
 them, the DIPRES reviewer decides on external causes, returns and approves, all through the services, so
 history and versions are recorded as for any write. What no service creates yet (the cycle, the products,
-the indicators with their commitments, the budgets) is created here with its audit record: by the admin,
+the indicators with their weightings, the budgets) is created here with its audit record: by the admin,
 for the reason «datos ilustrativos». Both are all or nothing, in one transaction, and never touch the
 document's data: the demonstration has its own cycle, products and indicators.
 """
@@ -25,14 +25,14 @@ from django.utils.translation import gettext as _
 from evaluation.models import CycleSnapshot, EvaluationCycle, Stage, Submission
 from indicators import services as indicator_services
 from indicators.models import (
-    Deviation,
     Evidence,
     ImportLog,
     ImprovementCommitment,
     Indicator,
-    IndicatorCommitment,
+    IndicatorWeighting,
     Measurement,
     ProductBudget,
+    ResultAnalysis,
     StrategicDefinition,
     StrategicObjective,
     StrategicProduct,
@@ -143,7 +143,7 @@ def _cell(indicator: Indicator, year: int, kind: str, pair: demo_data.Pair) -> i
 def _definitions(
     *, spec: demo_data.DemoRegion, region: Region, cycle: EvaluationCycle, admin: AbstractBaseUser
 ) -> list[tuple[demo_data.Figures, Indicator]]:
-    """Create the region's demonstration products (numbered after its own), indicators, commitments and
+    """Create the region's demonstration products (numbered after its own), indicators, weightings and
     budgets; return each indicator with its figures."""
     first = (StrategicProduct.objects.filter(region=region).aggregate(last=Max("number"))["last"] or 0) + 1
     used = sorted({demo_data.KINDS[figures.kind].product for figures in spec.indicators})
@@ -175,13 +175,13 @@ def _definitions(
             is_illustrative=True,
         )
         _create(indicator, user=admin)
-        commitment = IndicatorCommitment(
+        weighting = IndicatorWeighting(
             indicator=indicator,
             cycle=cycle,
             weight=Decimal(figures.weight),
             notes=_("Ponderación ilustrativa."),
         )
-        _create(commitment, user=admin)
+        _create(weighting, user=admin)
         indicators.append((figures, indicator))
     fndr_figures = next(f for f in spec.indicators if f.kind == "A")
     actual = fndr_figures.actuals[-1]
@@ -220,7 +220,7 @@ def _enter_and_review(
     decisions = []
     for figures, indicator in indicators:
         if figures.analysis:
-            deviation = indicator_services.deviation_save(
+            analysis = indicator_services.result_analysis_save(
                 user=analyst,
                 indicator=indicator,
                 cycle=cycle,
@@ -229,7 +229,7 @@ def _enter_and_review(
                 overachievement_justification=figures.analysis.justification,
             )
             if figures.analysis.accepted is not None:
-                decisions.append((deviation, figures.analysis.accepted))
+                decisions.append((analysis, figures.analysis.accepted))
         if figures.commitment:
             promise = figures.commitment
             commitment = indicator_services.improvement_commitment_add(
@@ -261,8 +261,8 @@ def _enter_and_review(
     if spec.status == demo_data.DRAFT:
         return saved
     services.submission_send(user=analyst, region=region, cycle=cycle)
-    for deviation, accepted in decisions:
-        indicator_services.deviation_decide(user=reviewer, deviation=deviation, accepted=accepted)
+    for analysis, accepted in decisions:
+        indicator_services.result_analysis_decide(user=reviewer, analysis=analysis, accepted=accepted)
     if spec.status == demo_data.RETURNED:
         services.submission_return(user=reviewer, region=region, cycle=cycle, comment=spec.review_comment)
     elif spec.status == demo_data.APPROVED:
@@ -342,7 +342,7 @@ def demo_remove() -> DemoRemoval | None:
     """Delete the illustrative cycles and everything that belongs only to them, with its audit history,
     and the analyst the demonstration created; return what was removed, or None when there was nothing.
 
-    Only indicators flagged illustrative whose every commitment is to an illustrative cycle go, and only
+    Only indicators flagged illustrative whose every weighting is in an illustrative cycle go, and only
     products all of whose indicators go: the document's data (and anything else) stay as they are.
     Evidence files are deleted from the storage once the transaction commits.
     """
@@ -350,8 +350,8 @@ def demo_remove() -> DemoRemoval | None:
     if not cycles:
         return None
     indicator_ids = set(
-        Indicator.objects.filter(is_illustrative=True, commitments__cycle__in=cycles)
-        .exclude(commitments__cycle__is_illustrative=False)
+        Indicator.objects.filter(is_illustrative=True, weightings__cycle__in=cycles)
+        .exclude(weightings__cycle__is_illustrative=False)
         .values_list("pk", flat=True)
     )
     product_ids = set(
@@ -367,7 +367,7 @@ def demo_remove() -> DemoRemoval | None:
     _delete(Submission.objects.filter(cycle__in=cycles), purged)  # with its events
     _delete(StrategicObjective.objects.filter(definition__cycle__in=cycles), purged)
     _delete(StrategicDefinition.objects.filter(cycle__in=cycles), purged)
-    for model in (Deviation, ImprovementCommitment, IndicatorCommitment):
+    for model in (ResultAnalysis, ImprovementCommitment, IndicatorWeighting):
         _delete(model.objects.filter(own), purged)
     figures = _delete(Measurement.objects.filter(indicator__in=indicator_ids), purged)
     _delete(Evidence.objects.filter(indicator__in=indicator_ids), purged)

@@ -49,8 +49,8 @@ MATRIX = {
     # Only who uploaded a preview applies it (Camila here): the admin too is refused.
     "indicators:spreadsheet_apply": ("post", {**CO, "pk": "{import}"}, row(LOGIN, 302, 403, 403, 403, 403)),
     "indicators:history": ("get", CO01, row(LOGIN, 200, 403, 200, 200, 403)),
-    "indicators:deviation": ("post", CO01, row(LOGIN, 302, 403, 403, 302, 403)),
-    "indicators:deviation_decide": ("post", CO01, row(LOGIN, 403, 403, 302, 302, 403)),
+    "indicators:analysis": ("post", CO01, row(LOGIN, 302, 403, 403, 302, 403)),
+    "indicators:analysis_decide": ("post", CO01, row(LOGIN, 403, 403, 302, 302, 403)),
     "indicators:commitment_add": ("post", CO01, row(LOGIN, 400, 403, 403, 400, 403)),
     "indicators:commitment_follow_up": (
         "post",
@@ -80,8 +80,8 @@ MATRIX = {
 }
 
 POST_DATA = {
-    "indicators:deviation": {"causes": "Aumento de consultas", "external_causes": "on"},
-    "indicators:deviation_decide": {"accepted": "1"},
+    "indicators:analysis": {"causes": "Aumento de consultas", "external_causes": "on"},
+    "indicators:analysis_decide": {"accepted": "1"},
     "indicators:commitment_follow_up": {"status": "en_curso", "follow_up": "Avance"},
     "results:return": {"comment": "Revisar 2010"},
     "results:reopen": {"comment": "Corrección"},
@@ -108,7 +108,7 @@ def test_every_url_pattern_is_in_the_matrix():
 
 @pytest.fixture
 def records(camila):
-    """A commitment, a piece of evidence and a deviation claiming external causes, for CO-01 in 2012."""
+    """A commitment, a piece of evidence and a result analysis claiming external causes, for CO-01 in 2012."""
     indicator = Indicator.objects.get(code="CO-01")
     cycle = EvaluationCycle.objects.get(year=2012)
     commitment = services.improvement_commitment_add(
@@ -126,7 +126,7 @@ def records(camila):
         year=2010,
         upload=SimpleUploadedFile("informe.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf"),
     )
-    services.deviation_save(
+    services.result_analysis_save(
         user=camila,
         indicator=indicator,
         cycle=cycle,
@@ -184,5 +184,5 @@ def test_csrf_is_enforced_on_mutating_views(cast, records):
 
     client = Client(enforce_csrf_checks=True)
     client.force_login(cast["camila"])
-    response = client.post(reverse("indicators:deviation", kwargs=CO01), {"causes": "x"})
+    response = client.post(reverse("indicators:analysis", kwargs=CO01), {"causes": "x"})
     assert response.status_code == 403

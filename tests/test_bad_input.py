@@ -75,7 +75,7 @@ def test_indicator_forms(client, camila, causes, justification, description, own
     kwargs = {"code": "CL-CO", "year": 2012, "indicator": "CO-01"}
     assert_safe(
         client.post(
-            reverse("indicators:deviation", kwargs=kwargs),
+            reverse("indicators:analysis", kwargs=kwargs),
             {"causes": causes, "external_causes": "on", "overachievement_justification": justification},
         )
     )

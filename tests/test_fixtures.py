@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 from django.core.management import call_command
 
-from indicators.models import Indicator, IndicatorCommitment, Measurement, StrategicProduct
+from indicators.models import Indicator, IndicatorWeighting, Measurement, StrategicProduct
 from regions.models import Region
 from tests.conftest import DOCUMENT_FIXTURES
 
@@ -35,7 +35,7 @@ REGIONS = {
 def snapshot():
     return {
         model.__name__: sorted(tuple(row.values()) for row in model.objects.values())
-        for model in (Region, StrategicProduct, Indicator, IndicatorCommitment, Measurement)
+        for model in (Region, StrategicProduct, Indicator, IndicatorWeighting, Measurement)
     }
 
 
@@ -98,12 +98,12 @@ def test_antofagasta_indicators_are_all_illustrative_and_the_others_are_not():
 
 
 def test_every_fixture_row_passes_model_validation():
-    for model in (Region, StrategicProduct, Indicator, IndicatorCommitment, Measurement):
+    for model in (Region, StrategicProduct, Indicator, IndicatorWeighting, Measurement):
         for row in model.objects.all():
             row.full_clean()
 
 
 def test_weights_of_each_region_add_up_to_100():
     for code in ("CL-AN", "CL-CO", "CL-BI"):
-        weights = IndicatorCommitment.objects.filter(indicator__region__iso_code=code, cycle__year=2012)
+        weights = IndicatorWeighting.objects.filter(indicator__region__iso_code=code, cycle__year=2012)
         assert sum(c.weight for c in weights) == Decimal(100)

@@ -17,12 +17,12 @@ from django.urls import reverse
 from evaluation.models import EvaluationCycle, Submission, SubmissionStatus
 from indicators.models import (
     CommitmentStatus,
-    Deviation,
     Evidence,
     ImprovementCommitment,
     Indicator,
-    IndicatorCommitment,
+    IndicatorWeighting,
     Measurement,
+    ResultAnalysis,
 )
 from tests.html import soup, text
 
@@ -45,7 +45,7 @@ def c2012():
 def c2013(co01):
     """A later cycle in which Coquimbo's indicator is committed too (windows 2008–2012 and 2009–2013)."""
     cycle = EvaluationCycle.objects.create(year=2013)
-    IndicatorCommitment.objects.create(indicator=co01, cycle=cycle, weight=D(100))
+    IndicatorWeighting.objects.create(indicator=co01, cycle=cycle, weight=D(100))
     return cycle
 
 
@@ -152,23 +152,23 @@ def test_evidence_of_a_year_an_approved_cycle_covers_cannot_be_withdrawn(client,
 
 
 def test_external_causes_are_decided_only_during_review(client, daniela, coquimbo, co01, c2012):
-    Deviation.objects.create(
+    ResultAnalysis.objects.create(
         indicator=co01, cycle=c2012, causes="lluvias", external_causes=True, external_accepted=False
     )
     set_status(coquimbo, c2012, SubmissionStatus.APPROVED)
     client.force_login(daniela)
-    url = reverse("indicators:deviation_decide", kwargs={"code": "CL-CO", "year": 2012, "indicator": "CO-01"})
+    url = reverse("indicators:analysis_decide", kwargs={"code": "CL-CO", "year": 2012, "indicator": "CO-01"})
     response = client.post(url, {"accepted": "1"})
     assert "se deciden durante la revisión" in text(soup(client.get(response["Location"])))
-    assert Deviation.objects.get(indicator=co01, cycle=c2012).external_accepted is False
+    assert ResultAnalysis.objects.get(indicator=co01, cycle=c2012).external_accepted is False
 
 
 def test_a_decision_never_reverts_newer_causes(camila, daniela, coquimbo, co01, c2012):
     from indicators import services
 
-    Deviation.objects.create(indicator=co01, cycle=c2012, causes="A", external_causes=True)
-    seen_by_reviewer = Deviation.objects.get(indicator=co01, cycle=c2012)
-    services.deviation_save(
+    ResultAnalysis.objects.create(indicator=co01, cycle=c2012, causes="A", external_causes=True)
+    seen_by_reviewer = ResultAnalysis.objects.get(indicator=co01, cycle=c2012)
+    services.result_analysis_save(
         user=camila,
         indicator=co01,
         cycle=c2012,
@@ -177,8 +177,8 @@ def test_a_decision_never_reverts_newer_causes(camila, daniela, coquimbo, co01, 
         overachievement_justification="",
     )
     set_status(coquimbo, c2012, SubmissionStatus.SENT)
-    services.deviation_decide(user=daniela, deviation=seen_by_reviewer, accepted=True)
-    stored = Deviation.objects.get(indicator=co01, cycle=c2012)
+    services.result_analysis_decide(user=daniela, analysis=seen_by_reviewer, accepted=True)
+    stored = ResultAnalysis.objects.get(indicator=co01, cycle=c2012)
     assert (stored.causes, stored.external_accepted) == ("B (nueva)", True)
 
 
@@ -259,8 +259,8 @@ def test_indicator_pages_are_for_the_cycles_indicators(client, camila, coquimbo,
     client.force_login(camila)
     kwargs = {"code": "CL-CO", "year": 2012, "indicator": "CO-99"}
     assert client.get(reverse("indicators:indicator", kwargs=kwargs)).status_code == 404
-    assert client.post(reverse("indicators:deviation", kwargs=kwargs), {"causes": "x"}).status_code == 404
-    assert not Deviation.objects.filter(indicator__code="CO-99").exists()
+    assert client.post(reverse("indicators:analysis", kwargs=kwargs), {"causes": "x"}).status_code == 404
+    assert not ResultAnalysis.objects.filter(indicator__code="CO-99").exists()
 
 
 def _grow(region, cycle, n):
@@ -277,7 +277,7 @@ def _grow(region, cycle, n):
             dimension="eficacia",
             control_scope="proceso",
         )
-        IndicatorCommitment.objects.create(indicator=indicator, cycle=cycle, weight=D(1))
+        IndicatorWeighting.objects.create(indicator=indicator, cycle=cycle, weight=D(1))
 
 
 @pytest.mark.parametrize("person", ["camila", "ana"])

@@ -19,7 +19,7 @@ from indicators import services
 from indicators.models import (
     Client,
     Indicator,
-    IndicatorCommitment,
+    IndicatorWeighting,
     StrategicDefinition,
     StrategicObjective,
     StrategicProduct,
@@ -75,7 +75,7 @@ def data_texts() -> list[str]:
     values += [p.name for p in StrategicProduct.objects.all()] + [p.description for p in StrategicProduct.objects.all()]
     values += [d.mission for d in StrategicDefinition.objects.all()]
     values += [o.description for o in StrategicObjective.objects.all()] + [c.name for c in Client.objects.all()]
-    values += [c.notes for c in IndicatorCommitment.objects.all()]
+    values += [c.notes for c in IndicatorWeighting.objects.all()]
     values += ["Causas del resultado escritas por el analista", "Protocolo de revisión"]
     pieces = {piece.strip() for value in values if value for piece in value.split("\n") if piece.strip()}
     return sorted(pieces, key=len, reverse=True)
@@ -101,7 +101,7 @@ def english(client, ana, camila):
     enter_2012_actual(camila, "CO-01", "200", "262")
     cycle = EvaluationCycle.objects.get(year=2012)
     indicator = Indicator.objects.get(code="CO-01")
-    services.deviation_save(
+    services.result_analysis_save(
         user=camila,
         indicator=indicator,
         cycle=cycle,

@@ -44,7 +44,7 @@ def indicator_detail(*, region: Region, cycle: EvaluationCycle, code: str) -> In
     Commitments are this cycle's and the earlier cycles' still open ones (they are followed up here).
     Raises Http404 for an unknown code in the region. A constant number of queries.
     """
-    queryset = Indicator.objects.filter(region=region, code=code, commitments__cycle=cycle).select_related(
+    queryset = Indicator.objects.filter(region=region, code=code, weightings__cycle=cycle).select_related(
         "product", "region"
     )
     rows = indicator_rows(cycle=cycle, indicators=queryset, columns=cycle_entry_columns(cycle))

@@ -1,5 +1,5 @@
-"""An indicator's history of changes: who changed which field of the indicator, its figures, analysis,
-commitments and evidence, when, from what to what, and why."""
+"""An indicator's history of changes: who changed which field of the indicator, its weightings, figures, analysis,
+improvement commitments and evidence, when, from what to what, and why."""
 
 from __future__ import annotations
 
@@ -11,13 +11,13 @@ from django.utils.translation import gettext_lazy
 
 from core.numbers import format_number
 from indicators.models import (
-    Deviation,
     Evidence,
     ImprovementCommitment,
     Indicator,
-    IndicatorCommitment,
+    IndicatorWeighting,
     Measurement,
     MeasurementKind,
+    ResultAnalysis,
 )
 
 
@@ -58,9 +58,9 @@ _HISTORY_FIELDS = {
         "notes",
         "is_active",
     ],
-    IndicatorCommitment: ["weight", "counts_for_incentive", "notes"],
+    IndicatorWeighting: ["weight", "counts_for_incentive", "notes"],
     Measurement: ["numerator", "denominator"],
-    Deviation: ["causes", "external_causes", "external_accepted", "overachievement_justification"],
+    ResultAnalysis: ["causes", "external_causes", "external_accepted", "overachievement_justification"],
     ImprovementCommitment: ["description", "owner", "due_date", "status", "follow_up"],
     Evidence: ["original_name", "description", "withdrawn"],
 }
@@ -86,8 +86,8 @@ def _display(model, name: str, value) -> str:
 def _subject(model, record) -> str:
     if model is Measurement:
         return f"{record.year} {MeasurementKind(record.kind).label}"
-    if model is IndicatorCommitment:
-        return str(_("Compromiso del ciclo"))
+    if model is IndicatorWeighting:
+        return str(_("Ponderación del ciclo"))
     if model is Indicator:
         return str(_("Definición del indicador"))
     if model is Evidence:
@@ -101,7 +101,7 @@ def indicator_changes(*, indicator: Indicator) -> list[Change]:
     One query per kind of record (six), whatever the number of changes.
     """
     sources = [(Indicator, Indicator.history.filter(id=indicator.pk))]
-    for model in (IndicatorCommitment, Measurement, Deviation, ImprovementCommitment, Evidence):
+    for model in (IndicatorWeighting, Measurement, ResultAnalysis, ImprovementCommitment, Evidence):
         sources.append((model, model.history.filter(indicator_id=indicator.pk)))
     changes = []
     for model, history in sources:

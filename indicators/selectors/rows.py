@@ -13,11 +13,11 @@ from evaluation.models import EvaluationCycle, Stage
 from evaluation.scoring import Achievement, Classification, achievement
 from indicators import calculations
 from indicators.models import (
-    Deviation,
     Indicator,
-    IndicatorCommitment,
+    IndicatorWeighting,
     Measurement,
     MeasurementKind,
+    ResultAnalysis,
     StrategicProduct,
 )
 from regions.models import Region
@@ -26,7 +26,7 @@ from regions.models import Region
 def cycle_indicators(*, region: Region, cycle: EvaluationCycle) -> QuerySet[Indicator]:
     """Return the region's indicators committed in the cycle, in product and code order."""
     return (
-        Indicator.objects.filter(region=region, commitments__cycle=cycle)
+        Indicator.objects.filter(region=region, weightings__cycle=cycle)
         .select_related("product")
         .order_by("product__number", "code")
     )
@@ -37,7 +37,7 @@ def indicator_counts_by_region(*, regions: Iterable[Region], cycle: EvaluationCy
     if cycle is None:
         return {}
     rows = (
-        IndicatorCommitment.objects.filter(cycle=cycle, indicator__region__in=regions)
+        IndicatorWeighting.objects.filter(cycle=cycle, indicator__region__in=regions)
         .values("indicator__region")
         .annotate(n=Count("indicator", distinct=True))
     )
@@ -67,11 +67,11 @@ class IndicatorRow:
     """An indicator in a cycle: its figures in the cycle's columns, its result and its analysis."""
 
     indicator: Indicator
-    commitment: IndicatorCommitment
+    weighting: IndicatorWeighting
     cells: list[Cell]
     figures: dict[tuple[int, str], Measurement] = field(default_factory=dict)
     result: Achievement | None = None
-    deviation: Deviation | None = None
+    analysis: ResultAnalysis | None = None
 
     @property
     def missing(self) -> list[Column]:
@@ -91,30 +91,30 @@ class IndicatorRow:
     @property
     def needs_causes(self) -> bool:
         """Return whether the result misses cumplido and the analyst has not given its causes yet."""
-        return self.missed and not (self.deviation and self.deviation.causes)
+        return self.missed and not (self.analysis and self.analysis.causes)
 
     @property
     def needs_justification(self) -> bool:
         """Return whether the result exceeds the sobrecumplimiento threshold without a justification."""
-        return self.overachieved and not (self.deviation and self.deviation.overachievement_justification)
+        return self.overachieved and not (self.analysis and self.analysis.overachievement_justification)
 
 
 def indicator_rows(
     *, cycle: EvaluationCycle, indicators: QuerySet[Indicator], columns: list[Column] | None = None
 ) -> list[IndicatorRow]:
-    """Return a row per indicator with its figures in the cycle's window, result and deviation analysis.
+    """Return a row per indicator with its figures in the cycle's window, result and its analysis.
 
     Four queries whatever the number of indicators or years. `columns` defaults to the cycle's display
     columns (efectivo years, estimado, meta).
     """
     if columns is None:
         columns = cycle_display_columns(cycle)
-    commitments = IndicatorCommitment.objects.filter(cycle=cycle)
+    weightings = IndicatorWeighting.objects.filter(cycle=cycle)
     window = Measurement.objects.filter(year__gte=cycle.first_year, year__lte=cycle.year)
     indicators = indicators.prefetch_related(
-        Prefetch("commitments", queryset=commitments, to_attr="cycle_commitments"),
+        Prefetch("weightings", queryset=weightings, to_attr="cycle_weightings"),
         Prefetch("measurements", queryset=window, to_attr="window_measurements"),
-        Prefetch("deviations", queryset=Deviation.objects.filter(cycle=cycle), to_attr="cycle_deviations"),
+        Prefetch("analyses", queryset=ResultAnalysis.objects.filter(cycle=cycle), to_attr="cycle_analyses"),
     )
     rules = cycle.rules()
     rows = []
@@ -135,9 +135,9 @@ def indicator_rows(
             descending=indicator.is_descending,
             rules=rules,
         )
-        commitment = indicator.cycle_commitments[0] if indicator.cycle_commitments else None
-        deviation = indicator.cycle_deviations[0] if indicator.cycle_deviations else None
-        rows.append(IndicatorRow(indicator, commitment, cells, figures, result, deviation))
+        weighting = indicator.cycle_weightings[0] if indicator.cycle_weightings else None
+        analysis = indicator.cycle_analyses[0] if indicator.cycle_analyses else None
+        rows.append(IndicatorRow(indicator, weighting, cells, figures, result, analysis))
     return rows
 
 
@@ -174,16 +174,16 @@ def cycle_products(*, region: Region, cycle: EvaluationCycle) -> QuerySet[Strate
     """
     products = StrategicProduct.objects.filter(region=region)
     if cycle.is_illustrative:
-        products = products.filter(indicators__commitments__cycle=cycle).distinct()
+        products = products.filter(indicators__weightings__cycle=cycle).distinct()
     else:
-        products = products.exclude(indicators__commitments__cycle__is_illustrative=True)
+        products = products.exclude(indicators__weightings__cycle__is_illustrative=True)
     return products.order_by("number")
 
 
 def products_with_indicators(*, region: Region, cycle: EvaluationCycle) -> QuerySet[StrategicProduct]:
     """Return the region's products that have indicators committed in the cycle, in order."""
     return (
-        StrategicProduct.objects.filter(region=region, indicators__commitments__cycle=cycle)
+        StrategicProduct.objects.filter(region=region, indicators__weightings__cycle=cycle)
         .distinct()
         .order_by("number")
     )

@@ -32,7 +32,7 @@ def template_workbook(*, region: Region, cycle: EvaluationCycle) -> bytes:
                     "dimension": str(indicator.get_dimension_display()),
                     "scope": str(indicator.get_control_scope_display()),
                     "direction": str(indicator.get_direction_display()),
-                    "weight": row.commitment.weight if row.commitment else None,
+                    "weight": row.weighting.weight if row.weighting else None,
                 },
                 has_denominator=indicator.has_denominator,
                 figures={

@@ -1,5 +1,5 @@
 """Writes to indicators' data: yearly figures, the analysis of a result, compromisos de mejora, evidence,
-spreadsheets and the rollover of commitments to a new cycle.
+spreadsheets and the rollover of indicator weightings to a new cycle.
 
 Every function here is atomic, checks who acts and whether the region's data is still editable in the
 cycle, validates with the models' rules, and records the acting person in the audit history. One module per
@@ -7,10 +7,10 @@ use case; this package re-exports their public names.
 """
 
 from indicators.services.analysis import (
-    deviation_decide,
-    deviation_save,
     improvement_commitment_add,
     improvement_commitment_follow_up,
+    result_analysis_decide,
+    result_analysis_save,
 )
 from indicators.services.entry import (
     CellErrors,
@@ -29,13 +29,13 @@ from indicators.services.guards import (
     DataLockedError,
 )
 from indicators.services.rollover import (
-    CommitmentPlan,
     DefinitionPlan,
     ObjectivePlan,
     RegionPlan,
     RolloverPlan,
     RolloverResult,
     RuleValue,
+    WeightingPlan,
     cycle_rollover_apply,
     cycle_rollover_plan,
     region_valid_in,
@@ -52,7 +52,6 @@ __all__ = [
     "TAKE",
     "CellErrors",
     "CellInput",
-    "CommitmentPlan",
     "Conflict",
     "DataLockedError",
     "DefinitionPlan",
@@ -62,10 +61,9 @@ __all__ = [
     "RolloverResult",
     "RuleValue",
     "StaleDataError",
+    "WeightingPlan",
     "cycle_rollover_apply",
     "cycle_rollover_plan",
-    "deviation_decide",
-    "deviation_save",
     "evidence_add",
     "evidence_withdraw",
     "improvement_commitment_add",
@@ -74,6 +72,8 @@ __all__ = [
     "measurement_save",
     "measurements_save",
     "region_valid_in",
+    "result_analysis_decide",
+    "result_analysis_save",
     "spreadsheet_apply",
     "spreadsheet_preview",
 ]

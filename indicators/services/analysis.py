@@ -11,16 +11,16 @@ from django.utils.translation import gettext as _
 from evaluation.models import EvaluationCycle, SubmissionStatus
 from evaluation.services import submission_get_locked
 from indicators.models import (
-    Deviation,
     ImprovementCommitment,
     Indicator,
+    ResultAnalysis,
 )
 from indicators.services.guards import authorize_edit
 from regions.selectors import can_review
 
 
 @transaction.atomic
-def deviation_save(
+def result_analysis_save(
     *,
     user: AbstractBaseUser,
     indicator: Indicator,
@@ -28,23 +28,23 @@ def deviation_save(
     causes: str,
     external_causes: bool,
     overachievement_justification: str,
-) -> Deviation:
+) -> ResultAnalysis:
     """Record the analysis of the indicator's result in the cycle; a change of causes resets DIPRES's decision."""
     authorize_edit(user=user, region=indicator.region, cycle=cycle)
-    deviation, _created = Deviation.objects.select_for_update().get_or_create(indicator=indicator, cycle=cycle)
-    if (deviation.causes, deviation.external_causes) != (causes.strip(), external_causes):
-        deviation.external_accepted = None
-    deviation.causes = causes.strip()
-    deviation.external_causes = external_causes
-    deviation.overachievement_justification = overachievement_justification.strip()
-    deviation.full_clean()
-    deviation._history_user = user
-    deviation.save()
-    return deviation
+    analysis, _created = ResultAnalysis.objects.select_for_update().get_or_create(indicator=indicator, cycle=cycle)
+    if (analysis.causes, analysis.external_causes) != (causes.strip(), external_causes):
+        analysis.external_accepted = None
+    analysis.causes = causes.strip()
+    analysis.external_causes = external_causes
+    analysis.overachievement_justification = overachievement_justification.strip()
+    analysis.full_clean()
+    analysis._history_user = user
+    analysis.save()
+    return analysis
 
 
 @transaction.atomic
-def deviation_decide(*, user: AbstractBaseUser, deviation: Deviation, accepted: bool) -> Deviation:
+def result_analysis_decide(*, user: AbstractBaseUser, analysis: ResultAnalysis, accepted: bool) -> ResultAnalysis:
     """Record DIPRES's decision on the external causes claimed for a missed target, while under review.
 
     Only while the region's data is sent (the analyst cannot change the causes then); the decision is
@@ -52,20 +52,20 @@ def deviation_decide(*, user: AbstractBaseUser, deviation: Deviation, accepted: 
     """
     if not can_review(user):
         raise PermissionDenied(_("Solo DIPRES decide sobre las causas externas."))
-    region, cycle = deviation.indicator.region, deviation.cycle
+    region, cycle = analysis.indicator.region, analysis.cycle
     submission = submission_get_locked(region=region, cycle=cycle)
     if submission.status != SubmissionStatus.SENT:
         raise ValidationError(
             _("Las causas externas se deciden durante la revisión; los datos están %(status)s.")
             % {"status": SubmissionStatus(submission.status).predicate}
         )
-    deviation = Deviation.objects.select_for_update().get(pk=deviation.pk)
-    if not deviation.external_causes:
+    analysis = ResultAnalysis.objects.select_for_update().get(pk=analysis.pk)
+    if not analysis.external_causes:
         raise ValidationError(_("El análisis no declara causas externas."))
-    deviation.external_accepted = accepted
-    deviation._history_user = user
-    deviation.save(update_fields=["external_accepted"])
-    return deviation
+    analysis.external_accepted = accepted
+    analysis._history_user = user
+    analysis.save(update_fields=["external_accepted"])
+    return analysis
 
 
 @transaction.atomic

@@ -51,7 +51,7 @@ def cycles_sharing(
         years = [year for year, _kind in keys]
         candidates = (
             EvaluationCycle.objects.exclude(stage=Stage.CLOSED)
-            .filter(year__gte=min(years), year__lte=max(years) + 10, commitments__indicator_id__in=indicator_ids)
+            .filter(year__gte=min(years), year__lte=max(years) + 10, weightings__indicator_id__in=indicator_ids)
             .distinct()
         )
         for other in candidates:

@@ -1,4 +1,4 @@
-"""Creating a cycle from the previous one (the rollover): its rules, each region's committed indicators with
+"""Creating a cycle from the previous one (the rollover): its rules, each region's indicators with
 their ponderación, and its strategic definitions, reviewed by an admin before anything is saved.
 
 Figures are never carried: efectivos and metas are per indicator and year, so the earlier years already
@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from evaluation.models import EvaluationCycle, Stage
 from indicators.models import (
-    IndicatorCommitment,
+    IndicatorWeighting,
     StrategicDefinition,
     StrategicObjective,
     StrategicProduct,
@@ -51,8 +51,8 @@ class RuleValue:
 
 
 @dataclass(frozen=True)
-class CommitmentPlan:
-    """An indicator's commitment in the source cycle; carried only while the indicator is vigente."""
+class WeightingPlan:
+    """An indicator's weighting in the source cycle; carried only while the indicator is vigente."""
 
     indicator_id: int
     code: str
@@ -87,25 +87,25 @@ class RegionPlan:
     iso_code: str
     name: str
     is_valid: bool
-    commitments: tuple[CommitmentPlan, ...]
+    weightings: tuple[WeightingPlan, ...]
     definition: DefinitionPlan | None
 
     @property
-    def carried_commitments(self) -> tuple[CommitmentPlan, ...]:
-        return tuple(c for c in self.commitments if c.is_active) if self.is_valid else ()
+    def carried_weightings(self) -> tuple[WeightingPlan, ...]:
+        return tuple(c for c in self.weightings if c.is_active) if self.is_valid else ()
 
     @property
-    def inactive_commitments(self) -> tuple[CommitmentPlan, ...]:
-        return tuple(c for c in self.commitments if not c.is_active)
+    def inactive_weightings(self) -> tuple[WeightingPlan, ...]:
+        return tuple(c for c in self.weightings if not c.is_active)
 
     @property
     def weight_total(self) -> Decimal:
         """Return the sum of the ponderaciones of the region's vigentes indicators (what would be carried)."""
-        return sum((c.weight for c in self.commitments if c.is_active), Decimal(0))
+        return sum((c.weight for c in self.weightings if c.is_active), Decimal(0))
 
     @property
     def is_carried(self) -> bool:
-        return self.is_valid and bool(self.carried_commitments or self.definition)
+        return self.is_valid and bool(self.carried_weightings or self.definition)
 
 
 @dataclass(frozen=True)
@@ -131,8 +131,8 @@ class RolloverPlan:
         return next(r.value for r in self.rules if r.name == "history_years")
 
     @property
-    def commitment_count(self) -> int:
-        return sum(len(r.carried_commitments) for r in self.regions)
+    def weighting_count(self) -> int:
+        return sum(len(r.carried_weightings) for r in self.regions)
 
     @property
     def carried_regions(self) -> tuple[RegionPlan, ...]:
@@ -142,7 +142,7 @@ class RolloverPlan:
 @dataclass(frozen=True)
 class RolloverResult:
     cycle: EvaluationCycle
-    commitments: int
+    weightings: int
     definitions: int
     objectives: int
 
@@ -165,11 +165,11 @@ def _fingerprint(data: object) -> str:
 def cycle_rollover_plan(*, source: EvaluationCycle, year: int) -> RolloverPlan:
     """Return what creating the cycle `year` from `source` would create; reads only (five queries).
 
-    Lists every region with commitments or a strategic definition in the source, in geographic order.
+    Lists every region with weightings or a strategic definition in the source, in geographic order.
     Inactive indicators and regions not valid in the new year are listed but not carried; `year_taken`
     says the new cycle cannot be created at all.
     """
-    commitments = IndicatorCommitment.objects.filter(cycle=source).select_related(
+    weightings = IndicatorWeighting.objects.filter(cycle=source).select_related(
         "indicator__region", "indicator__product"
     )
     definitions = (
@@ -180,19 +180,19 @@ def cycle_rollover_plan(*, source: EvaluationCycle, year: int) -> RolloverPlan:
     by_region: dict[int, dict] = {}
 
     def entry(region: Region) -> dict:
-        return by_region.setdefault(region.pk, {"region": region, "commitments": [], "definition": None})
+        return by_region.setdefault(region.pk, {"region": region, "weightings": [], "definition": None})
 
-    for commitment in commitments:
-        indicator = commitment.indicator
-        entry(indicator.region)["commitments"].append(
-            CommitmentPlan(
+    for weighting in weightings:
+        indicator = weighting.indicator
+        entry(indicator.region)["weightings"].append(
+            WeightingPlan(
                 indicator_id=indicator.pk,
                 code=indicator.code,
                 name=indicator.name,
                 product=str(indicator.product),
-                weight=commitment.weight,
-                counts_for_incentive=commitment.counts_for_incentive,
-                notes=commitment.notes,
+                weight=weighting.weight,
+                counts_for_incentive=weighting.counts_for_incentive,
+                notes=weighting.notes,
                 is_active=indicator.is_active,
                 is_illustrative=indicator.is_illustrative,
             )
@@ -219,7 +219,7 @@ def cycle_rollover_plan(*, source: EvaluationCycle, year: int) -> RolloverPlan:
             iso_code=e["region"].iso_code,
             name=e["region"].name,
             is_valid=region_valid_in(e["region"], year),
-            commitments=tuple(sorted(e["commitments"], key=lambda c: (c.product, c.code))),
+            weightings=tuple(sorted(e["weightings"], key=lambda c: (c.product, c.code))),
             definition=e["definition"],
         )
         for e in sorted(by_region.values(), key=lambda e: (e["region"].order, e["region"].pk))
@@ -249,7 +249,7 @@ def cycle_rollover_plan(*, source: EvaluationCycle, year: int) -> RolloverPlan:
                             c.notes,
                             c.is_active,
                         ]
-                        for c in r.commitments
+                        for c in r.weightings
                     ],
                     None
                     if r.definition is None
@@ -278,7 +278,7 @@ def _check_selection(
     plan: RolloverPlan, regions: Collection[str] | None, indicators: Collection[int] | None
 ) -> tuple[set[str], set[int]]:
     carriable_regions = {r.iso_code for r in plan.carried_regions}
-    carriable_indicators = {c.indicator_id for r in plan.carried_regions for c in r.carried_commitments}
+    carriable_indicators = {c.indicator_id for r in plan.carried_regions for c in r.carried_weightings}
     chosen_regions = carriable_regions if regions is None else set(regions)
     chosen_indicators = carriable_indicators if indicators is None else set(indicators)
     if chosen_regions - carriable_regions or chosen_indicators - carriable_indicators:
@@ -324,26 +324,26 @@ def cycle_rollover_apply(
     cycle.full_clean()
     _save(cycle, user=user, reason=reason)
 
-    commitments = definitions = objectives = 0
+    weightings = definitions = objectives = 0
     for region in plan.carried_regions:
         if region.iso_code not in chosen_regions:
             continue
-        for item in region.carried_commitments:
+        for item in region.carried_weightings:
             if item.indicator_id in chosen_indicators:
-                commitment = IndicatorCommitment(
+                weighting = IndicatorWeighting(
                     indicator_id=item.indicator_id,
                     cycle=cycle,
                     weight=item.weight,
                     counts_for_incentive=item.counts_for_incentive,
                     notes=item.notes,
                 )
-                commitment.full_clean()
-                _save(commitment, user=user, reason=reason)
-                commitments += 1
+                weighting.full_clean()
+                _save(weighting, user=user, reason=reason)
+                weightings += 1
         if region.definition is not None:
             objectives += _copy_definition(region, cycle=cycle, user=user, reason=reason)
             definitions += 1
-    return RolloverResult(cycle=cycle, commitments=commitments, definitions=definitions, objectives=objectives)
+    return RolloverResult(cycle=cycle, weightings=weightings, definitions=definitions, objectives=objectives)
 
 
 def _save(instance, *, user: AbstractBaseUser, reason: str) -> None:

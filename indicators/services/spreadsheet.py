@@ -119,7 +119,7 @@ def spreadsheet_preview(
         digest.update(chunk)
     problems = [_problem(p.cell, p.message) for p in parsed.problems]
     indicators = {
-        i.code: i for i in Indicator.objects.filter(region=region, commitments__cycle=cycle).select_related("region")
+        i.code: i for i in Indicator.objects.filter(region=region, weightings__cycle=cycle).select_related("region")
     }
     allowed = {(c.year, c.kind) for c in cycle_entry_columns(cycle)}
     stored = {
@@ -271,7 +271,7 @@ def spreadsheet_apply(*, user: AbstractBaseUser, log: ImportLog, choices: Mappin
         taken = [c for c in log.changes if not c.get("conflict") or choices[c["id"]] == TAKE]
         wanted = {c["indicator"] for c in taken}
         indicators = {
-            i.pk: i for i in Indicator.objects.filter(pk__in=wanted, region=log.region, commitments__cycle=log.cycle)
+            i.pk: i for i in Indicator.objects.filter(pk__in=wanted, region=log.region, weightings__cycle=log.cycle)
         }
         if set(indicators) != wanted:
             raise ValidationError(

@@ -7,7 +7,7 @@ from django.utils import timezone
 from evaluation.models import (
     EvaluationCycle,
 )
-from indicators.models import Deviation, ImprovementCommitment, StrategicDefinition
+from indicators.models import ImprovementCommitment, ResultAnalysis, StrategicDefinition
 from indicators.selectors import cycle_products
 from results.selectors.outcomes import region_result
 
@@ -18,9 +18,9 @@ def region_report(*, region, cycle: EvaluationCycle) -> dict:
 
     result = region_result(region=region, cycle=cycle)
     definition = StrategicDefinition.objects.filter(region=region, cycle=cycle).prefetch_related("objectives").first()
-    deviations = {
-        d.indicator.code: d
-        for d in Deviation.objects.filter(indicator__region=region, cycle=cycle).select_related("indicator")
+    analyses = {
+        a.indicator.code: a
+        for a in ResultAnalysis.objects.filter(indicator__region=region, cycle=cycle).select_related("indicator")
     }
     commitments = list(
         ImprovementCommitment.objects.filter(
@@ -33,7 +33,7 @@ def region_report(*, region, cycle: EvaluationCycle) -> dict:
         "result": result,
         "definition": definition,
         "products": list(cycle_products(region=region, cycle=cycle)),
-        "deviations": deviations,
+        "analyses": analyses,
         "commitments": commitments,
         "generated": timezone.localtime(),
     }

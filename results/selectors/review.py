@@ -13,7 +13,7 @@ from evaluation.models import (
     SubmissionStatus,
 )
 from evaluation.selectors import cycles_open
-from indicators.models import IndicatorCommitment
+from indicators.models import IndicatorWeighting
 from regions.models import Region
 
 
@@ -41,7 +41,7 @@ def review_queues() -> list[CycleQueue]:
         submissions = review_queue(cycle=cycle)
         started = {submission.region_id for submission in submissions}
         committed = set(
-            IndicatorCommitment.objects.filter(cycle=cycle).values_list("indicator__region_id", flat=True).distinct()
+            IndicatorWeighting.objects.filter(cycle=cycle).values_list("indicator__region_id", flat=True).distinct()
         )
         not_started = list(Region.objects.in_year(cycle.year).filter(pk__in=committed - started))
         if submissions or not_started:

@@ -66,7 +66,7 @@ def data(camila, bruno, daniela, ana):
         )
         services.measurements_save(user=ana, region=indicator.region, cycle=cycle, cells=[cell])
     for code, causes, justification in (("AN-01", "Licitaciones desiertas.", ""), ("AN-08", "", "Acuerdos extra.")):
-        services.deviation_save(
+        services.result_analysis_save(
             user=ana,
             indicator=Indicator.objects.get(code=code),
             cycle=cycle,

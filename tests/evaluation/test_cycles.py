@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from evaluation.models import EvaluationCycle, Submission, SubmissionStatus
-from indicators.models import Indicator, IndicatorCommitment
+from indicators.models import Indicator, IndicatorWeighting
 from results.services import workflow as services
 from tests.html import soup, text
 
@@ -45,7 +45,7 @@ def test_pendientes_cover_every_open_cycle_grouped(client, camila, coquimbo, cyc
     assert [s["data-cycle"] for s in page.select("[data-cycle]")] == ["2012"]  # 2013: nothing committed yet
     assert page.select_one('[data-cycle="2012"] [data-region="CL-CO"]') is not None
 
-    IndicatorCommitment.objects.create(indicator=Indicator.objects.get(code="CO-01"), cycle=cycle_2013, weight=100)
+    IndicatorWeighting.objects.create(indicator=Indicator.objects.get(code="CO-01"), cycle=cycle_2013, weight=100)
     page = soup(client.get(reverse("results:pending")))
     assert [s["data-cycle"] for s in page.select("section[data-cycle]")] == ["2013", "2012"]
     assert "CO-01: falta la meta 2013." in text(page.select_one('[data-cycle="2013"] [data-problems]'))
@@ -94,10 +94,10 @@ def test_a_region_without_indicators_cannot_be_sent(client, ana):
 
 
 def test_weights_still_sum_per_cycle(cycle_2013):
-    """A rollover's commitments are per cycle: 2012's weight is untouched by 2013's."""
+    """A rollover's weightings are per cycle: 2012's weight is untouched by 2013's."""
     co01 = Indicator.objects.get(code="CO-01")
-    IndicatorCommitment.objects.create(indicator=co01, cycle=cycle_2013, weight=Decimal(50))
-    assert IndicatorCommitment.objects.get(indicator=co01, cycle__year=2012).weight == Decimal(100)
+    IndicatorWeighting.objects.create(indicator=co01, cycle=cycle_2013, weight=Decimal(50))
+    assert IndicatorWeighting.objects.get(indicator=co01, cycle__year=2012).weight == Decimal(100)
 
 
 def test_a_reopening_is_shown_as_such_in_pendientes(client, bruno, daniela, biobio):
@@ -139,7 +139,7 @@ def test_in_the_evaluation_stage_the_efectivo_t_is_owed(client, camila, coquimbo
 
 def test_home_opens_on_the_newest_cycle_with_the_persons_work(client, camila, coquimbo, cycle_2013):
     """A 2013 cycle where only Biobío committed indicators: Camila (Coquimbo) still opens on 2012."""
-    IndicatorCommitment.objects.create(indicator=Indicator.objects.get(code="BI-01"), cycle=cycle_2013, weight=100)
+    IndicatorWeighting.objects.create(indicator=Indicator.objects.get(code="BI-01"), cycle=cycle_2013, weight=100)
     client.force_login(camila)
     assert "Ciclo 2012" in text(soup(client.get(reverse("home"))).select_one("main"))
 

@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from evaluation.models import CycleSnapshot, EvaluationCycle
 from indicators import services as indicator_services
-from indicators.models import Indicator, IndicatorCommitment, Measurement, ProductBudget, StrategicProduct
+from indicators.models import Indicator, IndicatorWeighting, Measurement, ProductBudget, StrategicProduct
 from results.services import workflow as services
 from tests.html import cells, soup, text
 
@@ -138,7 +138,7 @@ def test_accepted_external_causes_take_the_indicator_out_of_the_score(client, an
     for code, (numerator, denominator) in ANTOFAGASTA_MET.items():
         enter_2012_actual(ana, code, *(MISSED.get(code) if code == "AN-04" else (numerator, denominator)))
     cycle = EvaluationCycle.objects.get(year=2012)
-    indicator_services.deviation_save(
+    indicator_services.result_analysis_save(
         user=ana,
         indicator=Indicator.objects.get(code="AN-04"),
         cycle=cycle,
@@ -146,7 +146,7 @@ def test_accepted_external_causes_take_the_indicator_out_of_the_score(client, an
         external_causes=True,
         overachievement_justification="",
     )
-    indicator_services.deviation_save(
+    indicator_services.result_analysis_save(
         user=ana,
         indicator=Indicator.objects.get(code="AN-08"),
         cycle=cycle,
@@ -158,7 +158,7 @@ def test_accepted_external_causes_take_the_indicator_out_of_the_score(client, an
     client.force_login(daniela)
     assert text(dashboard(client, "CL-AN").select_one('[data-kpi="compliance"]')) == "90,00 %"
     client.post(
-        reverse("indicators:deviation_decide", kwargs={"code": "CL-AN", "year": 2012, "indicator": "AN-04"}),
+        reverse("indicators:analysis_decide", kwargs={"code": "CL-AN", "year": 2012, "indicator": "AN-04"}),
         {"accepted": "1"},
     )
     page = dashboard(client, "CL-AN")
@@ -168,9 +168,9 @@ def test_accepted_external_causes_take_the_indicator_out_of_the_score(client, an
 
 def test_indicators_not_counting_for_the_incentive_are_left_out(client, camila, daniela):
     enter_2012_actual(camila, "CO-01", "100", "262")
-    for commitment in IndicatorCommitment.objects.filter(indicator__code="CO-01"):
-        commitment.counts_for_incentive = False
-        commitment.save()
+    for weighting in IndicatorWeighting.objects.filter(indicator__code="CO-01"):
+        weighting.counts_for_incentive = False
+        weighting.save()
     client.force_login(daniela)
     page = dashboard(client)
     assert text(page.select_one('[data-kpi="compliance"]')) == "—"
@@ -230,7 +230,7 @@ def test_closing_a_cycle_freezes_its_results(client, camila, ana, daniela):
     assert CycleSnapshot.objects.filter(cycle=cycle).count() == 3
     # Later edits, even by an admin, never change the closed evaluation.
     Measurement.objects.filter(indicator__code="CO-01", year=2012, kind="efectivo").update(numerator=D(10))
-    IndicatorCommitment.objects.filter(indicator__code="CO-01").update(weight=D(1))
+    IndicatorWeighting.objects.filter(indicator__code="CO-01").update(weight=D(1))
     client.force_login(daniela)
     page = dashboard(client)
     assert page.select_one("[data-frozen]") is not None
@@ -262,7 +262,7 @@ def test_closing_from_the_admin(client, ana):
 def test_compare_two_cycles(client, camila, daniela):
     enter_2012_actual(camila, "CO-01", "250", "262")
     cycle_2013 = EvaluationCycle.objects.create(year=2013)
-    IndicatorCommitment.objects.create(indicator=Indicator.objects.get(code="CO-01"), cycle=cycle_2013, weight=D(100))
+    IndicatorWeighting.objects.create(indicator=Indicator.objects.get(code="CO-01"), cycle=cycle_2013, weight=D(100))
     client.force_login(daniela)
     page = soup(client.get(reverse("results:compare", kwargs={"code": "CL-CO"}), {"a": 2012, "b": 2013}))
     assert cells(page.select_one('#comparison tr[data-row="compliance"]'), "td") == ["100,00 %", "0,00 %"]
@@ -317,7 +317,7 @@ def test_cached_dashboards_follow_every_change(client, camila, ana, daniela):
     measurement.numerator = D(200)
     measurement.save()  # a plain save (a data migration, a shell) still refreshes the dashboards
     assert achievement_cells(dashboard(client), "CO-01")["classification"] == "parcialmente cumplido"
-    IndicatorCommitment.objects.get(indicator__code="CO-01").save()
+    IndicatorWeighting.objects.get(indicator__code="CO-01").save()
     assert client.get(reverse("results:dashboard", kwargs={"code": "CL-CO", "year": 2012})).status_code == 200
 
 

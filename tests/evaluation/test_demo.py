@@ -22,13 +22,13 @@ from evaluation.models import EvaluationCycle, Submission, SubmissionAction, Sub
 from indicators import services as indicator_services
 from indicators.models import (
     Client,
-    Deviation,
     Evidence,
     ImprovementCommitment,
     Indicator,
-    IndicatorCommitment,
+    IndicatorWeighting,
     Measurement,
     ProductBudget,
+    ResultAnalysis,
     StrategicDefinition,
     StrategicObjective,
     StrategicProduct,
@@ -87,13 +87,13 @@ def test_the_load_goes_through_every_state_and_leaves_2012_the_current_cycle(dem
 
     # The regions that existed in 2011: all but Ñuble (from 2018-09-06).
     assert set(
-        IndicatorCommitment.objects.filter(cycle=cycle).values_list("indicator__region__iso_code", flat=True)
+        IndicatorWeighting.objects.filter(cycle=cycle).values_list("indicator__region__iso_code", flat=True)
     ) == (REGIONS_IN_2011)
     for code in REGIONS_IN_2011:
-        weights = IndicatorCommitment.objects.filter(cycle=cycle, indicator__region__iso_code=code)
+        weights = IndicatorWeighting.objects.filter(cycle=cycle, indicator__region__iso_code=code)
         assert sum(c.weight for c in weights) == 100, code
     assert not Indicator.objects.filter(region__iso_code="CL-NB").exists()
-    assert set(Indicator.objects.filter(commitments__cycle=cycle).values_list("is_illustrative", flat=True)) == {True}
+    assert set(Indicator.objects.filter(weightings__cycle=cycle).values_list("is_illustrative", flat=True)) == {True}
 
     statuses = dict(Submission.objects.filter(cycle=cycle).values_list("region__iso_code", "status"))
     assert statuses == {
@@ -112,12 +112,12 @@ def test_the_load_goes_through_every_state_and_leaves_2012_the_current_cycle(dem
 
     # Analyses: causes where results miss, external ones accepted, rejected and awaiting DIPRES.
     decisions = dict(
-        Deviation.objects.filter(cycle=cycle, external_causes=True).values_list(
+        ResultAnalysis.objects.filter(cycle=cycle, external_causes=True).values_list(
             "indicator__region__iso_code", "external_accepted"
         )
     )
     assert decisions == {"CL-VS": True, "CL-BI": False, "CL-RM": None}
-    assert Deviation.objects.filter(cycle=cycle).exclude(overachievement_justification="").count() == 1
+    assert ResultAnalysis.objects.filter(cycle=cycle).exclude(overachievement_justification="").count() == 1
     commitments = ImprovementCommitment.objects.filter(cycle=cycle)
     assert commitments.count() == 6
     assert all(c.is_open for c in commitments)
@@ -270,7 +270,7 @@ def test_the_document_cycle_shows_none_of_the_demonstration(client, demo, ana):
 
 
 def test_loading_twice_changes_nothing(demo):
-    models = [Indicator, IndicatorCommitment, Measurement, Submission, SubmissionEvent, Deviation, Evidence]
+    models = [Indicator, IndicatorWeighting, Measurement, Submission, SubmissionEvent, ResultAnalysis, Evidence]
     before = {model: model.objects.count() for model in models}
     history_before = Measurement.history.count()
     assert "ya estaba cargada" in load_demo()
@@ -288,9 +288,9 @@ def everything() -> dict[str, list]:
         Client,
         StrategicProduct,
         Indicator,
-        IndicatorCommitment,
+        IndicatorWeighting,
         Measurement,
-        Deviation,
+        ResultAnalysis,
         ImprovementCommitment,
         Evidence,
         ProductBudget,

@@ -94,7 +94,7 @@ def test_region_report_html_and_pdf(client, camila):
     enter_2012_actual(camila, "CO-01", "200", "262")
     cycle = EvaluationCycle.objects.get(year=2012)
     indicator = Indicator.objects.get(code="CO-01")
-    services.deviation_save(
+    services.result_analysis_save(
         user=camila,
         indicator=indicator,
         cycle=cycle,

@@ -40,7 +40,7 @@ def enter_actual(user, code, numerator, denominator=None):
 
 
 def analyse(user, code, *, causes="", external=False, justification=""):
-    indicator_services.deviation_save(
+    indicator_services.result_analysis_save(
         user=user,
         indicator=Indicator.objects.get(code=code),
         cycle=EvaluationCycle.objects.get(year=2012),
@@ -96,7 +96,7 @@ def test_the_reviewer_reads_each_result_and_its_analysis(client, daniela, antofa
 
 def test_the_reviewer_decides_external_causes_and_comes_back(client, daniela, antofagasta_sent):
     client.force_login(daniela)
-    url = reverse("indicators:deviation_decide", kwargs={**AN, "indicator": "AN-01"})
+    url = reverse("indicators:analysis_decide", kwargs={**AN, "indicator": "AN-01"})
     response = client.post(url, {"accepted": "1", "back": "review"})
     assert response["Location"] == reverse("results:review", kwargs=AN) + "#rev-AN-01"
     page = soup(client.get(response["Location"]))

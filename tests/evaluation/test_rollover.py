@@ -13,7 +13,7 @@ from django.urls import reverse
 from evaluation.models import EvaluationCycle, Stage
 from indicators.models import (
     Indicator,
-    IndicatorCommitment,
+    IndicatorWeighting,
     Measurement,
     StrategicDefinition,
     StrategicObjective,
@@ -28,7 +28,7 @@ from tests.html import soup, text
 pytestmark = pytest.mark.django_db
 D = Decimal
 
-# The document's commitments in 2012: Antofagasta's illustrative weights, Coquimbo's and Biobío's 100 %.
+# The document's weightings in 2012: Antofagasta's illustrative weights, Coquimbo's and Biobío's 100 %.
 DOCUMENT_WEIGHTS = {
     "CL-AN": {
         "AN-01": D(15),
@@ -56,7 +56,7 @@ def rollover_url(cycle) -> str:
 
 
 def weights_in(year: int) -> dict[str, Decimal]:
-    return dict(IndicatorCommitment.objects.filter(cycle__year=year).values_list("indicator__code", "weight"))
+    return dict(IndicatorWeighting.objects.filter(cycle__year=year).values_list("indicator__code", "weight"))
 
 
 def ids(*codes: str) -> list[int]:
@@ -76,13 +76,13 @@ def coquimbo_definition(source, coquimbo):
 # The plan
 
 
-def test_plan_lists_the_documents_commitments_with_their_weights(source):
+def test_plan_lists_the_documents_weightings_with_their_weights(source):
     plan = rollover.cycle_rollover_plan(source=source, year=2013)
     assert [r.iso_code for r in plan.regions] == ["CL-AN", "CL-CO", "CL-BI"]
-    assert {r.iso_code: {c.code: c.weight for c in r.carried_commitments} for r in plan.regions} == DOCUMENT_WEIGHTS
+    assert {r.iso_code: {c.code: c.weight for c in r.carried_weightings} for r in plan.regions} == DOCUMENT_WEIGHTS
     assert [r.weight_total for r in plan.regions] == [D(100), D(100), D(100)]
-    assert all(c.counts_for_incentive for r in plan.regions for c in r.commitments)
-    assert plan.commitment_count == 10
+    assert all(c.counts_for_incentive for r in plan.regions for c in r.weightings)
+    assert plan.weighting_count == 10
     assert (plan.year, plan.stage, plan.history_years, plan.year_taken) == (2013, Stage.FORMULATION, 4, False)
     rules = {r.name: r.value for r in plan.rules}
     assert rules["met_threshold"] == D(95)
@@ -100,10 +100,10 @@ def test_plan_flags_inactive_indicators_and_leaves_them_out(source):
     Indicator.objects.filter(code="AN-08").update(is_active=False)
     plan = rollover.cycle_rollover_plan(source=source, year=2013)
     antofagasta = plan.regions[0]
-    assert [c.code for c in antofagasta.inactive_commitments] == ["AN-08"]
-    assert "AN-08" not in {c.code for c in antofagasta.carried_commitments}
+    assert [c.code for c in antofagasta.inactive_weightings] == ["AN-08"]
+    assert "AN-08" not in {c.code for c in antofagasta.carried_weightings}
     assert antofagasta.weight_total == D(90)
-    assert plan.commitment_count == 9
+    assert plan.weighting_count == 9
 
 
 @pytest.mark.parametrize(
@@ -120,9 +120,9 @@ def test_plan_flags_regions_not_valid_in_the_new_year(source, coquimbo):
     plan = rollover.cycle_rollover_plan(source=source, year=2013)
     region = next(r for r in plan.regions if r.iso_code == "CL-CO")
     assert not region.is_valid
-    assert region.carried_commitments == ()
+    assert region.carried_weightings == ()
     assert "CL-CO" not in {r.iso_code for r in plan.carried_regions}
-    assert plan.commitment_count == 9
+    assert plan.weighting_count == 9
 
 
 def test_plan_says_when_the_year_is_taken(source):
@@ -144,20 +144,20 @@ def apply(user, source, year=2013, **kwargs):
     return rollover.cycle_rollover_apply(user=user, source=source, year=year, fingerprint=fingerprint, **kwargs)
 
 
-def test_apply_creates_the_cycle_with_the_sources_rules_and_exactly_its_commitments(source, ana):
+def test_apply_creates_the_cycle_with_the_sources_rules_and_exactly_its_weightings(source, ana):
     source.scoring_cap = D(120)
     source.save()
     measurements = Measurement.objects.count()
     result = apply(ana, source)
     cycle = EvaluationCycle.objects.get(year=2013)
     assert result.cycle == cycle
-    assert (result.commitments, result.definitions, result.objectives) == (10, 0, 0)
+    assert (result.weightings, result.definitions, result.objectives) == (10, 0, 0)
     assert (cycle.stage, cycle.data_deadline, cycle.history_years) == (Stage.FORMULATION, None, 4)
     for name in rollover.RULE_FIELDS:
         assert getattr(cycle, name) == getattr(source, name), name
     assert weights_in(2013) == weights_in(2012) == {c: w for ws in DOCUMENT_WEIGHTS.values() for c, w in ws.items()}
-    copied = IndicatorCommitment.objects.get(indicator__code="CO-01", cycle=cycle)
-    original = IndicatorCommitment.objects.get(indicator__code="CO-01", cycle=source)
+    copied = IndicatorWeighting.objects.get(indicator__code="CO-01", cycle=cycle)
+    original = IndicatorWeighting.objects.get(indicator__code="CO-01", cycle=source)
     assert (copied.counts_for_incentive, copied.notes) == (original.counts_for_incentive, original.notes)
     assert Measurement.objects.count() == measurements  # figures are per year: never copied
 
@@ -167,7 +167,7 @@ def test_apply_records_who_did_it(source, ana):
     reason = "traspaso desde el ciclo 2012"
     cycle_record = EvaluationCycle.history.filter(year=2013).get()
     assert (cycle_record.history_user, cycle_record.history_change_reason) == (ana, reason)
-    records = IndicatorCommitment.history.filter(cycle__year=2013)
+    records = IndicatorWeighting.history.filter(cycle__year=2013)
     assert records.count() == 10
     assert {(r.history_user, r.history_change_reason, r.history_type) for r in records} == {(ana, reason, "+")}
 
@@ -191,13 +191,13 @@ def test_apply_honours_the_selection(source, ana, coquimbo_definition):
     result = apply(ana, source, regions=["CL-AN", "CL-BI"], indicators=ids("AN-01", "AN-02", "BI-01", "CO-01"))
     # CO-01 was chosen but its region was not: an indicator goes only with its region.
     assert set(weights_in(2013)) == {"AN-01", "AN-02", "BI-01"}
-    assert result.commitments == 3
+    assert result.weightings == 3
     assert not StrategicDefinition.objects.filter(cycle__year=2013).exists()
 
 
 def test_apply_with_nothing_chosen_creates_only_the_cycle(source, ana):
     result = apply(ana, source, regions=[], indicators=[])
-    assert result.commitments == 0
+    assert result.weightings == 0
     assert EvaluationCycle.objects.filter(year=2013).exists()
 
 
@@ -236,7 +236,7 @@ def test_only_admins_roll_cycles_over(source, cast, person):
 @pytest.mark.parametrize(
     "change",
     [
-        lambda: IndicatorCommitment.objects.filter(indicator__code="AN-01").update(weight=D(20)),
+        lambda: IndicatorWeighting.objects.filter(indicator__code="AN-01").update(weight=D(20)),
         lambda: EvaluationCycle.objects.filter(year=2012).update(met_threshold=D(90)),
         lambda: Indicator.objects.filter(code="BI-01").update(is_active=False),
     ],
@@ -280,7 +280,7 @@ def test_review_page_lists_what_will_be_carried(client, ana, source, coquimbo_de
     assert "ilustrativo" in antofagasta
     assert "Liderar el desarrollo." in text(regions[1])
     assert "Mejorar la inversión. (productos estratégicos: 1)" in text(regions[1])
-    assert "Se traspasarán 10 compromisos" in text(page)
+    assert "Se traspasarán 10 ponderaciones" in text(page)
     assert page.select_one('input[name="fingerprint"]')["value"] == (
         rollover.cycle_rollover_plan(source=source, year=2013).fingerprint
     )
@@ -324,7 +324,7 @@ def test_confirming_creates_the_cycle_and_says_how_many(client, ana, source):
     cycle = EvaluationCycle.objects.get(year=2013)
     assert response.status_code == 302
     assert response["Location"] == reverse("admin:evaluation_evaluationcycle_change", args=[cycle.pk])
-    assert "Ciclo 2013 creado con 10 compromisos de indicadores." in text(soup(client.get(response["Location"])))
+    assert "Ciclo 2013 creado con 10 ponderaciones de indicadores." in text(soup(client.get(response["Location"])))
     assert set(weights_in(2013)) == ALL_CODES
 
 
@@ -336,14 +336,14 @@ def test_confirming_leaves_out_what_was_unchecked(client, ana, source):
         {"year": 2013, "fingerprint": fingerprint, "regions": ["CL-AN", "CL-CO"], "indicators": ids("AN-03", "CO-01")},
         follow=True,
     )
-    assert "Ciclo 2013 creado con 2 compromisos de indicadores." in text(soup(response))
+    assert "Ciclo 2013 creado con 2 ponderaciones de indicadores." in text(soup(response))
     assert set(weights_in(2013)) == {"AN-03", "CO-01"}
 
 
 def test_confirming_a_stale_plan_shows_the_new_one(client, ana, source):
     client.force_login(ana)
     fingerprint = rollover.cycle_rollover_plan(source=source, year=2013).fingerprint
-    IndicatorCommitment.objects.filter(indicator__code="AN-01").update(weight=D(25))
+    IndicatorWeighting.objects.filter(indicator__code="AN-01").update(weight=D(25))
     page = soup(client.post(rollover_url(source), {"year": 2013, "fingerprint": fingerprint, "regions": ["CL-CO"]}))
     assert "cambió después de mostrar el traspaso" in text(page)
     assert text(page.select_one('fieldset[data-region="CL-AN"] [data-weight-total]')) == "110"

@@ -1,4 +1,4 @@
-"""borrador → enviado → aprobado, or devuelto with the reviewer's comment; deviations gate the sending."""
+"""borrador → enviado → aprobado, or devuelto with the reviewer's comment; result analyses gate the sending."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from evaluation.models import EvaluationCycle, Submission, SubmissionAction, SubmissionStatus
 from indicators import services as indicator_services
-from indicators.models import Indicator, IndicatorCommitment, Measurement
+from indicators.models import Indicator, IndicatorWeighting, Measurement
 from results.services import workflow as services
 from tests.html import soup, text
 
@@ -130,10 +130,10 @@ def test_a_missed_target_needs_its_causes_before_sending(client, camila, coquimb
     assert "80,00 %" in text(page.select_one("#resultado"))
     assert "parcialmente cumplido" in text(page.select_one("#resultado"))
 
-    deviation_url = reverse("indicators:deviation", kwargs={**CO, "indicator": "CO-01"})
-    response = client.post(deviation_url, {"causes": ""})
+    analysis_url = reverse("indicators:analysis", kwargs={**CO, "indicator": "CO-01"})
+    response = client.post(analysis_url, {"causes": ""})
     assert "El indicador no alcanzó la meta: indique las causas." in text(soup(response, 400))
-    response = client.post(deviation_url, {"causes": "Caída del portal en octubre.", "external_causes": "on"})
+    response = client.post(analysis_url, {"causes": "Caída del portal en octubre.", "external_causes": "on"})
     assert response.status_code == 302
     services.submission_send(user=camila, region=coquimbo, cycle=cycle)
     assert status(coquimbo) == SubmissionStatus.SENT
@@ -154,7 +154,7 @@ def services_problems(region, cycle):
 def test_dipres_decides_on_external_causes(client, camila, daniela, cycle):
     enter_actual(camila, "CO-01", 200, 262)
     indicator = Indicator.objects.get(code="CO-01")
-    indicator_services.deviation_save(
+    indicator_services.result_analysis_save(
         user=camila,
         indicator=indicator,
         cycle=cycle,
@@ -165,15 +165,15 @@ def test_dipres_decides_on_external_causes(client, camila, daniela, cycle):
     services.submission_send(user=camila, region=indicator.region, cycle=cycle)
     client.force_login(daniela)
     response = client.post(
-        reverse("indicators:deviation_decide", kwargs={**CO, "indicator": "CO-01"}), {"accepted": "1"}
+        reverse("indicators:analysis_decide", kwargs={**CO, "indicator": "CO-01"}), {"accepted": "1"}
     )
     assert response.status_code == 302
-    assert indicator.deviations.get().external_accepted is True
+    assert indicator.analyses.get().external_accepted is True
     page = soup(client.get(reverse("indicators:indicator", kwargs={**CO, "indicator": "CO-01"})))
     assert "aceptadas por DIPRES" in text(page)
     # A decision is taken only during review; back with the analyst, new causes ask DIPRES again.
     services.submission_return(user=daniela, region=indicator.region, cycle=cycle, comment="Detalle las causas")
-    indicator_services.deviation_save(
+    indicator_services.result_analysis_save(
         user=camila,
         indicator=indicator,
         cycle=cycle,
@@ -181,7 +181,7 @@ def test_dipres_decides_on_external_causes(client, camila, daniela, cycle):
         external_causes=True,
         overachievement_justification="",
     )
-    assert indicator.deviations.get().external_accepted is None
+    assert indicator.analyses.get().external_accepted is None
 
 
 def test_improvement_commitments_are_followed_up_in_a_later_cycle(client, camila, cycle):
@@ -197,7 +197,7 @@ def test_improvement_commitments_are_followed_up_in_a_later_cycle(client, camila
         due_date=datetime.date(2012, 6, 30),
     )
     cycle_2013 = EvaluationCycle.objects.create(year=2013)
-    IndicatorCommitment.objects.create(indicator=indicator, cycle=cycle_2013, weight=D(100))
+    IndicatorWeighting.objects.create(indicator=indicator, cycle=cycle_2013, weight=D(100))
     client.force_login(camila)
     url = reverse("indicators:indicator", kwargs={"code": "CL-CO", "year": 2013, "indicator": "CO-01"})
     page = soup(client.get(url))

@@ -197,8 +197,8 @@ def test_an_inline_weight_changed_meanwhile_is_not_reverted(client, ana):
     url = reverse("admin:indicators_indicator_change", args=[indicator.pk])
     client.force_login(ana)
     data = change_form(client, url)
-    commitment = indicator.commitments.get(cycle__year=2012)
-    other = reverse("admin:indicators_indicatorcommitment_change", args=[commitment.pk])
+    weighting = indicator.weightings.get(cycle__year=2012)
+    other = reverse("admin:indicators_indicatorweighting_change", args=[weighting.pk])
     other_data = change_form(client, other)
     other_data["weight"] = "90"
     assert client.post(other, other_data).status_code == 302
@@ -206,8 +206,8 @@ def test_an_inline_weight_changed_meanwhile_is_not_reverted(client, ana):
     response = client.post(url, data)
     assert response.status_code == 200
     assert "Otra persona modificó este registro" in errors(response)
-    commitment.refresh_from_db()
-    assert commitment.weight == D(90)
+    weighting.refresh_from_db()
+    assert weighting.weight == D(90)
 
 
 def test_a_region_page_refuses_a_stale_save(client, ana):

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from evaluation.models import EvaluationCycle
 from indicators import services
-from indicators.models import Deviation, Indicator
+from indicators.models import Indicator, ResultAnalysis
 from indicators.selectors import submission_problems
 from results.services import workflow
 from tests.html import soup, text
@@ -94,7 +94,7 @@ def test_the_justification_is_asked_only_above_the_threshold(client, ana):
 def test_a_missing_justification_is_still_refused_above_the_threshold(client, ana, antofagasta, cycle):
     enter_actual(ana, "AN-08", 7)
     client.force_login(ana)
-    response = client.post(reverse("indicators:deviation", kwargs=AN08), {"causes": ""})
+    response = client.post(reverse("indicators:analysis", kwargs=AN08), {"causes": ""})
     assert "justifíquelo" in text(soup(response, 400).select_one("#analisis"))
     assert "AN-08: justifique el sobrecumplimiento." in submission_problems(region=antofagasta, cycle=cycle)
 
@@ -102,7 +102,7 @@ def test_a_missing_justification_is_still_refused_above_the_threshold(client, an
 def test_a_justification_given_before_is_kept_when_it_is_no_longer_asked(client, ana):
     enter_actual(ana, "AN-08", 7)
     client.force_login(ana)
-    url = reverse("indicators:deviation", kwargs=AN08)
+    url = reverse("indicators:analysis", kwargs=AN08)
     client.post(url, {"causes": "", "overachievement_justification": "Dos acuerdos extra."})
     measurement = Indicator.objects.get(code="AN-08").measurements.get(year=2012, kind="efectivo")
     measurement.numerator = Decimal(5)  # corrected to the meta: the field is no longer shown
@@ -111,4 +111,4 @@ def test_a_justification_given_before_is_kept_when_it_is_no_longer_asked(client,
     hidden = justification_field(page)
     assert (hidden["type"], hidden["value"]) == ("hidden", "Dos acuerdos extra.")
     client.post(url, {"causes": "Nada que agregar", "overachievement_justification": hidden["value"]})
-    assert Deviation.objects.get(indicator__code="AN-08").overachievement_justification == "Dos acuerdos extra."
+    assert ResultAnalysis.objects.get(indicator__code="AN-08").overachievement_justification == "Dos acuerdos extra."

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from evaluation.models import EvaluationCycle
-from indicators.models import Indicator, IndicatorCommitment, Measurement, StrategicProduct
+from indicators.models import Indicator, IndicatorWeighting, Measurement, StrategicProduct
 from regions.models import Region
 
 pytestmark = pytest.mark.django_db
@@ -121,20 +121,20 @@ def test_indicator_dimension_must_be_known(co01):
         Indicator.objects.filter(pk=co01.pk).update(dimension="belleza")
 
 
-def test_commitment_weight_between_0_and_100(co01):
+def test_weighting_between_0_and_100(co01):
     with pytest.raises(IntegrityError), transaction.atomic():
-        IndicatorCommitment.objects.filter(indicator=co01).update(weight=D("100.01"))
+        IndicatorWeighting.objects.filter(indicator=co01).update(weight=D("100.01"))
 
 
-def test_one_commitment_per_indicator_and_cycle(co01):
+def test_one_weighting_per_indicator_and_cycle(co01):
     with pytest.raises(IntegrityError), transaction.atomic():
-        IndicatorCommitment.objects.create(indicator=co01, cycle=EvaluationCycle.objects.get(year=2012), weight=D(1))
+        IndicatorWeighting.objects.create(indicator=co01, cycle=EvaluationCycle.objects.get(year=2012), weight=D(1))
 
 
-def test_later_cycle_changes_the_commitment_without_rewriting_history(co01):
+def test_later_cycle_changes_the_weighting_without_rewriting_history(co01):
     cycle_2013 = EvaluationCycle.objects.create(year=2013)
-    IndicatorCommitment.objects.create(indicator=co01, cycle=cycle_2013, weight=D(40), counts_for_incentive=False)
-    by_year = {c.cycle.year: (c.weight, c.counts_for_incentive) for c in co01.commitments.select_related("cycle")}
+    IndicatorWeighting.objects.create(indicator=co01, cycle=cycle_2013, weight=D(40), counts_for_incentive=False)
+    by_year = {c.cycle.year: (c.weight, c.counts_for_incentive) for c in co01.weightings.select_related("cycle")}
     assert by_year == {2012: (D(100), True), 2013: (D(40), False)}
 
 

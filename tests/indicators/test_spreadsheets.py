@@ -316,7 +316,7 @@ def test_excel_float_noise_is_rounded_to_four_decimals(client, ana):
 
 
 def test_apply_refuses_when_an_indicator_left_the_cycle(client, camila):
-    from indicators.models import IndicatorCommitment
+    from indicators.models import IndicatorWeighting
 
     client.force_login(camila)
     workbook = template(client)
@@ -324,7 +324,7 @@ def test_apply_refuses_when_an_indicator_left_the_cycle(client, camila):
     sheet[f"{column_of(sheet, '2010|efectivo|n')}5"] = 250
     upload(client, as_upload(workbook))
     log = ImportLog.objects.get()
-    IndicatorCommitment.objects.filter(indicator__code="CO-01").delete()
+    IndicatorWeighting.objects.filter(indicator__code="CO-01").delete()
     response = client.post(reverse("indicators:spreadsheet_apply", kwargs={**CO, "pk": log.pk}))
     assert "Los indicadores del ciclo cambiaron" in text(soup(client.get(response["Location"])))
     assert Measurement.objects.get(indicator__code="CO-01", year=2010, kind="efectivo").numerator == D(262)
@@ -592,10 +592,10 @@ def copy_stamp(source, target):
     ],
 )
 def test_a_stamp_of_another_region_or_cycle_is_refused(client, camila, bruno, other, login, message):
-    from indicators.models import IndicatorCommitment
+    from indicators.models import IndicatorWeighting
 
     cycle = EvaluationCycle.objects.create(year=2013)
-    IndicatorCommitment.objects.create(indicator=Indicator.objects.get(code="CO-01"), cycle=cycle, weight=D(100))
+    IndicatorWeighting.objects.create(indicator=Indicator.objects.get(code="CO-01"), cycle=cycle, weight=D(100))
     client.force_login(camila)
     workbook = template(client)
     client.force_login({"camila": camila, "bruno": bruno}[login])

@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from evaluation.models import EvaluationCycle
-from indicators.models import Indicator, IndicatorCommitment, Measurement, StrategicProduct
+from indicators.models import Indicator, IndicatorWeighting, Measurement, StrategicProduct
 from tests.html import cells, soup, text
 
 pytestmark = pytest.mark.django_db
@@ -153,7 +153,7 @@ def grow_region(region, cycle, products, indicators_per_product):
                 dimension="eficacia",
                 control_scope="proceso",
             )
-            IndicatorCommitment.objects.create(indicator=indicator, cycle=cycle, weight=Decimal(1))
+            IndicatorWeighting.objects.create(indicator=indicator, cycle=cycle, weight=Decimal(1))
             Measurement.objects.bulk_create(
                 Measurement(indicator=indicator, year=year, kind=kind, numerator=Decimal(5), denominator=Decimal(10))
                 for year, kind in [
