@@ -7,10 +7,13 @@ The lowest layer: it imports nothing of the project (docs/domain.md, «Números�
 
 from __future__ import annotations
 
+import functools
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 
-from django.utils.formats import number_format
+from django.utils import translation
+from django.utils.formats import get_format, number_format
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 # Enough digits for any ratio of the 18-digit numbers the database stores.
@@ -67,7 +70,20 @@ def format_number(value, places: int | None = None) -> str:
         places = max(0, -number.as_tuple().exponent)
     else:
         number = round_half_up(number, places)
-    return number_format(number, decimal_pos=places, use_l10n=True, force_grouping=True)
+    decimal_mark, thousands_mark, grouping = _marks(get_language())
+    if grouping != 3:  # a locale grouping otherwise (none here): Django's general formatter
+        return number_format(number, decimal_pos=places, use_l10n=True, force_grouping=True)
+    if not number:
+        number = abs(number)  # never «-0»
+    text = f"{number:,.{places}f}"  # grouped by three with «,», decimals after «.»
+    return text.translate({ord(","): thousands_mark, ord("."): decimal_mark})
+
+
+@functools.cache
+def _marks(language: str | None) -> tuple[str, str, int]:
+    """Return the language's decimal mark, thousands mark and grouping (read once per language)."""
+    with translation.override(language):
+        return get_format("DECIMAL_SEPARATOR"), get_format("THOUSAND_SEPARATOR"), get_format("NUMBER_GROUPING")
 
 
 def format_percent(value, places: int = 0) -> str:
