@@ -42,6 +42,8 @@ class IndicatorResult:
     series: list[tuple[int, str, Decimal | None]]
     # The linear trend of the efectivos at the meta's year, which the ambition flags are judged against.
     projection: Decimal | None = None
+    # A digest of everything above, set when the result is stored: pages key what they draw of it by this.
+    digest: str = ""
 
     @property
     def is_percentage(self) -> bool:

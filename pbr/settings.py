@@ -274,7 +274,7 @@ LOGGING = {
 
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache"
+        "BACKEND": "core.redis_cache.RedisCache"
         if os.environ.get("REDIS_URL")
         else "django.core.cache.backends.locmem.LocMemCache",
         **({"LOCATION": os.environ["REDIS_URL"]} if os.environ.get("REDIS_URL") else {}),

@@ -9,6 +9,8 @@ cached pages, as they were; a change to a cycle's rules recomputes that cycle.
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Iterable
 
 from django.db import IntegrityError, transaction
@@ -30,7 +32,10 @@ def refresh(*, cycle: EvaluationCycle, regions: Iterable[Region] | None = None) 
     for region in region_list:
         result = computed.get(region.iso_code)
         data = result.to_json() if result else {}
-        values = {"has_result": result is not None, "indicators": data.pop("indicators", []), "summary": data}
+        indicators = data.pop("indicators", [])
+        for item in indicators:
+            item["digest"] = _digest({key: value for key, value in item.items() if key != "digest"})
+        values = {"has_result": result is not None, "indicators": indicators, "summary": data}
         if StoredRegionResult.objects.filter(region=region, cycle=cycle).update(**values):
             continue
         try:
@@ -38,6 +43,10 @@ def refresh(*, cycle: EvaluationCycle, regions: Iterable[Region] | None = None) 
                 StoredRegionResult.objects.create(region=region, cycle=cycle, **values)
         except IntegrityError:
             StoredRegionResult.objects.filter(region=region, cycle=cycle).update(**values)
+
+
+def _digest(item: dict) -> str:
+    return hashlib.blake2b(json.dumps(item, sort_keys=True).encode(), digest_size=16).hexdigest()
 
 
 def _on_versions_raised(sender, *, cycle: EvaluationCycle, region_ids: list[int], recompute: bool, **_kwargs) -> None:

@@ -80,8 +80,9 @@ def _rendered_cards(result, region, cycle) -> list[RenderedCard]:
     change, only the indicators whose result changed are drawn again (one cache read for all of them)."""
 
     def digest(item) -> str:
-        data = [encode(asdict(item)), region.iso_code, cycle.year, cycle.is_all_or_nothing]
-        return hashlib.blake2b(json.dumps(data, sort_keys=True).encode(), digest_size=16).hexdigest()
+        # The stored result carries the digest of its data; what else the row and chart show is added here.
+        data = item.digest or hashlib.blake2b(json.dumps(encode(asdict(item)), sort_keys=True).encode()).hexdigest()
+        return f"{data}:{region.iso_code}:{cycle.year}:{cycle.is_all_or_nothing}"
 
     def render(codes: list[str]) -> dict[str, RenderedCard]:
         cards = {card.item.code: card for card in dashboard.cards(result, codes=set(codes))}

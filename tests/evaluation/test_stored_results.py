@@ -25,9 +25,12 @@ def version(region, year=2012) -> int:
 
 def stored_equals_computed(year=2012) -> None:
     cycle = EvaluationCycle.objects.get(year=year)
-    assert [r.to_json() for r in cycle_results(cycle=cycle)] == [
-        r.to_json() for r in compute_cycle_results(cycle=cycle)
-    ]
+    stored = [r.to_json() for r in cycle_results(cycle=cycle)]
+    for result in stored:
+        for item in result["indicators"]:
+            assert len(item["digest"]) == 32  # what pages key the indicator's drawing by
+            item["digest"] = ""  # computed afresh, a result has none yet
+    assert stored == [r.to_json() for r in compute_cycle_results(cycle=cycle)]
 
 
 def test_a_save_stores_the_new_result_in_its_own_transaction(camila, coquimbo, biobio):
