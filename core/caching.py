@@ -11,7 +11,9 @@ the database, so every process sees a change as soon as it commits.
 
 from __future__ import annotations
 
+import hashlib
 import re
+import secrets
 import struct
 import threading
 import zlib
@@ -166,13 +168,22 @@ def csrf_input(request: HttpRequest | None = None) -> str:
 
 
 def fragment_response(
-    request: HttpRequest, template: str, context: dict, fragment: Fragment, *, status: int = 200
+    request: HttpRequest,
+    template: str,
+    context: dict,
+    fragment: Fragment,
+    *,
+    status: int = 200,
+    shell_key: tuple | None = None,
 ) -> HttpResponse:
     """Render `template` with the fragment at `{{ fragment }}` and return the page, gzip-encoded when the
     client accepts it, with the fragment's stored streams spliced in (only the page's own parts, and the
-    person's CSRF field, are compressed per request)."""
-    page = render_to_string(template, {**context, "fragment": mark_safe(MARKER)}, request)  # noqa: S308
-    before, _marker, after = page.partition(MARKER)
+    person's CSRF field, are compressed per request).
+
+    With `shell_key` (what the page's own parts depend on besides the person, the path and the language: the
+    data version, the person's role…), those parts are cached too, per person, and each response puts its
+    own CSRF token in them; a page with messages to show is always drawn afresh."""
+    before, after = _shell(request, template, context, shell_key)
     csrf = csrf_input(request) if len(fragment.pieces) > 1 else ""
     if not _ACCEPTS_GZIP.search(request.headers.get("Accept-Encoding", "")):
         response = HttpResponse(before + fragment.text(csrf) + after, status=status)
@@ -184,6 +195,37 @@ def fragment_response(
         response["Content-Encoding"] = "gzip"
     patch_vary_headers(response, ("Accept-Encoding",))
     return response
+
+
+def _shell(request: HttpRequest, template: str, context: dict, shell_key: tuple | None) -> tuple[str, str]:
+    """Return the page's own HTML before and after the fragment."""
+    if shell_key is None or _has_messages(request) or not request.user.is_authenticated:
+        page = render_to_string(template, {**context, "fragment": mark_safe(MARKER)}, request)  # noqa: S308
+        before, _marker, after = page.partition(MARKER)
+        return before, after
+
+    def render() -> tuple[str, str, str]:
+        # An unguessable stand-in for the CSRF token, replaced by the person's own in every response.
+        nonce = secrets.token_hex(16)
+        extra = {"fragment": mark_safe(MARKER), "csrf_token": nonce}  # noqa: S308
+        before, _marker, after = render_to_string(template, {**context, **extra}, request).partition(MARKER)
+        return nonce, before, after
+
+    user = request.user
+    person = hashlib.blake2b(
+        f"{user.pk}:{user.get_username()}:{user.get_full_name()}:{user.is_staff}".encode(), digest_size=12
+    ).hexdigest()
+    nonce, before, after = cached(
+        "shell", template, request.get_full_path(), person, *shell_key, version=0, compute=render
+    )
+    token = get_token(request)
+    return before.replace(nonce, token), after.replace(nonce, token)
+
+
+def _has_messages(request: HttpRequest) -> bool:
+    """Return whether messages wait to be shown (the cookie or the session holds some), without reading them."""
+    session = getattr(request, "session", None)
+    return "messages" in request.COOKIES or bool(session is not None and session.get("_messages"))
 
 
 def _gzip(parts: list[bytes | Piece]) -> bytes:

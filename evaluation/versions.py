@@ -64,28 +64,31 @@ def raise_everything() -> None:
 
 @dataclass(frozen=True)
 class Stamp:
-    """What a cached page is keyed by: the region (None for a whole cycle), the cycle and the version."""
+    """What a cached page is keyed by: the region (None for a whole cycle), the cycle and the version; with
+    the region and the cycle themselves when the stamp's query read them."""
 
     region_id: int | None
     cycle_id: int
     version: int
+    loaded_region: Region | None = None
+    loaded_cycle: EvaluationCycle | None = None
 
     def region(self) -> Region:
-        return Region.objects.get(pk=self.region_id)
+        return self.loaded_region or Region.objects.get(pk=self.region_id)
 
     def cycle(self) -> EvaluationCycle:
-        return EvaluationCycle.objects.get(pk=self.cycle_id)
+        return self.loaded_cycle or EvaluationCycle.objects.get(pk=self.cycle_id)
 
 
 def region_stamp(*, iso_code: str, year: int) -> Stamp | None:
-    """Return the stamp of a region's data in the cycle of that year (one query); None when there is none (no
-    such region or cycle, or the region did not exist that year)."""
+    """Return the stamp of a region's data in the cycle of that year, with the region and the cycle (one
+    query); None when there is none (no such region or cycle, or the region did not exist that year)."""
     row = (
         RegionDataVersion.objects.filter(region__iso_code=iso_code.upper(), cycle__year=year)
-        .values_list("region_id", "cycle_id", "value")
+        .select_related("region", "cycle")
         .first()
     )
-    return Stamp(*row) if row else None
+    return None if row is None else Stamp(row.region_id, row.cycle_id, row.value, row.region, row.cycle)
 
 
 def cycle_stamp(*, year: int) -> Stamp | None:

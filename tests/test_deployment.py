@@ -49,7 +49,7 @@ def test_production_services_are_configured_from_the_environment():
     assert configured == {
         "dbs": ["default", "replica"],
         "storage": "storages.backends.s3.S3Storage",
-        "cache": "django.core.cache.backends.redis.RedisCache",
+        "cache": "core.redis_cache.RedisCache",
         "formatter": "json",
     }
 
@@ -89,3 +89,12 @@ def test_health_endpoint(client):
     assert response.status_code == 200
     assert b"ok \xc2\xb7 16 regiones" in response.content
     assert "no-cache" in response["Cache-Control"]
+
+
+def test_the_redis_cache_reuses_one_client_per_pool():
+    """Django's Redis cache builds a client per operation; ours keeps one per connection pool."""
+    from core.redis_cache import RedisCacheClient
+
+    client = RedisCacheClient(["redis://127.0.0.1:6379/15"])
+    assert client.get_client("a") is client.get_client("b")
+    assert client.get_client("a", write=True) is client.get_client("b")  # one server: one pool

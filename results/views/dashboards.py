@@ -19,7 +19,7 @@ from core import caching, exports
 from core.routers import reading_from_replica
 from evaluation import selectors, versions
 from indicators.results import encode
-from regions.selectors import authorize_view, can_review, region_get_for_user
+from regions.selectors import authorize_view, can_review, region_get_for_user, user_role
 from results import dashboard
 from results.forms import CompareForm
 from results.selectors import outcomes, products
@@ -52,7 +52,8 @@ def region_dashboard(request: HttpRequest, code: str, year: int) -> HttpResponse
             render=lambda: _region_body(request, region, cycle),
         )
     context = {"region": region, "cycle": cycle}
-    return caching.fragment_response(request, "results/region_dashboard.html", context, fragment)
+    shell_key = None if stamp is None else (stamp.version, user_role(request.user))
+    return caching.fragment_response(request, "results/region_dashboard.html", context, fragment, shell_key=shell_key)
 
 
 def _region_body(request: HttpRequest, region, cycle) -> str:
@@ -117,7 +118,8 @@ def national_overview(request: HttpRequest, year: int) -> HttpResponse:
         fragment = caching.cached_fragment(
             "national-body", cycle.pk, version=stamp.version, render=lambda: _national_body(request, cycle)
         )
-    return caching.fragment_response(request, "results/national.html", {"cycle": cycle}, fragment)
+    shell_key = None if stamp is None else (stamp.version, user_role(request.user))
+    return caching.fragment_response(request, "results/national.html", {"cycle": cycle}, fragment, shell_key=shell_key)
 
 
 def _national_body(request: HttpRequest, cycle) -> str:
