@@ -6,7 +6,14 @@ from __future__ import annotations
 from django.db.models import F
 from django.db.models.signals import post_delete, post_save, pre_save
 
-from evaluation.models import CycleSnapshot, EvaluationCycle, RegionDataVersion, Submission, SubmissionEvent
+from evaluation.models import (
+    CycleSnapshot,
+    EvaluationCycle,
+    RegionDataVersion,
+    Submission,
+    SubmissionEvent,
+    SubmissionStatus,
+)
 from evaluation.versions import raise_versions
 from regions.models import Region
 
@@ -30,9 +37,11 @@ def _cycle_changed(sender, instance: EvaluationCycle, raw: bool = False, signal=
         raise_versions(cycle_ids=[instance.pk])  # its rules or stage: every region's results in it
 
 
-def _submission_changed(sender, instance, raw: bool = False, signal=None, **_kwargs) -> None:
+def _submission_changed(sender, instance, raw: bool = False, signal=None, created=False, **_kwargs) -> None:
     if raw:
         return
+    if sender is Submission and created and instance.status == SubmissionStatus.DRAFT:
+        return  # the lock a first write creates: a region without a submission already reads as borrador
     if sender is SubmissionEvent:
         try:
             instance = instance.submission

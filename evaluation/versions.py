@@ -12,6 +12,8 @@ results of those regions there (unless the change cannot alter a result: `recomp
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import functools
 import time
 from collections.abc import Iterable
@@ -27,13 +29,28 @@ from regions.models import Region
 
 # Sent with cycle (an EvaluationCycle), region_ids (a list) and recompute (bool).
 versions_raised = Signal()
+_trial = contextvars.ContextVar("pbr_trial_write", default=False)
+
+
+@contextlib.contextmanager
+def trial_write():
+    """Mark a write that is always rolled back (a spreadsheet's dry run): it raises no version and nothing is
+    recomputed for it, since nothing of it will remain."""
+    token = _trial.set(True)
+    try:
+        yield
+    finally:
+        _trial.reset(token)
 
 
 def raise_versions(
     *, region_ids: Iterable[int] | None = None, cycle_ids: Iterable[int] | None = None, recompute: bool = True
 ) -> None:
     """Raise the versions of those regions (None: every region of the cycle's year) in those cycles (None: every
-    open cycle), creating the missing ones; then send `versions_raised`. Call inside the writing transaction."""
+    open cycle), creating the missing ones; then send `versions_raised`. Call inside the writing transaction.
+    Inside `trial_write()`, nothing: the write will be rolled back."""
+    if _trial.get():
+        return
     cycles = EvaluationCycle.objects.all()
     cycles = cycles.exclude(stage=Stage.CLOSED) if cycle_ids is None else cycles.filter(pk__in=list(cycle_ids))
     wanted = None if region_ids is None else set(region_ids)

@@ -35,6 +35,8 @@ def refresh(*, cycle: EvaluationCycle, regions: Iterable[Region] | None = None) 
         indicators = data.pop("indicators", [])
         for item in indicators:
             item["digest"] = _digest({key: value for key, value in item.items() if key != "digest"})
+        if data:
+            data["digest"] = _digest({key: value for key, value in data.items() if key != "digest"})
         values = {"has_result": result is not None, "indicators": indicators, "summary": data}
         if StoredRegionResult.objects.filter(region=region, cycle=cycle).update(**values):
             continue

@@ -46,6 +46,8 @@ class RegionResult:
     frozen: bool = False
     counts: dict[str, int] = field(default_factory=dict)
     by_dimension: dict[str, dict[str, int]] = field(default_factory=dict)
+    # A digest of the summary above, set when the result is stored: pages key what they draw of it by this.
+    digest: str = ""
 
     @property
     def count_rows(self) -> list[tuple[Classification, int]]:

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from evaluation.models import EvaluationCycle
+from evaluation.versions import trial_write
 from indicators import spreadsheets
 from indicators.models import (
     ImportLog,
@@ -198,7 +199,7 @@ def spreadsheet_preview(
             changes.append(change)
     if trial and cells:
         try:
-            with transaction.atomic():
+            with trial_write(), transaction.atomic():
                 measurements_save(user=user, region=region, cycle=cycle, cells=cells)
                 raise _DryRun
         except _DryRun:

@@ -100,6 +100,38 @@ def _rendered_cards(result, region, cycle) -> list[RenderedCard]:
     return [rendered[item.code] for item in result.indicators]
 
 
+@dataclass(frozen=True)
+class RenderedRegionRow:
+    ranking: str
+    heat: str
+
+
+def _rendered_ranking_rows(ranking, cycle) -> list[RenderedRegionRow]:
+    """Return each region's ranking and heat-map rows as HTML, rendered once per state of its result and rank:
+    after a change in one region, only its rows (and those whose rank moved) are drawn again."""
+
+    def digest(row) -> str:
+        # The stored summary carries the digest of its data; what else the rows show is added here.
+        result = row.result
+        data = result.digest or hashlib.blake2b(json.dumps(result.to_json(), sort_keys=True).encode()).hexdigest()
+        return f"{data}:{result.sent_on_time}:{row.position}:{cycle.year}"
+
+    def render(codes: list[str]) -> dict[str, RenderedRegionRow]:
+        drawn = {}
+        for row in ranking:
+            if row.result.region_code in codes:
+                context = {"row": row, "cycle": cycle}
+                drawn[row.result.region_code] = RenderedRegionRow(
+                    mark_safe(render_to_string("results/_ranking_row.html", context)),  # noqa: S308  (our templates)
+                    mark_safe(render_to_string("results/_heat_row.html", context)),  # noqa: S308
+                )
+        return drawn
+
+    keys = {row.result.region_code: (digest(row),) for row in ranking}
+    rendered = caching.cached_many("national-row", keys, render)
+    return [rendered[row.result.region_code] for row in ranking]
+
+
 @login_required
 def national_overview(request: HttpRequest, year: int) -> HttpResponse:
     """Every region in a cycle: ranking by compliance, heat map by dimensión, counts and completeness.
@@ -125,9 +157,11 @@ def national_overview(request: HttpRequest, year: int) -> HttpResponse:
 def _national_body(request: HttpRequest, cycle) -> str:
     with reading_from_replica():
         results = outcomes.cycle_results(cycle=cycle, with_indicators=False)
+        ranking = dashboard.ranking(results)
         context = {
             "cycle": cycle,
-            "ranking": dashboard.ranking(results),
+            "ranking": ranking,
+            "rows": _rendered_ranking_rows(ranking, cycle),
             "dimensions": dashboard.DIMENSIONS,
             "cycles": list(selectors.cycles_all()),
         }

@@ -661,3 +661,22 @@ def test_the_command_names_each_problem_cell_when_it_applies_without_a_trial(tmp
     assert str(refused.value) == f"{cell_of(sheet, '2012|efectivo|d')}: El denominador debe ser mayor que cero."
     assert snapshot() == before
     assert ImportLog.objects.get().status == "rechazada"
+
+
+def test_the_dry_run_recomputes_nothing_and_the_apply_recomputes_once(client, camila, monkeypatch):
+    """The preview's trial save is rolled back: it raises no version and recomputes no stored result."""
+    from results import store
+
+    refreshed = []
+    original = store.refresh
+    monkeypatch.setattr(store, "refresh", lambda **kwargs: refreshed.append(kwargs) or original(**kwargs))
+    client.force_login(camila)
+    workbook = template(client)
+    sheet = workbook["Formulario H"]
+    sheet[f"{column_of(sheet, '2012|efectivo|n')}5"] = 240
+    sheet[f"{column_of(sheet, '2012|efectivo|d')}5"] = 262
+    upload(client, as_upload(workbook))
+    assert refreshed == []
+    log = ImportLog.objects.get()
+    client.post(reverse("indicators:spreadsheet_apply", kwargs={**CO, "pk": log.pk}))
+    assert [kwargs["cycle"].year for kwargs in refreshed] == [2012]
