@@ -40,8 +40,10 @@ _ACCEPTS_GZIP = re.compile(r"\bgzip\b")
 
 
 def _key(kind: str, parts: tuple, version: int) -> str:
-    # The day is in the key because "late" and "on time" depend on it; the language because words do.
-    return ":".join(["pbr", kind, *map(str, parts), get_language() or "", str(timezone.localdate()), str(version)])
+    # The day is in the key because "late" and "on time" depend on it; the language because words do. The
+    # parts may hold names (spaces, accents): they are hashed, so every key is short and plain ASCII.
+    named = ":".join([*map(str, parts), get_language() or "", str(timezone.localdate()), str(version)])
+    return f"pbr:{kind}:{hashlib.blake2b(named.encode(), digest_size=20).hexdigest()}"
 
 
 class _LocalCache:

@@ -48,3 +48,16 @@ def test_a_page_with_messages_to_show_is_drawn_afresh(client, daniela):
     page = text(soup(client.get(DASHBOARD)))
     assert "No se pueden devolver" in page
     assert "No se pueden devolver" not in text(soup(client.get(DASHBOARD)))  # shown once
+
+
+def test_a_cached_page_shows_what_its_cycle_says_now(client, daniela, ana):
+    """The page's own parts are kept across changes of figures, and drawn again when what they show changes."""
+    from evaluation.models import EvaluationCycle
+
+    client.force_login(daniela)
+    assert "Discusión y aprobación" in text(soup(client.get(DASHBOARD)).select_one("h1 + p"))
+    cycle = EvaluationCycle.objects.get(year=2012)
+    cycle.stage = "ejecucion"
+    cycle.save()
+    for url in (DASHBOARD, NATIONAL):
+        assert "Ejecución" in text(soup(client.get(url)).select_one("h1 + p"))

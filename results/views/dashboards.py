@@ -52,8 +52,15 @@ def region_dashboard(request: HttpRequest, code: str, year: int) -> HttpResponse
             render=lambda: _region_body(request, region, cycle),
         )
     context = {"region": region, "cycle": cycle}
-    shell_key = None if stamp is None else (stamp.version, user_role(request.user))
+    shell_key = None if stamp is None else (*_shown(region, cycle), user_role(request.user))
     return caching.fragment_response(request, "results/region_dashboard.html", context, fragment, shell_key=shell_key)
+
+
+def _shown(region, cycle) -> tuple:
+    """Return what the dashboards' own parts show of the region and the cycle: their cached parts are keyed by
+    it, not by the data's version, so a change of figures leaves them cached."""
+    region_shown = (region.pk, region.iso_code, region.name, region.government_name) if region else ()
+    return (*region_shown, cycle.pk, cycle.year, cycle.stage, cycle.is_illustrative, cycle.data_deadline)
 
 
 def _region_body(request: HttpRequest, region, cycle) -> str:
@@ -150,7 +157,7 @@ def national_overview(request: HttpRequest, year: int) -> HttpResponse:
         fragment = caching.cached_fragment(
             "national-body", cycle.pk, version=stamp.version, render=lambda: _national_body(request, cycle)
         )
-    shell_key = None if stamp is None else (stamp.version, user_role(request.user))
+    shell_key = None if stamp is None else (*_shown(None, cycle), user_role(request.user))
     return caching.fragment_response(request, "results/national.html", {"cycle": cycle}, fragment, shell_key=shell_key)
 
 
