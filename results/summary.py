@@ -8,7 +8,7 @@ so a closed cycle's dashboard is drawn from exactly what was frozen.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from decimal import Decimal
 
 from evaluation.scoring import (
@@ -72,7 +72,9 @@ class RegionResult:
         return Decimal(counts.get(Classification.MET.value, 0)) * 100 / Decimal(measured)
 
     def to_json(self) -> dict:
-        return encode(asdict(self))
+        """Return the result as JSON data (what `from_json` reads back)."""
+        data = {item.name: getattr(self, item.name) for item in fields(self) if item.name != "indicators"}
+        return {**encode(data), "indicators": [item.to_json() for item in self.indicators]}
 
     @classmethod
     def from_json(cls, data: dict) -> RegionResult:
