@@ -34,9 +34,9 @@ def refresh(*, cycle: EvaluationCycle, regions: Iterable[Region] | None = None) 
         data = result.to_json() if result else {}
         indicators = data.pop("indicators", [])
         for item in indicators:
-            item["digest"] = _digest({key: value for key, value in item.items() if key != "digest"})
+            item["digest"] = digest({key: value for key, value in item.items() if key != "digest"})
         if data:
-            data["digest"] = _digest({key: value for key, value in data.items() if key != "digest"})
+            data["digest"] = digest({key: value for key, value in data.items() if key != "digest"})
         values = {"has_result": result is not None, "indicators": indicators, "summary": data}
         if StoredRegionResult.objects.filter(region=region, cycle=cycle).update(**values):
             continue
@@ -47,8 +47,9 @@ def refresh(*, cycle: EvaluationCycle, regions: Iterable[Region] | None = None) 
             StoredRegionResult.objects.filter(region=region, cycle=cycle).update(**values)
 
 
-def _digest(item: dict) -> str:
-    return hashlib.blake2b(json.dumps(item, sort_keys=True).encode(), digest_size=16).hexdigest()
+def digest(data: dict) -> str:
+    """Return a short digest of a result's JSON data: what pages key the drawing of that result by."""
+    return hashlib.blake2b(json.dumps(data, sort_keys=True).encode(), digest_size=16).hexdigest()
 
 
 def _on_versions_raised(sender, *, cycle: EvaluationCycle, region_ids: list[int], recompute: bool, **_kwargs) -> None:

@@ -3,9 +3,7 @@ tables as spreadsheets."""
 
 from __future__ import annotations
 
-import hashlib
-import json
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -18,9 +16,8 @@ from django.utils.translation import gettext as _
 from core import caching, exports
 from core.routers import reading_from_replica
 from evaluation import selectors, versions
-from indicators.results import encode
 from regions.selectors import authorize_view, can_review, region_get_for_user, user_role
-from results import dashboard
+from results import dashboard, store
 from results.forms import CompareForm
 from results.selectors import outcomes, products
 
@@ -89,7 +86,7 @@ def _rendered_cards(result, region, cycle) -> list[RenderedCard]:
 
     def digest(item) -> str:
         # The stored result carries the digest of its data; what else the row and chart show is added here.
-        data = item.digest or hashlib.blake2b(json.dumps(encode(asdict(item)), sort_keys=True).encode()).hexdigest()
+        data = item.digest or store.digest(item.to_json())  # a closed cycle's snapshot has none
         return f"{data}:{region.iso_code}:{cycle.year}:{cycle.is_all_or_nothing}"
 
     def render(codes: list[str]) -> dict[str, RenderedCard]:
@@ -120,7 +117,7 @@ def _rendered_ranking_rows(ranking, cycle) -> list[RenderedRegionRow]:
     def digest(row) -> str:
         # The stored summary carries the digest of its data; what else the rows show is added here.
         result = row.result
-        data = result.digest or hashlib.blake2b(json.dumps(result.to_json(), sort_keys=True).encode()).hexdigest()
+        data = result.digest or store.digest(result.to_json())
         return f"{data}:{result.sent_on_time}:{row.position}:{cycle.year}"
 
     def render(codes: list[str]) -> dict[str, RenderedRegionRow]:
