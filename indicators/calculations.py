@@ -89,6 +89,13 @@ class ScopeCounts:
             return {key: Decimal(count) / Decimal(total) * 100 for key, count in columns.items()}
 
 
+def budget_execution(executed: Decimal | None, allocated: Decimal | None) -> Decimal | None:
+    """Return executed / allocated × 100; None without execution or with nothing allocated."""
+    if executed is None or not allocated:
+        return None
+    return indicator_value(executed, allocated, Decimal(100))
+
+
 def count_scopes(scopes: Iterable[str]) -> ScopeCounts:
     """Return the counts of the given ámbitos de control, resultado intermedio and final together.
 

@@ -653,9 +653,7 @@ class ProductBudget(models.Model):
     @property
     def execution(self) -> Decimal | None:
         """Return executed / allocated × 100; None without execution or with nothing allocated."""
-        if self.executed is None or not self.allocated:
-            return None
-        return calculations.indicator_value(self.executed, self.allocated, Decimal(100))
+        return calculations.budget_execution(self.executed, self.allocated)
 
 
 class ImportLog(models.Model):

@@ -7,6 +7,9 @@ closed cycle's snapshot, and read back as the same values.
 
 from __future__ import annotations
 
+import functools
+import json
+from collections.abc import Sequence
 from dataclasses import dataclass, fields
 from decimal import Decimal
 
@@ -96,16 +99,72 @@ def encode(value):
 
 def decode(cls, data: dict):
     values = {}
-    for item in fields(cls):
-        if item.name not in data:
+    for name in _field_names(cls):
+        if name not in data:
             continue
-        value = data[item.name]
-        if item.name in _DECIMAL_FIELDS and value is not None:
+        value = data[name]
+        if name in _DECIMAL_FIELDS and value is not None:
             value = Decimal(value)
-        if item.name == "series":
+        elif name == "series":
             value = [(year, kind, None if number is None else Decimal(number)) for year, kind, number in value]
-        values[item.name] = value
+        values[name] = value
     return cls(**values)
+
+
+@functools.cache
+def _field_names(cls) -> tuple[str, ...]:
+    return tuple(item.name for item in fields(cls))
+
+
+class StoredResults(Sequence[IndicatorResult]):
+    """Indicators' results as stored (JSON), parsed and decoded only when first read: a page that draws most
+    of them from its cache reads only their codes and digests (`keys`), and decodes the few it draws again.
+
+    `stored` is the list of results as JSON data, or its JSON text (parsed when a result is first read)."""
+
+    def __init__(self, stored: list[dict] | str, keys: list | None = None) -> None:
+        self._stored = stored
+        self._keys = None if keys is None else [(code, digest) for code, digest in keys]
+        self._decoded: list[IndicatorResult | None] | None = None
+
+    def _items(self) -> list[dict]:
+        if isinstance(self._stored, str):
+            self._stored = json.loads(self._stored)
+        return self._stored
+
+    def __len__(self) -> int:
+        return len(self._keys) if self._keys is not None else len(self._items())
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        if self._decoded is None:
+            self._decoded = [None] * len(self._items())
+        item = self._decoded[index]
+        if item is None:
+            item = self._decoded[index] = decode(IndicatorResult, self._items()[index])
+        return item
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, Sequence) and list(self) == list(other)
+
+    def keys(self) -> list[tuple[str, str]]:
+        """Return each result's (code, digest), in order, without decoding any."""
+        if self._keys is None:
+            self._keys = [(item["code"], item.get("digest", "")) for item in self._items()]
+        return self._keys
+
+
+def result_keys(results: Sequence[IndicatorResult]) -> list[tuple[str, str]]:
+    """Return each result's (code, digest), in order; stored results are not decoded for it."""
+    if isinstance(results, StoredResults):
+        return results.keys()
+    return [(item.code, item.digest) for item in results]
+
+
+def results_with_codes(results: Sequence[IndicatorResult], codes: set[str]) -> list[IndicatorResult]:
+    """Return the results of those codes, in order; of stored results only those are decoded."""
+    return [results[index] for index, (code, _digest) in enumerate(result_keys(results)) if code in codes]
 
 
 def indicator_result(row, cycle: EvaluationCycle):

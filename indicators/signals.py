@@ -48,10 +48,17 @@ def _indicator_scope(indicator: Indicator, cycle_id: int | None = None) -> tuple
     return {indicator.region_id}, {cycle_id} if cycle_id else open_cycles_of([indicator.pk])
 
 
+def _every_cycle() -> set[int]:
+    return set(EvaluationCycle.objects.values_list("pk", flat=True))
+
+
 # Each watched model: (its scope, whether the change can alter a result).
 def _scope(instance) -> tuple[set[int] | None, set[int] | None]:
     if isinstance(instance, Indicator):
         return _indicator_scope(instance)
+    if isinstance(instance, IndicatorWeighting) and instance.cycle.is_illustrative:
+        # Which products every other cycle lists leaves out those of an illustrative cycle's indicators.
+        return {instance.indicator.region_id}, _every_cycle()
     if isinstance(instance, IndicatorWeighting | ResultAnalysis | ImprovementCommitment):
         return _indicator_scope(instance.indicator, instance.cycle_id)
     if isinstance(instance, Measurement | Evidence):
@@ -60,7 +67,9 @@ def _scope(instance) -> tuple[set[int] | None, set[int] | None]:
         return {instance.region_id}, {instance.cycle_id}
     if isinstance(instance, StrategicObjective):
         return {instance.definition.region_id}, {instance.definition.cycle_id}
-    if isinstance(instance, StrategicProduct | Client):
+    if isinstance(instance, StrategicProduct):
+        return {instance.region_id}, _every_cycle()  # its name is stored with the results, closed cycles' too
+    if isinstance(instance, Client):
         return {instance.region_id}, None
     if isinstance(instance, ProductBudget):
         cycles = EvaluationCycle.objects.filter(year=instance.year).values_list("pk", flat=True)
@@ -68,8 +77,9 @@ def _scope(instance) -> tuple[set[int] | None, set[int] | None]:
     raise TypeError(type(instance))
 
 
-RESULT_INPUTS = (Indicator, IndicatorWeighting, Measurement, ResultAnalysis, StrategicProduct)
-SHOWN_ONLY = (ProductBudget, StrategicDefinition, StrategicObjective, Client, Evidence, ImprovementCommitment)
+# A product's name and money are stored with the region's result (the dashboard's table of products).
+RESULT_INPUTS = (Indicator, IndicatorWeighting, Measurement, ResultAnalysis, StrategicProduct, ProductBudget)
+SHOWN_ONLY = (StrategicDefinition, StrategicObjective, Client, Evidence, ImprovementCommitment)
 
 
 def _changed(sender, instance, raw: bool = False, **_kwargs) -> None:

@@ -14,11 +14,11 @@ from evaluation.models import (
     SubmissionEvent,
     SubmissionStatus,
 )
-from indicators.models import Indicator, MeasurementKind
+from indicators.models import Indicator, MeasurementKind, ProductBudget
 from indicators.results import indicator_result
-from indicators.selectors import cycle_display_columns, indicator_rows
+from indicators.selectors import cycle_display_columns, cycle_products, indicator_rows
 from regions.models import Region
-from results.summary import RegionResult, summarise
+from results.summary import ProductLine, RegionResult, summarise
 
 
 def _sent_on_time(submission: Submission, cycle: EvaluationCycle, today) -> bool | None:
@@ -41,10 +41,47 @@ def compute_cycle_results(*, cycle: EvaluationCycle, regions=None) -> list[Regio
     """
 
     region_list = list(Region.objects.in_year(cycle.year) if regions is None else regions)
-    if cycle.is_closed:
-        snapshots = CycleSnapshot.objects.filter(cycle=cycle, region__in=region_list).select_related("region")
-        frozen = {s.region_id: RegionResult.from_json(s.data) for s in snapshots}
-        return [frozen[r.pk] for r in region_list if r.pk in frozen]
+    results = _closed_results(cycle, region_list) if cycle.is_closed else _open_results(cycle, region_list)
+    products = _products(cycle, [region for region, _result in results])
+    for region, result in results:
+        result.products = [line.counted(result.indicators) for line in products.get(region.pk, [])]
+    return [result for _region, result in results]
+
+
+def _closed_results(cycle: EvaluationCycle, region_list: list[Region]) -> list[tuple[Region, RegionResult]]:
+    """Return the results frozen when the cycle closed (its snapshots)."""
+    snapshots = CycleSnapshot.objects.filter(cycle=cycle, region__in=region_list)
+    frozen = {s.region_id: RegionResult.from_json(s.data) for s in snapshots}
+    return [(region, frozen[region.pk]) for region in region_list if region.pk in frozen]
+
+
+def _products(cycle: EvaluationCycle, region_list: list[Region]) -> dict[int, list[ProductLine]]:
+    """Return {region id: its products the cycle lists, with their money in the cycle's year} (two queries).
+
+    Money is not frozen with a closed cycle's results: budgets are recorded and corrected after the fact."""
+    if not region_list:
+        return {}
+    budgets = {
+        budget.product_id: budget
+        for budget in ProductBudget.objects.filter(product__region__in=region_list, year=cycle.year)
+    }
+    lines: dict[int, list[ProductLine]] = {}
+    for product in cycle_products(regions=region_list, cycle=cycle).order_by("region_id", "number"):
+        budget = budgets.get(product.pk)
+        lines.setdefault(product.region_id, []).append(
+            ProductLine(
+                number=product.number,
+                name=product.name,
+                is_institutional=product.is_institutional,
+                allocated=budget.allocated if budget else None,
+                executed=budget.executed if budget else None,
+            )
+        )
+    return lines
+
+
+def _open_results(cycle: EvaluationCycle, region_list: list[Region]) -> list[tuple[Region, RegionResult]]:
+    """Return the results computed from the figures."""
 
     indicators = (
         Indicator.objects.filter(region__in=region_list, weightings__cycle=cycle)
@@ -75,19 +112,22 @@ def compute_cycle_results(*, cycle: EvaluationCycle, regions=None) -> list[Regio
             submission = Submission(region=region, cycle=cycle)
             submission.prefetched_events = []
         results.append(
-            summarise(
-                region_code=region.iso_code,
-                region_name=region.name,
-                government_name=region.government_name,
-                cycle_year=cycle.year,
-                indicators=[indicator_result(row, cycle) for row in rows],
-                rules=rules,
-                # Completeness counts every figure the cycle asks for, the efectivo t that scores it included:
-                # an indicator still «pendiente» (no efectivo or meta t) always leaves completeness below 100 %.
-                required_values=len(rows) * len(required),
-                entered_values=sum(1 for row in rows for key in required if key in row.figures),
-                submission_status=submission.status,
-                sent_on_time=_sent_on_time(submission, cycle, today),
+            (
+                region,
+                summarise(
+                    region_code=region.iso_code,
+                    region_name=region.name,
+                    government_name=region.government_name,
+                    cycle_year=cycle.year,
+                    indicators=[indicator_result(row, cycle) for row in rows],
+                    rules=rules,
+                    # Completeness counts every figure the cycle asks for, the efectivo t that scores it included:
+                    # an indicator still «pendiente» (no efectivo or meta t) always leaves completeness below 100 %.
+                    required_values=len(rows) * len(required),
+                    entered_values=sum(1 for row in rows for key in required if key in row.figures),
+                    submission_status=submission.status,
+                    sent_on_time=_sent_on_time(submission, cycle, today),
+                ),
             )
         )
     return results

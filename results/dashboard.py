@@ -12,7 +12,7 @@ from core.numbers import format_number, format_percent, round_half_up
 from evaluation.templatetags.cycle_labels import classification_label
 from indicators import calculations
 from indicators.charts import indicator_figure
-from indicators.results import IndicatorResult
+from indicators.results import IndicatorResult, results_with_codes
 from indicators.templatetags.indicator_labels import dimension_label, trend_label
 
 AMBITION_LABELS = {
@@ -125,10 +125,10 @@ class Card:
 
 def cards(result, codes: set[str] | None = None) -> list[Card]:
     """Return a card per indicator of the region's result (or of those `codes`), in product and code order."""
+    items = result.indicators if codes is None else results_with_codes(result.indicators, codes)
     return [
         Card(item, indicator_figure(item, result.cycle_year), f"chart-{item.code}", ambition_labels(item))
-        for item in result.indicators
-        if codes is None or item.code in codes
+        for item in items
     ]
 
 
@@ -192,7 +192,7 @@ def _label(code: str) -> str:
     return classification_label(code)
 
 
-def region_tables(result, products) -> list:
+def region_tables(result) -> list:
     """Return the region dashboard's tables (achievements, by dimensión, by product) for export."""
 
     achievements = Table(
@@ -268,10 +268,10 @@ def region_tables(result, products) -> list:
                 p.scope_counts.product,
                 p.scope_counts.process,
                 p.met,
-                p.budget.allocated if p.budget else None,
-                p.budget.executed if p.budget else None,
+                p.allocated,
+                p.executed,
             ]
-            for p in products
+            for p in result.products
         ],
     )
     return [achievements, dimensions, by_product]

@@ -37,7 +37,13 @@ def refresh(*, cycle: EvaluationCycle, regions: Iterable[Region] | None = None) 
             item["digest"] = digest({key: value for key, value in item.items() if key != "digest"})
         if data:
             data["digest"] = digest({key: value for key, value in data.items() if key != "digest"})
-        values = {"has_result": result is not None, "indicators": indicators, "summary": data}
+        keys = [[item["code"], item["digest"]] for item in indicators]
+        values = {
+            "has_result": result is not None,
+            "indicators": json.dumps(indicators, separators=(",", ":")),
+            "indicator_keys": keys,
+            "summary": data,
+        }
         if StoredRegionResult.objects.filter(region=region, cycle=cycle).update(**values):
             continue
         try:

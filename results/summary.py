@@ -8,7 +8,8 @@ so a closed cycle's dashboard is drawn from exactly what was frozen.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass, field, fields, replace
 from decimal import Decimal
 
 from evaluation.scoring import (
@@ -20,10 +21,52 @@ from evaluation.scoring import (
     bonus_tier,
     institutional_compliance,
 )
-from indicators.results import IndicatorResult, decode, encode
+from indicators.calculations import ScopeCounts, budget_execution, count_scopes
+from indicators.results import IndicatorResult, StoredResults, decode, encode
 
 PENDING = Classification.PENDING
 CLASSIFICATIONS = list(Classification)
+
+
+@dataclass
+class ProductLine:
+    """A producto estratégico as stored with the region's result: what the dashboard's table of products shows
+    (its indicators in the cycle by ámbito, how many met and were measured, its money in the cycle's year in
+    M$, None when not recorded)."""
+
+    number: int
+    name: str
+    is_institutional: bool
+    allocated: Decimal | None = None
+    executed: Decimal | None = None
+    scope_counts: ScopeCounts = field(default_factory=ScopeCounts)
+    met: int = 0
+    measured: int = 0
+
+    @property
+    def execution(self) -> Decimal | None:
+        return budget_execution(self.executed, self.allocated)
+
+    def counted(self, indicators: Iterable[IndicatorResult]) -> ProductLine:
+        """Return the line with the counts of its own indicators among those."""
+        own = [item for item in indicators if item.product_number == self.number]
+        return replace(
+            self,
+            scope_counts=count_scopes(item.control_scope for item in own),
+            met=sum(1 for item in own if item.state.is_met),
+            measured=sum(1 for item in own if item.classification != PENDING),
+        )
+
+    @classmethod
+    def from_json(cls, data: dict) -> ProductLine:
+        data = dict(data)
+        for key in ("allocated", "executed"):
+            data[key] = None if data.get(key) is None else Decimal(data[key])
+        data["scope_counts"] = ScopeCounts(**data.get("scope_counts", {}))
+        return cls(**data)
+
+
+_LISTS = ("indicators", "products")  # encoded item by item
 
 
 @dataclass
@@ -32,7 +75,7 @@ class RegionResult:
     region_name: str
     government_name: str
     cycle_year: int
-    indicators: list[IndicatorResult]
+    indicators: Sequence[IndicatorResult]  # a list, or StoredResults as read back
     committed: Decimal
     earned: Decimal
     compliance: Decimal | None
@@ -46,6 +89,8 @@ class RegionResult:
     frozen: bool = False
     counts: dict[str, int] = field(default_factory=dict)
     by_dimension: dict[str, dict[str, int]] = field(default_factory=dict)
+    # The products the cycle lists for the region, with their money (compute.py attaches them).
+    products: list[ProductLine] = field(default_factory=list)
     # A digest of the summary above, set when the result is stored: pages key what they draw of it by this.
     digest: str = ""
 
@@ -73,23 +118,27 @@ class RegionResult:
 
     def to_json(self) -> dict:
         """Return the result as JSON data (what `from_json` reads back)."""
-        data = {item.name: getattr(self, item.name) for item in fields(self) if item.name != "indicators"}
-        return {**encode(data), "indicators": [item.to_json() for item in self.indicators]}
+        data = {item.name: getattr(self, item.name) for item in fields(self) if item.name not in _LISTS}
+        return {
+            **encode(data),
+            "products": [encode(asdict(product)) for product in self.products],
+            "indicators": [item.to_json() for item in self.indicators],
+        }
 
     @classmethod
     def from_json(cls, data: dict) -> RegionResult:
-        data = dict(data)
-        data["indicators"] = [decode(IndicatorResult, item) for item in data["indicators"]]
-        result = decode(cls, data)
+        result = cls.from_stored(data, data["indicators"])
         result.frozen = True
         return result
 
     @classmethod
-    def from_stored(cls, summary: dict, indicators: list | None) -> RegionResult:
+    def from_stored(cls, summary: dict, indicators: list | str | None, keys: list | None = None) -> RegionResult:
         """Return the result as results.models.StoredRegionResult keeps it (frozen as it was stored); without
-        `indicators` (None) the list is left empty, for pages that show only the summary."""
+        `indicators` (None) the list is left empty, for pages that show only the summary. The indicators may be
+        their JSON text, parsed when one is first read, and `keys` each one's [code, digest]."""
         data = dict(summary)
-        data["indicators"] = [decode(IndicatorResult, item) for item in indicators or []]
+        data["indicators"] = StoredResults(indicators or [], keys or None)
+        data["products"] = [ProductLine.from_json(item) for item in summary.get("products", [])]
         return decode(cls, data)
 
 

@@ -165,14 +165,16 @@ def cycle_entry_columns(cycle: EvaluationCycle) -> list[Column]:
     return sorted(merged, key=lambda c: (c.year, order[c.kind] if c.year < cycle.year else -order[c.kind]))
 
 
-def cycle_products(*, region: Region, cycle: EvaluationCycle) -> QuerySet[StrategicProduct]:
-    """Return the region's products a cycle's pages list, in order: every product, those without
-    indicators in the cycle too, except that an illustrative cycle's products and the others never mix.
+def cycle_products(
+    *, cycle: EvaluationCycle, region: Region | None = None, regions: Iterable[Region] = ()
+) -> QuerySet[StrategicProduct]:
+    """Return the region's (or the regions') products a cycle's pages list, in order: every product, those
+    without indicators in the cycle too, except that an illustrative cycle's products and the others never mix.
 
     An illustrative (demonstration) cycle lists only the products with indicators in it; every other
     cycle leaves out the products whose indicators belong to an illustrative cycle.
     """
-    products = StrategicProduct.objects.filter(region=region)
+    products = StrategicProduct.objects.filter(region__in=[region] if region is not None else list(regions))
     if cycle.is_illustrative:
         products = products.filter(indicators__weightings__cycle=cycle).distinct()
     else:

@@ -16,10 +16,11 @@ from django.utils.translation import gettext as _
 from core import caching, exports
 from core.routers import reading_from_replica
 from evaluation import selectors, versions
+from indicators.results import result_keys
 from regions.selectors import authorize_view, can_review, region_get_for_user, user_role
 from results import dashboard, store
 from results.forms import CompareForm
-from results.selectors import outcomes, products
+from results.selectors import outcomes
 
 
 @login_required
@@ -36,17 +37,20 @@ def region_dashboard(request: HttpRequest, code: str, year: int) -> HttpResponse
     if stamp is None:  # no such region or cycle, or the region did not exist that year: the plain path says so
         region = region_get_for_user(user=request.user, iso_code=code)
         cycle = selectors.cycle_get(year=year, region=region)
-        fragment = caching.Fragment.of(_region_body(request, region, cycle))
+        fragment = caching.Fragment.of(_region_body(request, region, cycle, selectors.cycles_for_region(region)))
     else:
         region = caching.cached("region", stamp.region_id, version=stamp.version, compute=stamp.region)
         authorize_view(user=request.user, region=region)
-        cycle = caching.cached("cycle", stamp.cycle_id, version=stamp.version, compute=stamp.cycle)
+        cycles = _cycles(stamp)
+        cycle = next(cycle for cycle in cycles if cycle.pk == stamp.cycle_id)
         fragment = caching.cached_fragment(
             "region-body",
             region.pk,
             cycle.pk,
             version=stamp.version,
-            render=lambda: _region_body(request, region, cycle),
+            render=lambda: _region_body(
+                request, region, cycle, [other for other in cycles if region.exists_in(other.year)]
+            ),
         )
     context = {"region": region, "cycle": cycle}
     shell_key = None if stamp is None else (*_shown(region, cycle), user_role(request.user))
@@ -60,16 +64,27 @@ def _shown(region, cycle) -> tuple:
     return (*region_shown, cycle.pk, cycle.year, cycle.stage, cycle.is_illustrative, cycle.data_deadline)
 
 
-def _region_body(request: HttpRequest, region, cycle) -> str:
+def _cycles(stamp: versions.Stamp) -> list:
+    """Return every cycle, newest first, as they were at the stamp's version: the page's own cycle and the list
+    of cycles its body links to, in one query when the version moved and none while it stays (a change to a
+    cycle raises its versions; a new, removed or renamed one raises every version)."""
+    return caching.cached(
+        "cycles", stamp.cycle_id, stamp.region_id, version=stamp.version, compute=lambda: list(selectors.cycles_all())
+    )
+
+
+def _region_body(request: HttpRequest, region, cycle, cycles: list) -> str:
     with reading_from_replica():
         result = outcomes.region_result(region=region, cycle=cycle)
+        cards = _rendered_cards(result, region, cycle) if result else []
         context = {
             "region": region,
             "cycle": cycle,
             "result": result,
-            "cards": _rendered_cards(result, region, cycle) if result else [],
-            "products": products.product_summaries(region=region, cycle=cycle, result=result) if result else [],
-            "cycles": selectors.cycles_for_region(region),
+            # Each indicator's row and chart are already HTML: joined here, not looped over in the template.
+            "rows": mark_safe("".join(card.row for card in cards)),  # noqa: S308  (rendered by our templates)
+            "charts": mark_safe("".join(card.chart for card in cards)),  # noqa: S308
+            "cycles": cycles,
         }
     return render_to_string("results/_region_dashboard_body.html", context, request)
 
@@ -84,9 +99,9 @@ def _rendered_cards(result, region, cycle) -> list[RenderedCard]:
     """Return each indicator's table row and chart as HTML, rendered once per state of its result: after a
     change, only the indicators whose result changed are drawn again (one cache read for all of them)."""
 
-    def digest(item) -> str:
+    def digest(index: int, stored: str) -> str:
         # The stored result carries the digest of its data; what else the row and chart show is added here.
-        data = item.digest or store.digest(item.to_json())  # a closed cycle's snapshot has none
+        data = stored or store.digest(result.indicators[index].to_json())  # a closed cycle's snapshot has none
         return f"{data}:{region.iso_code}:{cycle.year}:{cycle.is_all_or_nothing}"
 
     def render(codes: list[str]) -> dict[str, RenderedCard]:
@@ -100,8 +115,10 @@ def _rendered_cards(result, region, cycle) -> list[RenderedCard]:
             )
         return drawn
 
-    rendered = caching.cached_many("card", {item.code: (digest(item),) for item in result.indicators}, render)
-    return [rendered[item.code] for item in result.indicators]
+    codes = result_keys(result.indicators)
+    keys = {code: (digest(index, stored),) for index, (code, stored) in enumerate(codes)}
+    rendered = caching.cached_many("card", keys, render)
+    return [rendered[code] for code, _digest in codes]
 
 
 @dataclass(frozen=True)
@@ -148,17 +165,18 @@ def national_overview(request: HttpRequest, year: int) -> HttpResponse:
         stamp = versions.cycle_stamp(year=year)
     if stamp is None:
         cycle = selectors.cycle_get(year=year)
-        fragment = caching.Fragment.of(_national_body(request, cycle))
+        fragment = caching.Fragment.of(_national_body(request, cycle, list(selectors.cycles_all())))
     else:
-        cycle = caching.cached("cycle", stamp.cycle_id, "all", version=stamp.version, compute=stamp.cycle)
+        cycles = _cycles(stamp)
+        cycle = next(cycle for cycle in cycles if cycle.pk == stamp.cycle_id)
         fragment = caching.cached_fragment(
-            "national-body", cycle.pk, version=stamp.version, render=lambda: _national_body(request, cycle)
+            "national-body", cycle.pk, version=stamp.version, render=lambda: _national_body(request, cycle, cycles)
         )
     shell_key = None if stamp is None else (*_shown(None, cycle), user_role(request.user))
     return caching.fragment_response(request, "results/national.html", {"cycle": cycle}, fragment, shell_key=shell_key)
 
 
-def _national_body(request: HttpRequest, cycle) -> str:
+def _national_body(request: HttpRequest, cycle, cycles: list) -> str:
     with reading_from_replica():
         results = outcomes.cycle_results(cycle=cycle, with_indicators=False)
         ranking = dashboard.ranking(results)
@@ -167,7 +185,7 @@ def _national_body(request: HttpRequest, cycle) -> str:
             "ranking": ranking,
             "rows": _rendered_ranking_rows(ranking, cycle),
             "dimensions": dashboard.DIMENSIONS,
-            "cycles": list(selectors.cycles_all()),
+            "cycles": cycles,
         }
     return render_to_string("results/_national_body.html", context, request)
 
@@ -239,7 +257,7 @@ def region_dashboard_export(request: HttpRequest, code: str, year: int, fmt: str
     result = outcomes.region_result(region=region, cycle=cycle)
     if result is None:
         raise Http404(_("La región no tiene indicadores en este ciclo."))
-    tables = dashboard.region_tables(result, products.product_summaries(region=region, cycle=cycle, result=result))
+    tables = dashboard.region_tables(result)
     return _export(request, tables, f"tablero-{region.iso_code}-{cycle.year}", fmt, cycle=cycle)
 
 

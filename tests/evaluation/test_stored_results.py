@@ -1,6 +1,7 @@
 """Results kept as data: stored in the writing transaction, versioned per region and cycle, read by the pages."""
 
 import gzip
+import json
 import re
 from decimal import Decimal as D
 
@@ -11,12 +12,13 @@ from django.urls import reverse
 
 from evaluation import versions
 from evaluation.models import EvaluationCycle
-from indicators.models import Indicator
+from indicators import results as results_module
+from indicators.models import Indicator, ProductBudget, StrategicProduct
 from results.compute import compute_cycle_results
 from results.models import StoredRegionResult
 from results.selectors.outcomes import cycle_results
 from tests.evaluation.test_dashboards import achievement_cells, dashboard, enter_2012_actual
-from tests.html import soup
+from tests.html import cells, soup, text
 
 
 def version(region, year=2012) -> int:
@@ -43,7 +45,7 @@ def test_a_save_stores_the_new_result_in_its_own_transaction(camila, coquimbo, b
     assert version(biobio) == before[1]  # another region's results, and so its cached pages, stay as they were
     stored_equals_computed()
     row = StoredRegionResult.objects.get(region=coquimbo, cycle__year=2012)
-    assert row.indicators[0]["classification"] == "cumplido"
+    assert json.loads(row.indicators)[0]["classification"] == "cumplido"
     assert row.summary["compliance"] == "100.00"
 
 
@@ -101,6 +103,41 @@ def test_deleting_an_indicator_recomputes_its_region(coquimbo):
     cycle = EvaluationCycle.objects.get(year=2012)
     assert "CL-CO" not in [r.region_code for r in cycle_results(cycle=cycle)]
     stored_equals_computed()
+
+
+def test_products_and_their_money_are_stored_with_the_result_and_follow_their_changes(client, daniela):
+    client.force_login(daniela)
+
+    def product_row(number=1):
+        return cells(dashboard(client, "CL-AN").select_one(f'#by-product tr[data-product="{number}"]'), "td")
+
+    assert product_row()[2:] == ["—", "—", "—"]  # drawn and cached before the money is recorded
+    product = StrategicProduct.objects.get(region__iso_code="CL-AN", number=1)
+    budget = ProductBudget.objects.create(product=product, year=2012, allocated=D(56200), executed=D(54000))
+    assert product_row()[2:] == ["56.200", "54.000", "96,1 %"]
+    budget.executed = D(28100)
+    budget.save()
+    assert product_row()[2:] == ["56.200", "28.100", "50,0 %"]
+    product.name = "Inversión regional renombrada"
+    product.save()
+    assert "Inversión regional renombrada" in text(dashboard(client, "CL-AN").select_one("#by-product"))
+    stored_equals_computed()
+
+
+def test_a_dashboard_drawn_again_decodes_only_the_results_that_changed(client, daniela, camila, monkeypatch):
+    client.force_login(daniela)
+    dashboard(client)
+    enter_2012_actual(camila, "CO-01", "250", "262")
+    decoded = []
+    real_decode = results_module.decode
+
+    def counting_decode(cls, data):
+        decoded.append(data.get("code"))
+        return real_decode(cls, data)
+
+    monkeypatch.setattr(results_module, "decode", counting_decode)
+    assert achievement_cells(dashboard(client), "CO-01")["classification"] == "cumplido"
+    assert decoded == ["CO-01"]  # the other indicators' rows and charts come from the cache, undecoded
 
 
 def _without_tokens(html: bytes) -> str:
