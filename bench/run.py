@@ -75,6 +75,7 @@ FLAT = 1.25  # the national view's cost at 4× the indicators, over its cost at 
 FIRST_VISIT_KB, REPEAT_VISIT_KB = 1536, 100
 IMPORT_SECONDS = 20
 
+CHANGES = 4 * SAMPLES  # distinct values a changed figure takes: more than one region's measurements use
 CSRF = "benchcsrftoken0123456789abcdefgh"  # 32 characters: a valid unmasked CSRF secret, for wrk's requests
 BEGAN = time.monotonic()
 
@@ -298,7 +299,7 @@ def entry_form(html: str) -> dict[str, str]:
 
 
 def changeable_cell(form: dict[str, str]) -> tuple[str, Decimal]:
-    """Return the prefix of the first cell whose whole numerator can go up by one, and that numerator."""
+    """Return the prefix of the first cell whose whole numerator can go up by CHANGES, and that numerator."""
     for name in form:
         match = re.fullmatch(r"(c\d+_\d+_\w+)_o", name)
         if not match or form[name].count(";") != 1:
@@ -309,15 +310,16 @@ def changeable_cell(form: dict[str, str]) -> tuple[str, Decimal]:
             total = Decimal(denominator) if denominator else None
         except InvalidOperation:
             continue
-        if number == number.to_integral_value() and (total is None or number + 1 <= total):
+        if number == number.to_integral_value() and (total is None or number + CHANGES <= total):
             return match.group(1), number
     raise SystemExit("the entry grid holds no whole figure that can change by one")
 
 
 class FigureEditor:
     """Changes one figure of a region through its entry grid: the form as the app drew it, one numerator
-    changed (alternating between two values so that every save changes data), posted with the page's own
-    CSRF token; then the redirect followed, as a browser does. Checks each save took."""
+    changed to a value it has not had in this run (base + 1, base + 2, … base + CHANGES, then again), so that
+    nothing of the new state is in any cache, posted with the page's own CSRF token; then the redirect
+    followed, as a browser does. Checks each save took."""
 
     def __init__(self, port: int, session: str, region: str) -> None:
         self.visitor = Visitor(port, session_cookie(session))
@@ -328,12 +330,14 @@ class FigureEditor:
         self.form = entry_form(self.visitor.get_ok(self.path).text)
         self.cell, self.base = changeable_cell(self.form)
         self.expected: Decimal | None = None
+        self.step = 0
 
     def change(self) -> None:
         numerator = Decimal(self.form[f"{self.cell}_o"].split(";")[0])
         if self.expected is not None and numerator != self.expected:
             raise SystemExit(f"POST {self.path}: the figure {self.cell} reads {numerator}, not {self.expected}")
-        self.expected = self.base + 1 if numerator == self.base else self.base
+        self.step = self.step % CHANGES + 1
+        self.expected = self.base + self.step
         posted = {**self.form, f"{self.cell}_n": str(int(self.expected))}
         saved = self.visitor.request("POST", self.path, form=posted)
         if saved.status != 302:
@@ -599,7 +603,7 @@ def latencies(report: Report, data: Seeded, stopwatch: Stopwatch) -> float:
     here = FigureEditor(PORT, data.analyst, SAME_REGION)
     elsewhere = FigureEditor(PORT, data.analyst, OTHER_REGION)
     for editor in (here, elsewhere):
-        print(f"  changes: POST {editor.path}, numerator of {editor.cell} between {editor.base} and {editor.base + 1}")
+        print(f"  changes: POST {editor.path}, numerator of {editor.cell} from {editor.base} to {editor.base + 1}, +2…")
     reviewer.get_ok(DASHBOARD)
     cached = stopwatch.median_ms(reviewer, DASHBOARD)
     reviewer.get_ok(NATIONAL)

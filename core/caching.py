@@ -18,7 +18,7 @@ import struct
 import threading
 import zlib
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django.core.cache import cache
@@ -143,17 +143,73 @@ class Piece:
 @dataclass(frozen=True)
 class Fragment:
     """Rendered HTML the same for every person, stored compressed. Where a form needs the person's CSRF token,
-    the template wrote `{{ csrf_input }}` as CSRF_MARKER: the pieces are the HTML split there, and each
-    response puts its own token between them."""
+    the template wrote `{{ csrf_input }}` as CSRF_MARKER: the runs are the HTML split there, and each response
+    puts its own token between them. A run is one or more compressed pieces: a fragment composed of parts that
+    were cached compressed keeps their pieces as stored (`compose`), so no part is compressed twice."""
 
-    pieces: tuple[Piece, ...]
+    runs: tuple[tuple[Piece, ...], ...]
 
     @classmethod
     def of(cls, html: str) -> Fragment:
-        return cls(tuple(Piece.of(part) for part in html.split(CSRF_MARKER)))
+        return cls(tuple((Piece.of(part),) for part in html.split(CSRF_MARKER)))
+
+    @classmethod
+    def compose(cls, parts: Iterable[str | Fragment]) -> Fragment:
+        """Return the parts in order as one fragment: text is compressed here, fragments are spliced as they are."""
+        runs: list[list[Piece]] = [[]]
+        for part in parts:
+            if isinstance(part, str):
+                if not part:
+                    continue
+                part = cls.of(part)
+            first, *rest = part.runs
+            runs[-1].extend(first)
+            runs.extend(list(run) for run in rest)
+        return cls(tuple(tuple(run) for run in runs))
 
     def text(self, csrf: str = "") -> str:
-        return csrf.join(piece.text() for piece in self.pieces)
+        return csrf.join("".join(piece.text() for piece in run) for run in self.runs)
+
+
+_SLOT = re.compile(r"<!--pbr:slot:([a-z_]+)-->")
+
+
+@dataclass(frozen=True)
+class Skeleton:
+    """A template's HTML with named slots left open (`{{ slot.name }}` in the template), stored compressed: the
+    parts of a page that change with its data are rendered per state of that data and filled in (`fill`), the
+    rest is rendered once per state of what it shows besides them."""
+
+    parts: tuple[Fragment, ...]  # before the first slot, between slots, after the last
+    slots: tuple[str, ...]
+
+    @classmethod
+    def of(cls, html: str) -> Skeleton:
+        split = _SLOT.split(html)  # text, slot name, text, …, text
+        return cls(tuple(Fragment.of(text) for text in split[::2]), tuple(split[1::2]))
+
+    def fill(self, values: dict[str, str | Fragment]) -> Fragment:
+        """Return the skeleton with each slot holding its value (HTML, or a fragment spliced as stored)."""
+        parts: list[str | Fragment] = [self.parts[0]]
+        for name, after in zip(self.slots, self.parts[1:], strict=True):
+            parts += [values[name], after]
+        return Fragment.compose(parts)
+
+
+def cached_skeleton(kind: str, *parts: object, template: str, context: dict, slots: Iterable[str]) -> Skeleton:
+    """Return the template rendered with those slots open, cached by (kind, parts): the parts must name all that
+    the template shows outside its slots (version-free keys)."""
+
+    def render() -> Skeleton:
+        markers = {name: mark_safe(f"<!--pbr:slot:{name}-->") for name in slots}  # noqa: S308
+        return Skeleton.of(render_to_string(template, {**context, "slot": markers}))
+
+    return cached(kind, *parts, version=0, compute=render)
+
+
+def row_of(instance) -> tuple:
+    """Return a model instance's stored values: what a cache key names it by when the page shows its fields."""
+    return tuple(getattr(instance, field.attname) for field in instance._meta.concrete_fields)
 
 
 def cached_fragment(kind: str, *parts: object, version: int, render: Callable[[], str]) -> Fragment:
@@ -186,13 +242,13 @@ def fragment_response(
     data version, the person's role…), those parts are cached too, per person, and each response puts its
     own CSRF token in them; a page with messages to show is always drawn afresh."""
     before, after = _shell(request, template, context, shell_key)
-    csrf = csrf_input(request) if len(fragment.pieces) > 1 else ""
+    csrf = csrf_input(request) if len(fragment.runs) > 1 else ""
     if not _ACCEPTS_GZIP.search(request.headers.get("Accept-Encoding", "")):
         response = HttpResponse(before + fragment.text(csrf) + after, status=status)
     else:
         parts: list[bytes | Piece] = [before.encode()]
-        for index, piece in enumerate(fragment.pieces):
-            parts += [piece] if index == 0 else [csrf.encode(), piece]
+        for index, run in enumerate(fragment.runs):
+            parts += [*run] if index == 0 else [csrf.encode(), *run]
         response = HttpResponse(_gzip([*parts, after.encode()]), status=status)
         response["Content-Encoding"] = "gzip"
     patch_vary_headers(response, ("Accept-Encoding",))

@@ -26,6 +26,8 @@ class StoredRegionResult(models.Model):
     # Each indicator's [code, digest], in order: what a page keys its drawing of each result by, read without
     # the results themselves (those are parsed only when a page draws one again).
     indicator_keys = models.JSONField(default=list, help_text=_("El código y el resumen de cada indicador."))
+    # The products the cycle lists for the region, with their money and counts: only its dashboard reads them.
+    products = models.JSONField(default=list, help_text=_("Los productos estratégicos, con su presupuesto."))
     computed_at = models.DateTimeField(auto_now=True)
 
     class Meta:

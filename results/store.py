@@ -33,6 +33,7 @@ def refresh(*, cycle: EvaluationCycle, regions: Iterable[Region] | None = None) 
         result = computed.get(region.iso_code)
         data = result.to_json() if result else {}
         indicators = data.pop("indicators", [])
+        products = data.pop("products", [])
         for item in indicators:
             item["digest"] = digest({key: value for key, value in item.items() if key != "digest"})
         if data:
@@ -42,6 +43,7 @@ def refresh(*, cycle: EvaluationCycle, regions: Iterable[Region] | None = None) 
             "has_result": result is not None,
             "indicators": json.dumps(indicators, separators=(",", ":")),
             "indicator_keys": keys,
+            "products": products,
             "summary": data,
         }
         if StoredRegionResult.objects.filter(region=region, cycle=cycle).update(**values):

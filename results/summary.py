@@ -127,18 +127,21 @@ class RegionResult:
 
     @classmethod
     def from_json(cls, data: dict) -> RegionResult:
-        result = cls.from_stored(data, data["indicators"])
+        result = cls.from_stored(data, data["indicators"], products=data.get("products"))
         result.frozen = True
         return result
 
     @classmethod
-    def from_stored(cls, summary: dict, indicators: list | str | None, keys: list | None = None) -> RegionResult:
+    def from_stored(
+        cls, summary: dict, indicators: list | str | None, keys: list | None = None, products: list | None = None
+    ) -> RegionResult:
         """Return the result as results.models.StoredRegionResult keeps it (frozen as it was stored); without
-        `indicators` (None) the list is left empty, for pages that show only the summary. The indicators may be
-        their JSON text, parsed when one is first read, and `keys` each one's [code, digest]."""
+        `indicators` and `products` (None) their lists are left empty, for pages that show only the summary.
+        The indicators may be their JSON text, parsed when one is first read, and `keys` each one's [code,
+        digest]."""
         data = dict(summary)
         data["indicators"] = StoredResults(indicators or [], keys or None)
-        data["products"] = [ProductLine.from_json(item) for item in summary.get("products", [])]
+        data["products"] = [ProductLine.from_json(item) for item in products or []]
         return decode(cls, data)
 
 

@@ -61,3 +61,26 @@ def test_a_cached_page_shows_what_its_cycle_says_now(client, daniela, ana):
     cycle.save()
     for url in (DASHBOARD, NATIONAL):
         assert "Ejecución" in text(soup(client.get(url)).select_one("h1 + p"))
+
+
+def test_the_bodies_kept_across_changes_follow_the_cycles_they_list(client, daniela):
+    """A body's skeleton is kept while what it shows besides the data stays: a new, renamed or illustrative cycle
+    and a changed rule show at once."""
+    from evaluation.models import EvaluationCycle
+    from evaluation.vocabulary import WeightingMode
+
+    client.force_login(daniela)
+
+    def cycle_buttons(url):
+        return [text(link) for link in soup(client.get(url)).select("main a.btn[href*='/20']")]
+
+    assert cycle_buttons(DASHBOARD)[:1] == ["2012"]
+    assert cycle_buttons(NATIONAL)[:1] == ["2012"]
+    EvaluationCycle.objects.create(year=2013, is_illustrative=True)
+    assert cycle_buttons(DASHBOARD)[:2] == ["2013 · ilustrativo", "2012"]
+    assert cycle_buttons(NATIONAL)[:2] == ["2013 · ilustrativo", "2012"]
+    cycle = EvaluationCycle.objects.get(year=2012)
+    assert soup(client.get(NATIONAL)).select_one("[data-all-or-nothing]") is not None  # DIPRES's default
+    cycle.weighting = WeightingMode.PROPORTIONAL
+    cycle.save()
+    assert soup(client.get(NATIONAL)).select_one("[data-all-or-nothing]") is None

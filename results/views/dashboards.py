@@ -10,7 +10,6 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from core import caching, exports
@@ -37,20 +36,18 @@ def region_dashboard(request: HttpRequest, code: str, year: int) -> HttpResponse
     if stamp is None:  # no such region or cycle, or the region did not exist that year: the plain path says so
         region = region_get_for_user(user=request.user, iso_code=code)
         cycle = selectors.cycle_get(year=year, region=region)
-        fragment = caching.Fragment.of(_region_body(request, region, cycle, selectors.cycles_for_region(region)))
+        fragment = _region_body(region, cycle, selectors.cycles_for_region(region))
     else:
         region = caching.cached("region", stamp.region_id, version=stamp.version, compute=stamp.region)
         authorize_view(user=request.user, region=region)
         cycles = _cycles(stamp)
         cycle = next(cycle for cycle in cycles if cycle.pk == stamp.cycle_id)
-        fragment = caching.cached_fragment(
+        fragment = caching.cached(
             "region-body",
             region.pk,
             cycle.pk,
             version=stamp.version,
-            render=lambda: _region_body(
-                request, region, cycle, [other for other in cycles if region.exists_in(other.year)]
-            ),
+            compute=lambda: _region_body(region, cycle, [other for other in cycles if region.exists_in(other.year)]),
         )
     context = {"region": region, "cycle": cycle}
     shell_key = None if stamp is None else (*_shown(region, cycle), user_role(request.user))
@@ -73,20 +70,55 @@ def _cycles(stamp: versions.Stamp) -> list:
     )
 
 
-def _region_body(request: HttpRequest, region, cycle, cycles: list) -> str:
+def _listing(cycles: list) -> tuple:
+    """Return what a page shows of the cycles it links to."""
+    return tuple((cycle.pk, cycle.year, cycle.is_illustrative) for cycle in cycles)
+
+
+REGION_SLOTS = ("kpis", "rows", "dimensions", "products", "charts")
+
+
+def _region_body(region, cycle, cycles: list) -> caching.Fragment:
+    """Return the dashboard's body: its skeleton (rendered once per state of the region, the cycle and the
+    cycles it links to) filled with what the result decides. After a change only the summary's cards and
+    tables are rendered again, with the few indicators whose result changed."""
     with reading_from_replica():
         result = outcomes.region_result(region=region, cycle=cycle)
-        cards = _rendered_cards(result, region, cycle) if result else []
-        context = {
-            "region": region,
-            "cycle": cycle,
-            "result": result,
-            # Each indicator's row and chart are already HTML: joined here, not looped over in the template.
-            "rows": mark_safe("".join(card.row for card in cards)),  # noqa: S308  (rendered by our templates)
-            "charts": mark_safe("".join(card.chart for card in cards)),  # noqa: S308
-            "cycles": cycles,
+    shown = {
+        "has_result": result is not None,
+        "frozen": bool(result and result.frozen),
+        "has_charts": bool(result and len(result.indicators)),
+    }
+    skeleton = caching.cached_skeleton(
+        "region-skeleton",
+        caching.row_of(region),
+        caching.row_of(cycle),
+        _listing(cycles),
+        *shown.values(),
+        template="results/_region_dashboard_body.html",
+        context={"region": region, "cycle": cycle, "cycles": cycles, **shown},
+        slots=REGION_SLOTS,
+    )
+    if result is None:
+        return skeleton.fill(dict.fromkeys(REGION_SLOTS, ""))
+    rows, charts = _card_chunks(result, region, cycle)
+    return skeleton.fill(
+        {
+            "kpis": render_to_string(
+                "results/_kpi_cards.html", {"result": result, "cycle": cycle, "col": "col-md-4", "h": "h2"}
+            ),
+            "rows": rows,
+            "dimensions": render_to_string("results/_dimension_rows.html", {"result": result}),
+            # Keyed by the products' own values (their repr): they change far less often than the figures.
+            "products": caching.cached(
+                "product-rows",
+                result.products,
+                version=0,
+                compute=lambda: render_to_string("results/_product_rows.html", {"products": result.products}),
+            ),
+            "charts": charts,
         }
-    return render_to_string("results/_region_dashboard_body.html", context, request)
+    )
 
 
 @dataclass(frozen=True)
@@ -95,30 +127,53 @@ class RenderedCard:
     chart: str
 
 
-def _rendered_cards(result, region, cycle) -> list[RenderedCard]:
-    """Return each indicator's table row and chart as HTML, rendered once per state of its result: after a
-    change, only the indicators whose result changed are drawn again (one cache read for all of them)."""
+CARDS_PER_CHUNK = 8
 
-    def digest(index: int, stored: str) -> str:
+
+def _card_chunks(result, region, cycle) -> tuple[caching.Fragment, caching.Fragment]:
+    """Return the indicators' table rows and charts as compressed fragments, in chunks of CARDS_PER_CHUNK
+    indicators each compressed once per state of its indicators' results: after a change, the chunk that
+    holds a changed indicator is compressed again, the others are spliced as stored."""
+
+    def key(index: int, stored: str) -> str:
         # The stored result carries the digest of its data; what else the row and chart show is added here.
         data = stored or store.digest(result.indicators[index].to_json())  # a closed cycle's snapshot has none
         return f"{data}:{region.iso_code}:{cycle.year}:{cycle.is_all_or_nothing}"
 
+    keys = [(code, key(index, stored)) for index, (code, stored) in enumerate(result_keys(result.indicators))]
+    chunks = {str(start): keys[start : start + CARDS_PER_CHUNK] for start in range(0, len(keys), CARDS_PER_CHUNK)}
+
+    def compress(missing: list[str]) -> dict[str, tuple[caching.Fragment, caching.Fragment]]:
+        cards = _rendered_cards(result, region, cycle, [pair for start in missing for pair in chunks[start]])
+        compressed = {}
+        for start in missing:
+            drawn = [cards[code] for code, _key in chunks[start]]
+            rows, charts = "".join(card.row for card in drawn), "".join(card.chart for card in drawn)
+            compressed[start] = (caching.Fragment.of(rows), caching.Fragment.of(charts))
+        return compressed
+
+    stored = caching.cached_many(
+        "card-chunk", {start: tuple(key for _code, key in pairs) for start, pairs in chunks.items()}, compress
+    )
+    ordered = [stored[start] for start in chunks]
+    return caching.Fragment.compose(rows for rows, _ in ordered), caching.Fragment.compose(c for _, c in ordered)
+
+
+def _rendered_cards(result, region, cycle, keys: list[tuple[str, str]]) -> dict[str, RenderedCard]:
+    """Return {code: its table row and chart as HTML} for those (code, key) pairs, rendered once per state of
+    the indicator's result (one cache read for all of them)."""
+
     def render(codes: list[str]) -> dict[str, RenderedCard]:
-        cards = {card.item.code: card for card in dashboard.cards(result, codes=set(codes))}
         drawn = {}
-        for code, card in cards.items():
+        for card in dashboard.cards(result, codes=set(codes)):
             context = {"card": card, "item": card.item, "region": region, "cycle": cycle}
-            drawn[code] = RenderedCard(
-                mark_safe(render_to_string("results/_achievement_row.html", context)),  # noqa: S308  (our templates)
-                mark_safe(render_to_string("results/_series_card.html", context)),  # noqa: S308
+            drawn[card.item.code] = RenderedCard(
+                render_to_string("results/_achievement_row.html", context),
+                render_to_string("results/_series_card.html", context),
             )
         return drawn
 
-    codes = result_keys(result.indicators)
-    keys = {code: (digest(index, stored),) for index, (code, stored) in enumerate(codes)}
-    rendered = caching.cached_many("card", keys, render)
-    return [rendered[code] for code, _digest in codes]
+    return caching.cached_many("card", {code: (key,) for code, key in keys}, render)
 
 
 @dataclass(frozen=True)
@@ -143,8 +198,8 @@ def _rendered_ranking_rows(ranking, cycle) -> list[RenderedRegionRow]:
             if row.result.region_code in codes:
                 context = {"row": row, "cycle": cycle}
                 drawn[row.result.region_code] = RenderedRegionRow(
-                    mark_safe(render_to_string("results/_ranking_row.html", context)),  # noqa: S308  (our templates)
-                    mark_safe(render_to_string("results/_heat_row.html", context)),  # noqa: S308
+                    render_to_string("results/_ranking_row.html", context),
+                    render_to_string("results/_heat_row.html", context),
                 )
         return drawn
 
@@ -165,29 +220,33 @@ def national_overview(request: HttpRequest, year: int) -> HttpResponse:
         stamp = versions.cycle_stamp(year=year)
     if stamp is None:
         cycle = selectors.cycle_get(year=year)
-        fragment = caching.Fragment.of(_national_body(request, cycle, list(selectors.cycles_all())))
+        fragment = _national_body(cycle, list(selectors.cycles_all()))
     else:
         cycles = _cycles(stamp)
         cycle = next(cycle for cycle in cycles if cycle.pk == stamp.cycle_id)
-        fragment = caching.cached_fragment(
-            "national-body", cycle.pk, version=stamp.version, render=lambda: _national_body(request, cycle, cycles)
+        fragment = caching.cached(
+            "national-body", cycle.pk, version=stamp.version, compute=lambda: _national_body(cycle, cycles)
         )
     shell_key = None if stamp is None else (*_shown(None, cycle), user_role(request.user))
     return caching.fragment_response(request, "results/national.html", {"cycle": cycle}, fragment, shell_key=shell_key)
 
 
-def _national_body(request: HttpRequest, cycle, cycles: list) -> str:
+def _national_body(cycle, cycles: list) -> caching.Fragment:
+    """Return the national overview's body: its skeleton (rendered once per state of the cycles) filled with
+    each region's rows, drawn again only for the regions whose result or rank changed."""
     with reading_from_replica():
-        results = outcomes.cycle_results(cycle=cycle, with_indicators=False)
-        ranking = dashboard.ranking(results)
-        context = {
-            "cycle": cycle,
-            "ranking": ranking,
-            "rows": _rendered_ranking_rows(ranking, cycle),
-            "dimensions": dashboard.DIMENSIONS,
-            "cycles": cycles,
-        }
-    return render_to_string("results/_national_body.html", context, request)
+        ranking = dashboard.ranking(outcomes.cycle_results(cycle=cycle, with_indicators=False))
+    skeleton = caching.cached_skeleton(
+        "national-skeleton",
+        caching.row_of(cycle),
+        _listing(cycles),
+        bool(ranking),
+        template="results/_national_body.html",
+        context={"cycle": cycle, "cycles": cycles, "dimensions": dashboard.DIMENSIONS, "has_ranking": bool(ranking)},
+        slots=("ranking", "heat"),
+    )
+    rows = _rendered_ranking_rows(ranking, cycle)
+    return skeleton.fill({"ranking": "".join(row.ranking for row in rows), "heat": "".join(row.heat for row in rows)})
 
 
 @login_required
