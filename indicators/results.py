@@ -170,16 +170,15 @@ def results_with_codes(results: Sequence[IndicatorResult], codes: set[str]) -> l
 def indicator_result(row, cycle: EvaluationCycle):
     """Return the plain result of an indicator row (indicators.selectors.rows.IndicatorRow) in the cycle."""
     indicator, result = row.indicator, row.result
-    actual = row.figures.get((cycle.year, MeasurementKind.ACTUAL))
-    target = row.figures.get((cycle.year, MeasurementKind.TARGET))
+    values = {key: measurement.value for key, measurement in row.figures.items()}  # each computed once
+    actual = values.get((cycle.year, MeasurementKind.ACTUAL))
+    target = values.get((cycle.year, MeasurementKind.TARGET))
     actual_points = sorted(
-        (year, m.value)
-        for (year, kind), m in row.figures.items()
-        if kind == MeasurementKind.ACTUAL and m.value is not None
+        (year, value) for (year, kind), value in values.items() if kind == MeasurementKind.ACTUAL and value is not None
     )
     history = [(year, value) for year, value in actual_points if year < cycle.year]
     ceiling = indicator.factor if indicator.is_share else None
-    series = sorted((year, kind, m.value) for (year, kind), m in row.figures.items())
+    series = sorted((year, kind, value) for (year, kind), value in values.items())
     return IndicatorResult(
         code=indicator.code,
         name=indicator.name,
@@ -194,15 +193,15 @@ def indicator_result(row, cycle: EvaluationCycle):
         weight=row.weighting.weight if row.weighting else Decimal(0),
         counts=bool(row.weighting and row.weighting.counts_for_incentive),
         excused=bool(row.analysis and row.analysis.external_accepted),
-        actual=actual.value if actual else None,
-        target=target.value if target else None,
+        actual=actual,
+        target=target,
         percent=result.percent if result else None,
         classification=result.classification.value if result else Classification.PENDING,
         overachieved=bool(result and result.overachieved),
         trend=calculations.trend([value for _, value in actual_points], descending=indicator.is_descending),
         ambition=calculations.ambition_flags(
             history,
-            target.value if target else None,
+            target,
             target_year=cycle.year,
             descending=indicator.is_descending,
             ceiling=ceiling,

@@ -120,8 +120,7 @@ def indicator_rows(
     rows = []
     for indicator in indicators:
         figures = {}
-        for measurement in indicator.window_measurements:
-            measurement.indicator = indicator  # spares a query per figure
+        for measurement in indicator.window_measurements:  # each with its indicator set by the prefetch
             figures[(measurement.year, measurement.kind)] = measurement
         cells = []
         for column in columns:

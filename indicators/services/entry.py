@@ -11,8 +11,8 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from core.history import CHANGED, CREATED, record_history
 from evaluation.models import EvaluationCycle, Stage, SubmissionStatus
 from indicators.models import (
     Indicator,
@@ -247,15 +247,10 @@ def _write_measurements(measurements: list[Measurement], *, user: AbstractBaseUs
     for measurement in changed:
         measurement.version += 1
     if new:
-        bulk_create_with_history(new, Measurement, batch_size=1000, default_user=user, default_change_reason=reason)
+        Measurement.objects.bulk_create(new, batch_size=1000)  # sets each one's id (PostgreSQL, SQLite ≥ 3.35)
+        record_history(Measurement, [m.pk for m in new], user=user, reason=reason, history_type=CREATED)
     if changed:
-        bulk_update_with_history(
-            changed,
-            Measurement,
-            ["numerator", "denominator", "version"],
-            batch_size=1000,
-            default_user=user,
-            default_change_reason=reason,
-        )
+        Measurement.objects.bulk_update(changed, ["numerator", "denominator", "version"], batch_size=1000)
+        record_history(Measurement, [m.pk for m in changed], user=user, reason=reason, history_type=CHANGED)
     if measurements:  # bulk writes send no model signals: say what changed, in this transaction
         figures_changed(indicator_ids={measurement.indicator_id for measurement in measurements})

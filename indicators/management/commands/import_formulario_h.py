@@ -48,7 +48,7 @@ class Command(BaseCommand):
             )
             try:
                 log = services.spreadsheet_preview(
-                    user=person, region=region, cycle=cycle, upload=upload, trial=not apply
+                    user=person, region=region, cycle=cycle, upload=upload, trial=not apply, parsed=parsed
                 )
             except (spreadsheets.SpreadsheetError, PermissionDenied) as error:
                 raise CommandError(str(error)) from None
