@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
+from core import caching
+from evaluation import versions
 from evaluation.models import (
     EvaluationCycle,
     Stage,
     Submission,
     SubmissionEvent,
 )
+from regions.models import Region
+from regions.selectors import region_get
 
 
 def cycles_all() -> QuerySet[EvaluationCycle]:
@@ -90,3 +97,43 @@ def submission_for(*, region, cycle: EvaluationCycle) -> Submission:
         submission = Submission(region=region, cycle=cycle)
         submission.prefetched_events = []
     return submission
+
+
+@dataclass(frozen=True)
+class RegionInCycle:
+    """A region's page in a cycle: the region, the cycle, the cycles the region took part in (newest first) and
+    the stamp its cached parts are keyed by (None when the region's versions were never raised)."""
+
+    region: Region
+    cycle: EvaluationCycle
+    cycles: list[EvaluationCycle]
+    stamp: versions.Stamp | None
+
+
+def region_in_cycle(*, iso_code: str, year: int, authorize: Callable[..., Region], user) -> RegionInCycle:
+    """Return the region of that code in the cycle of that year, checked by `authorize(user=, region=)` (the
+    person may see it, or change its data). One query when the region's data version exists, and none more
+    while it stays: the region and the cycles then come from the cache. Else the plain lookups, which also say
+    why there is no such page (Http404: unknown region, no cycle, a region that did not exist that year).
+
+    Call it inside `reading_from_replica()` when the page's data is read there: the stamp must come from the
+    database the data does."""
+    stamp = versions.region_stamp(iso_code=iso_code, year=year)
+    if stamp is None:
+        region = authorize(user=user, region=region_get(iso_code=iso_code))
+        return RegionInCycle(region, cycle_get(year=year, region=region), cycles_for_region(region), None)
+    region = authorize(
+        user=user, region=caching.cached("region", stamp.region_id, version=stamp.version, compute=stamp.region)
+    )
+    cycles = cycles_at(stamp)
+    cycle = next(cycle for cycle in cycles if cycle.pk == stamp.cycle_id)
+    return RegionInCycle(region, cycle, [other for other in cycles if region.exists_in(other.year)], stamp)
+
+
+def cycles_at(stamp: versions.Stamp) -> list[EvaluationCycle]:
+    """Return every cycle, newest first, as they were at the stamp's version: a page's own cycle and the cycles
+    it links to, in one query when the version moved and none while it stays (a change to a cycle raises its
+    versions; a new, removed or renamed one raises every version)."""
+    return caching.cached(
+        "cycles", stamp.cycle_id, stamp.region_id, version=stamp.version, compute=lambda: list(cycles_all())
+    )

@@ -92,9 +92,6 @@ class Stamp:
     def region(self) -> Region:
         return Region.objects.get(pk=self.region_id)
 
-    def cycle(self) -> EvaluationCycle:
-        return EvaluationCycle.objects.get(pk=self.cycle_id)
-
 
 def region_stamp(*, iso_code: str, year: int) -> Stamp | None:
     """Return the stamp of a region's data in the cycle of that year (one query); None when there is none (no

@@ -14,7 +14,6 @@ from django.views.decorators.http import require_POST
 
 from core import caching
 from evaluation import selectors as cycle_selectors
-from evaluation import versions
 from evaluation.models import SubmissionStatus
 from indicators import forms, selectors, services
 from indicators.charts import indicator_figure
@@ -26,7 +25,6 @@ from regions.selectors import (
     authorize_view,
     can_edit_region,
     can_review,
-    region_get,
     region_get_for_editor,
     region_get_for_user,
 )
@@ -84,19 +82,11 @@ def region_indicators(request: HttpRequest, code: str, year: int) -> HttpRespons
 
 def _region_in_cycle(request: HttpRequest, code: str, year: int, *, editor: bool = False):
     """Return (region, cycle, stamp) for a page of the region in the cycle of that year, checking that the
-    person may see the region (or change its data, for an editor's page). One query when the region's data
-    version exists (the region and the cycle then come from the cache); else the plain lookups, which also
-    say why there is no such page (unknown region, no cycle, a region that did not exist that year)."""
-    stamp = versions.region_stamp(iso_code=code, year=year)
-    authorize = authorize_edit if editor else authorize_view
-    if stamp is None:
-        region = authorize(user=request.user, region=region_get(iso_code=code))
-        return region, cycle_selectors.cycle_get(year=year, region=region), None
-    region = authorize(
-        user=request.user, region=caching.cached("region", stamp.region_id, version=stamp.version, compute=stamp.region)
+    person may see the region (or change its data, for an editor's page)."""
+    page = cycle_selectors.region_in_cycle(
+        iso_code=code, year=year, authorize=authorize_edit if editor else authorize_view, user=request.user
     )
-    cycle = caching.cached("cycle", stamp.cycle_id, version=stamp.version, compute=stamp.cycle)
-    return region, cycle, stamp
+    return page.region, page.cycle, page.stamp
 
 
 def _cycles_and_submission(region, cycle):

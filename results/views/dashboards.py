@@ -32,25 +32,20 @@ def region_dashboard(request: HttpRequest, code: str, year: int) -> HttpResponse
     region leaves this page's version, and its cache, alone.
     """
     with reading_from_replica():  # the version and the body from the same database: never newer than the data
-        stamp = versions.region_stamp(iso_code=code, year=year)
-    if stamp is None:  # no such region or cycle, or the region did not exist that year: the plain path says so
-        region = region_get_for_user(user=request.user, iso_code=code)
-        cycle = selectors.cycle_get(year=year, region=region)
-        fragment = _region_body(region, cycle, selectors.cycles_for_region(region))
+        page = selectors.region_in_cycle(iso_code=code, year=year, authorize=authorize_view, user=request.user)
+    region, cycle = page.region, page.cycle
+    if page.stamp is None:  # no versions yet: nothing to key a cache by
+        fragment = _region_body(region, cycle, page.cycles)
     else:
-        region = caching.cached("region", stamp.region_id, version=stamp.version, compute=stamp.region)
-        authorize_view(user=request.user, region=region)
-        cycles = _cycles(stamp)
-        cycle = next(cycle for cycle in cycles if cycle.pk == stamp.cycle_id)
         fragment = caching.cached(
             "region-body",
             region.pk,
             cycle.pk,
-            version=stamp.version,
-            compute=lambda: _region_body(region, cycle, [other for other in cycles if region.exists_in(other.year)]),
+            version=page.stamp.version,
+            compute=lambda: _region_body(region, cycle, page.cycles),
         )
     context = {"region": region, "cycle": cycle}
-    shell_key = None if stamp is None else (*_shown(region, cycle), user_role(request.user))
+    shell_key = None if page.stamp is None else (*_shown(region, cycle), user_role(request.user))
     return caching.fragment_response(request, "results/region_dashboard.html", context, fragment, shell_key=shell_key)
 
 
@@ -59,15 +54,6 @@ def _shown(region, cycle) -> tuple:
     it, not by the data's version, so a change of figures leaves them cached."""
     region_shown = (region.pk, region.iso_code, region.name, region.government_name) if region else ()
     return (*region_shown, cycle.pk, cycle.year, cycle.stage, cycle.is_illustrative, cycle.data_deadline)
-
-
-def _cycles(stamp: versions.Stamp) -> list:
-    """Return every cycle, newest first, as they were at the stamp's version: the page's own cycle and the list
-    of cycles its body links to, in one query when the version moved and none while it stays (a change to a
-    cycle raises its versions; a new, removed or renamed one raises every version)."""
-    return caching.cached(
-        "cycles", stamp.cycle_id, stamp.region_id, version=stamp.version, compute=lambda: list(selectors.cycles_all())
-    )
 
 
 def _listing(cycles: list) -> tuple:
@@ -222,7 +208,7 @@ def national_overview(request: HttpRequest, year: int) -> HttpResponse:
         cycle = selectors.cycle_get(year=year)
         fragment = _national_body(cycle, list(selectors.cycles_all()))
     else:
-        cycles = _cycles(stamp)
+        cycles = selectors.cycles_at(stamp)
         cycle = next(cycle for cycle in cycles if cycle.pk == stamp.cycle_id)
         fragment = caching.cached(
             "national-body", cycle.pk, version=stamp.version, compute=lambda: _national_body(cycle, cycles)
