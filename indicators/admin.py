@@ -147,25 +147,66 @@ class IndicatorWeightingAdmin(SafeHistoryAdmin):
     list_select_related = ["indicator", "cycle"]
 
 
-class MeasurementAdminForm(StaleAdminFormMixin, forms.ModelForm):
-    """A figure saved through the service: `loaded_version` is the version the page showed, so a change made
-    meanwhile by anyone (the grid, a spreadsheet, another admin) is a conflict on the form, not lost."""
+class ServiceSavedForm(StaleAdminFormMixin, forms.ModelForm):
+    """An admin form whose row is saved through a domain service while the form validates (`_post_clean`), so
+    the service's refusals are shown on the form. `loaded_version` is the version the page showed: a change
+    made meanwhile by anyone (the pages, a spreadsheet, another admin) is a conflict, never lost. Subclasses
+    name the fields fixed once the row exists (`fixed`) and save in `save_through_service`."""
 
     loaded_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     reason = forms.CharField(label=_("motivo del cambio"), max_length=100, required=False)
-    check_history = False  # the figure's own version is checked by the service, with the current value
-
-    class Meta:
-        model = Measurement
-        fields = ["indicator", "year", "kind", "numerator", "denominator"]
+    check_history = False  # the row's own version is checked by the service, with the current value
+    fixed: tuple[str, ...] = ()
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
         self.fields["loaded_version"].initial = self.instance.version if self.instance.pk else 0
         if self.instance.pk:
-            for name in ("indicator", "year", "kind"):
+            for name in self.fixed:
                 self.fields[name].disabled = True
+
+    @property
+    def loaded(self) -> int:
+        version = self.cleaned_data.get("loaded_version")
+        return version if version is not None else self.instance.version
+
+    @property
+    def change_reason(self) -> str:
+        return self.cleaned_data.get("reason") or gettext("Cambio en la administración")
+
+    def save(self, commit=True):
+        return self.saved
+
+    def save_m2m(self):
+        """The row has no many-to-many fields."""
+
+
+class ServiceSavedAdmin(SafeHistoryAdmin):
+    """An admin whose form (a ServiceSavedForm) saves through the service: the form gets the person, and
+    nothing is left for the admin to write."""
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+
+        class WithUser(form):
+            def __init__(self, *args, **inner):
+                super().__init__(*args, user=request.user, **inner)
+
+        return WithUser
+
+    def save_model(self, request, obj, form, change):
+        """Nothing left to write: the form saved through the service while validating."""
+
+
+class MeasurementAdminForm(ServiceSavedForm):
+    """A figure saved through the service (the grid's), in the newest open cycle that shows it."""
+
+    fixed = ("indicator", "year", "kind")
+
+    class Meta:
+        model = Measurement
+        fields = ["indicator", "year", "kind", "numerator", "denominator"]
 
     def _post_clean(self):
         """Save through the service here, where its refusals can still be shown on the form.
@@ -176,7 +217,6 @@ class MeasurementAdminForm(StaleAdminFormMixin, forms.ModelForm):
         if self.errors:
             return
         data = self.cleaned_data
-        version = data.get("loaded_version")
         try:
             self.saved = services.measurement_save(
                 user=self.user,
@@ -185,8 +225,8 @@ class MeasurementAdminForm(StaleAdminFormMixin, forms.ModelForm):
                 kind=data["kind"],
                 numerator=data.get("numerator"),
                 denominator=data.get("denominator"),
-                version=version if version is not None else self.instance.version,
-                reason=data.get("reason") or gettext("Cambio en la administración"),
+                version=self.loaded,
+                reason=self.change_reason,
             )
         except services.StaleDataError as error:
             current = error.conflicts[0].current
@@ -212,12 +252,6 @@ class MeasurementAdminForm(StaleAdminFormMixin, forms.ModelForm):
         except (ValidationError, PermissionDenied) as error:
             self.add_error(None, getattr(error, "messages", None) or [str(error)])
 
-    def save(self, commit=True):
-        return self.saved
-
-    def save_m2m(self):
-        """A figure has no many-to-many fields."""
-
 
 def _figure(measurement) -> str:
     if measurement is None:
@@ -228,7 +262,7 @@ def _figure(measurement) -> str:
 
 
 @admin.register(Measurement)
-class MeasurementAdmin(SafeHistoryAdmin):
+class MeasurementAdmin(ServiceSavedAdmin):
     list_display = ["indicator", "year", "kind", "numerator", "denominator", "version"]
     list_filter = ["indicator__region", "kind", "year", "indicator__product", "indicator__dimension"]
     search_fields = ["indicator__code", "indicator__name"]
@@ -237,18 +271,6 @@ class MeasurementAdmin(SafeHistoryAdmin):
     fields = ["indicator", "year", "kind", "numerator", "denominator", "reason", "loaded_version"]
     actions = None  # a bulk delete would skip the per-figure checks
     delete_confirmation_template = "admin/indicators/measurement/delete_confirmation.html"
-
-    def get_form(self, request, obj=None, change=False, **kwargs):
-        form = super().get_form(request, obj, change=change, **kwargs)
-
-        class WithUser(form):
-            def __init__(self, *args, **inner):
-                super().__init__(*args, user=request.user, **inner)
-
-        return WithUser
-
-    def save_model(self, request, obj, form, change):
-        """Nothing left to write: the form saved through the service while validating."""
 
     def delete_view(self, request, object_id, extra_context=None):
         measurement = self.get_object(request, object_id)
@@ -300,13 +322,52 @@ class EvidenceAdmin(SafeHistoryAdmin):
         return False  # uploads go through the indicator page, which checks the file's content
 
 
+class ProductBudgetAdminForm(ServiceSavedForm):
+    """A product's budget saved through the service (the budget page's), in the cycle of its year."""
+
+    fixed = ("product", "year")
+
+    class Meta:
+        model = ProductBudget
+        fields = ["product", "year", "allocated", "executed", "output"]
+
+    def _post_clean(self):
+        """Save through the service here, where its refusals can still be shown on the form."""
+        if self.errors:
+            return
+        data = self.cleaned_data
+        try:
+            self.saved = services.product_budget_save(
+                user=self.user,
+                product=data["product"],
+                year=data["year"],
+                allocated=data.get("allocated"),
+                executed=data.get("executed"),
+                output=data.get("output"),
+                version=self.loaded,
+                reason=self.change_reason,
+            )
+        except services.BudgetErrors as error:
+            for fields in error.by_product.values():
+                for field, messages_ in fields.items():
+                    self.add_error(field if field in self.fields else None, messages_)
+        except (ValidationError, PermissionDenied) as error:
+            self.add_error(None, getattr(error, "messages", None) or [str(error)])
+
+
 @admin.register(ProductBudget)
-class ProductBudgetAdmin(SafeHistoryAdmin):
-    list_display = ["product", "year", "allocated", "executed"]
+class ProductBudgetAdmin(ServiceSavedAdmin):
+    list_display = ["product", "year", "allocated", "executed", "output", "version"]
     list_filter = ["product__region", "year"]
     search_fields = ["product__name", "product__region__name"]
     list_select_related = ["product__region"]
     autocomplete_fields = ["product"]
+    form = ProductBudgetAdminForm
+    fields = ["product", "year", "allocated", "executed", "output", "reason", "loaded_version"]
+    actions = None  # budgets are corrected through the service, never deleted in bulk
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # a recorded budget is corrected, never erased (as the budget page says)
 
 
 @admin.register(ImportLog)

@@ -96,6 +96,14 @@ def budget_execution(executed: Decimal | None, allocated: Decimal | None) -> Dec
     return indicator_value(executed, allocated, Decimal(100))
 
 
+def unit_cost(executed: Decimal | None, output: Decimal | None) -> Decimal | None:
+    """Return the money executed per unit of output (M$ per unit); None without execution or output."""
+    if executed is None or not output:
+        return None
+    with localcontext(prec=PRECISION):
+        return executed / output
+
+
 def count_scopes(scopes: Iterable[str]) -> ScopeCounts:
     """Return the counts of the given ámbitos de control, resultado intermedio and final together.
 

@@ -1,4 +1,5 @@
-"""Forms of the indicators' pages: the data-entry grid, result analyses, improvement commitments and evidence."""
+"""Forms of the indicators' pages: the data-entry grid, products' budgets, result analyses, improvement
+commitments and evidence."""
 
 from __future__ import annotations
 
@@ -14,10 +15,11 @@ from django.utils.translation import gettext_lazy as _
 
 from core.numbers import format_number
 from indicators import spreadsheets
-from indicators.models import CommitmentStatus, ImportLog, Indicator, MeasurementKind
+from indicators.models import CommitmentStatus, ImportLog, Indicator, MeasurementKind, ProductBudget, StrategicProduct
 from indicators.parsing import NumberFormatError, parse_decimal
 from indicators.selectors import Column, IndicatorRow
-from indicators.services import KEEP, TAKE, CellErrors, CellInput
+from indicators.services import KEEP, TAKE, BudgetErrors, BudgetInput, CellErrors, CellInput
+from indicators.services.budget import AMOUNTS
 
 # Measurement fields hold 18 digits, 4 of them decimals.
 MAX_INTEGER_DIGITS = 14
@@ -33,10 +35,12 @@ class LocalDecimalField(forms.CharField):
         "negative": _("No puede ser negativo."),
         "too_big": _("El número es demasiado grande."),
         "too_precise": _("Use a lo más 4 decimales."),
+        "whole": _("Escriba un número entero."),
     }
 
-    def __init__(self, *, language: str | None = None, **kwargs):
+    def __init__(self, *, language: str | None = None, decimals: int = MAX_DECIMALS, **kwargs):
         self.language = language
+        self.decimals = decimals
         kwargs.setdefault("required", False)
         kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off", "size": 9}))
         super().__init__(**kwargs)
@@ -56,11 +60,14 @@ class LocalDecimalField(forms.CharField):
             return None
         if number < 0:
             raise forms.ValidationError(self.error_messages["negative"], code="negative")
-        if -number.as_tuple().exponent > MAX_DECIMALS and number != number.quantize(Decimal(1).scaleb(-MAX_DECIMALS)):
+        step = Decimal(1).scaleb(-self.decimals)
+        if -number.as_tuple().exponent > self.decimals and number != number.quantize(step):
+            if not self.decimals:
+                raise forms.ValidationError(self.error_messages["whole"], code="whole")
             raise forms.ValidationError(self.error_messages["too_precise"], code="too_precise")
         if number >= Decimal(10) ** MAX_INTEGER_DIGITS:
             raise forms.ValidationError(self.error_messages["too_big"], code="too_big")
-        return number.quantize(Decimal(1).scaleb(-MAX_DECIMALS))
+        return number.quantize(step)
 
 
 def original_token(measurement) -> str:
@@ -377,3 +384,56 @@ class SpreadsheetApplyForm(forms.Form):
         every = self.cleaned_data.get("all")
         chosen = {c["id"]: every or self.cleaned_data.get(f"c-{c['id']}") for c in self.conflicts}
         return {key: value for key, value in chosen.items() if value}
+
+
+class BudgetForm(forms.Form):
+    """The region's products' budgets in a cycle's year: allocated and executed (whole M$) and the output
+    delivered, each with the version of the stored budget the page showed."""
+
+    def __init__(self, *args, products: list[StrategicProduct], budgets: dict[int, ProductBudget], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.products, self.budgets = products, budgets
+        for product in products:
+            budget = budgets.get(product.pk)
+            for name in AMOUNTS:
+                field = LocalDecimalField(decimals=0)
+                value = getattr(budget, name) if budget else None
+                field.initial = "" if value is None else format_number(value, 0)
+                self.fields[f"p{product.pk}_{name}"] = field
+            self.fields[f"p{product.pk}_v"] = forms.IntegerField(
+                widget=forms.HiddenInput, initial=budget.version if budget else 0, min_value=0
+            )
+
+    LABELS = {"allocated": _("Asignado M$"), "executed": _("Ejecutado M$"), "output": _("Producción")}
+
+    def rows(self) -> list[dict]:
+        """Return each product with its stored budget, its three fields (with their column's label) and its
+        hidden version, for the template."""
+        return [
+            {
+                "product": product,
+                "budget": self.budgets.get(product.pk),
+                "fields": [(self[f"p{product.pk}_{name}"], self.LABELS[name]) for name in AMOUNTS],
+                "version": self[f"p{product.pk}_v"],
+            }
+            for product in self.products
+        ]
+
+    def budget_inputs(self) -> list[BudgetInput]:
+        data = self.cleaned_data
+        return [
+            BudgetInput(
+                product=product,
+                allocated=data.get(f"p{product.pk}_allocated"),
+                executed=data.get(f"p{product.pk}_executed"),
+                output=data.get(f"p{product.pk}_output"),
+                version=data.get(f"p{product.pk}_v") or 0,
+            )
+            for product in self.products
+        ]
+
+    def add_budget_errors(self, error: BudgetErrors) -> None:
+        for product_id, fields in error.by_product.items():
+            for name, messages in fields.items():
+                for message in messages:
+                    self.add_error(f"p{product_id}_{name if name in AMOUNTS else 'allocated'}", message)

@@ -164,6 +164,12 @@ class StrategicProduct(models.Model):
         default=False,
         help_text=_("Agrupa indicadores de la institución no asociados a un producto específico."),
     )
+    output_unit = models.CharField(
+        _("unidad de producción"),
+        max_length=80,
+        blank=True,
+        help_text=_("Qué se cuenta de lo que el producto entrega cada año (por ejemplo «proyectos financiados»)."),
+    )
     objectives = models.ManyToManyField(
         StrategicObjective, blank=True, related_name="products", verbose_name=_("objetivos estratégicos")
     )
@@ -627,6 +633,22 @@ class ProductBudget(models.Model):
         blank=True,
         validators=[MinValueValidator(Decimal(0))],
     )
+    output = models.DecimalField(
+        _("producción del año"),
+        max_digits=16,
+        decimal_places=0,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal(0))],
+        help_text=_("Unidades entregadas en el año, en la unidad de producción del producto."),
+    )
+    # 1 when first saved, then one more per change; a page that showed no budget sends 0.
+    version = models.PositiveIntegerField(
+        _("versión"),
+        default=1,
+        editable=False,
+        help_text=_("Aumenta con cada cambio; evita que un cambio pise a otro."),
+    )
 
     history = HistoricalRecords()
 
@@ -641,7 +663,9 @@ class ProductBudget(models.Model):
                 violation_error_message=_("El producto ya tiene presupuesto para ese año."),
             ),
             models.CheckConstraint(
-                condition=Q(allocated__gte=0) & (Q(executed__isnull=True) | Q(executed__gte=0)),
+                condition=Q(allocated__gte=0)
+                & (Q(executed__isnull=True) | Q(executed__gte=0))
+                & (Q(output__isnull=True) | Q(output__gte=0)),
                 name="product_budget_not_negative",
                 violation_error_message=_("Los montos no pueden ser negativos."),
             ),
@@ -654,6 +678,11 @@ class ProductBudget(models.Model):
     def execution(self) -> Decimal | None:
         """Return executed / allocated × 100; None without execution or with nothing allocated."""
         return calculations.budget_execution(self.executed, self.allocated)
+
+    @property
+    def unit_cost(self) -> Decimal | None:
+        """Return the executed money per unit delivered (M$); None without execution or output."""
+        return calculations.unit_cost(self.executed, self.output)
 
 
 class ImportLog(models.Model):

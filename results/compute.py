@@ -75,6 +75,8 @@ def _products(cycle: EvaluationCycle, region_list: list[Region]) -> dict[int, li
                 is_institutional=product.is_institutional,
                 allocated=budget.allocated if budget else None,
                 executed=budget.executed if budget else None,
+                output=budget.output if budget else None,
+                output_unit=product.output_unit,
             )
         )
     return lines

@@ -258,6 +258,10 @@ def region_tables(result) -> list:
             _("Cumplidos"),
             _("Asignado M$"),
             _("Ejecutado M$"),
+            _("Ejecución (%)"),
+            _("Producción"),
+            _("Unidad de producción"),
+            _("Costo por unidad M$"),
         ],
         [
             [
@@ -270,6 +274,10 @@ def region_tables(result) -> list:
                 p.met,
                 p.allocated,
                 p.executed,
+                round_half_up(p.execution, 1) if p.execution is not None else None,
+                p.output,
+                p.output_unit,
+                round_half_up(p.unit_cost, 1) if p.unit_cost is not None else None,
             ]
             for p in result.products
         ],

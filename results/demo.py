@@ -150,7 +150,13 @@ def _definitions(
     products = {}
     for offset, key in enumerate(used):
         name, description = demo_data.PRODUCTS[key]
-        product = StrategicProduct(region=region, number=first + offset, name=name, description=description)
+        product = StrategicProduct(
+            region=region,
+            number=first + offset,
+            name=name,
+            description=description,
+            output_unit=demo_data.PRODUCT_UNITS.get(key, ""),
+        )
         products[key] = _create(product, user=admin)
     indicators = []
     for position, figures in enumerate(spec.indicators, start=1):
@@ -189,15 +195,23 @@ def _definitions(
     budgets = {1: (allocated, actual[0] if actual else None)}
     if spec.supervision_budget:
         budgets[2] = spec.supervision_budget
+    rows = []
+    variation = Decimal(1) + Decimal(region.order % 5) / 10  # illustrative: costs differ between regions
     for key, (allocated, executed) in budgets.items():
         if key in products:
-            budget = ProductBudget(
-                product=products[key],
-                year=cycle.year,
-                allocated=Decimal(allocated),
-                executed=None if executed is None else Decimal(executed),
+            output = None
+            if executed is not None and key in demo_data.UNIT_COSTS:
+                output = max(1, round(Decimal(executed) / (demo_data.UNIT_COSTS[key] * variation)))
+            rows.append(
+                indicator_services.BudgetInput(
+                    product=products[key],
+                    allocated=Decimal(allocated),
+                    executed=None if executed is None else Decimal(executed),
+                    output=None if output is None else Decimal(output),
+                    version=0,
+                )
             )
-            _create(budget, user=admin)
+    indicator_services.product_budgets_save(user=admin, region=region, cycle=cycle, rows=rows, reason=_reason())
     return indicators
 
 

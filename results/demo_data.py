@@ -70,6 +70,11 @@ PRODUCTS = {
     ),
 }
 
+# What each demonstration product delivers, and an illustrative cost per unit (M$) its outputs are derived from:
+# a region's output is its executed money over that cost, varied by region so that costs differ between them.
+PRODUCT_UNITS = {1: "iniciativas de inversión financiadas", 2: "proyectos supervisados"}
+UNIT_COSTS = {1: 420_000, 2: 38_000}
+
 KINDS = {
     "A": Kind(
         product=1,

@@ -21,7 +21,7 @@ from evaluation.scoring import (
     bonus_tier,
     institutional_compliance,
 )
-from indicators.calculations import ScopeCounts, budget_execution, count_scopes
+from indicators.calculations import ScopeCounts, budget_execution, count_scopes, unit_cost
 from indicators.results import IndicatorResult, StoredResults, decode, encode
 
 PENDING = Classification.PENDING
@@ -39,6 +39,8 @@ class ProductLine:
     is_institutional: bool
     allocated: Decimal | None = None
     executed: Decimal | None = None
+    output: Decimal | None = None  # units delivered in the year, in `output_unit`
+    output_unit: str = ""
     scope_counts: ScopeCounts = field(default_factory=ScopeCounts)
     met: int = 0
     measured: int = 0
@@ -46,6 +48,10 @@ class ProductLine:
     @property
     def execution(self) -> Decimal | None:
         return budget_execution(self.executed, self.allocated)
+
+    @property
+    def unit_cost(self) -> Decimal | None:
+        return unit_cost(self.executed, self.output)
 
     def counted(self, indicators: Iterable[IndicatorResult]) -> ProductLine:
         """Return the line with the counts of its own indicators among those."""
@@ -60,7 +66,7 @@ class ProductLine:
     @classmethod
     def from_json(cls, data: dict) -> ProductLine:
         data = dict(data)
-        for key in ("allocated", "executed"):
+        for key in ("allocated", "executed", "output"):
             data[key] = None if data.get(key) is None else Decimal(data[key])
         data["scope_counts"] = ScopeCounts(**data.get("scope_counts", {}))
         return cls(**data)

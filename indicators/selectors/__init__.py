@@ -35,6 +35,7 @@ from indicators.selectors.rows import (
     cycle_required_columns,
     indicator_counts_by_region,
     indicator_rows,
+    product_budgets,
     products_with_indicators,
 )
 from indicators.selectors.spreadsheet import (
@@ -63,6 +64,7 @@ __all__ = [
     "indicator_counts_by_region",
     "indicator_detail",
     "indicator_rows",
+    "product_budgets",
     "products_with_indicators",
     "recent_imports",
     "region_board",

@@ -17,6 +17,7 @@ from indicators.models import (
     IndicatorWeighting,
     Measurement,
     MeasurementKind,
+    ProductBudget,
     ResultAnalysis,
     StrategicProduct,
 )
@@ -179,6 +180,11 @@ def cycle_products(
     else:
         products = products.exclude(indicators__weightings__cycle__is_illustrative=True)
     return products.order_by("number")
+
+
+def product_budgets(*, products: list[StrategicProduct], year: int) -> dict[int, ProductBudget]:
+    """Return {product id: its budget in that year} for those products (one query)."""
+    return {budget.product_id: budget for budget in ProductBudget.objects.filter(product__in=products, year=year)}
 
 
 def products_with_indicators(*, region: Region, cycle: EvaluationCycle) -> QuerySet[StrategicProduct]:

@@ -1,5 +1,5 @@
-"""Writes to indicators' data: yearly figures, the analysis of a result, compromisos de mejora, evidence,
-spreadsheets and the rollover of indicator weightings to a new cycle.
+"""Writes to indicators' data: yearly figures, products' budgets, the analysis of a result, compromisos de
+mejora, evidence, spreadsheets and the rollover of indicator weightings to a new cycle.
 
 Every function here is atomic, checks who acts and whether the region's data is still editable in the
 cycle, validates with the models' rules, and records the acting person in the audit history. One module per
@@ -11,6 +11,12 @@ from indicators.services.analysis import (
     improvement_commitment_follow_up,
     result_analysis_decide,
     result_analysis_save,
+)
+from indicators.services.budget import (
+    BudgetErrors,
+    BudgetInput,
+    product_budget_save,
+    product_budgets_save,
 )
 from indicators.services.entry import (
     CellErrors,
@@ -50,6 +56,8 @@ from indicators.services.spreadsheet import (
 __all__ = [
     "KEEP",
     "TAKE",
+    "BudgetErrors",
+    "BudgetInput",
     "CellErrors",
     "CellInput",
     "Conflict",
@@ -71,6 +79,8 @@ __all__ = [
     "measurement_delete",
     "measurement_save",
     "measurements_save",
+    "product_budget_save",
+    "product_budgets_save",
     "region_valid_in",
     "result_analysis_decide",
     "result_analysis_save",

@@ -26,6 +26,7 @@ PAGES = {
         "/regiones/CL-CO/2012/indicadores/CO-01/",
         "/regiones/CL-CO/2012/indicadores/CO-01/historial/",
         "/regiones/CL-CO/2012/planilla/",
+        "/regiones/CL-CO/2012/presupuesto/",
         "/regiones/CL-CO/2012/tablero/",
         "/regiones/CL-CO/comparar/?a=2012&b=2012",
         "/regiones/CL-CO/2012/informe/",
@@ -39,6 +40,7 @@ PAGES = {
         "/regiones/CL-AN/2012/tablero/",
         "/regiones/CL-AN/2012/informe/",
         "/regiones/CL-AN/2012/indicadores/AN-01/",
+        "/regiones/CL-AN/2012/presupuesto/",
     ],
     "ana": ["/admin/"],
 }

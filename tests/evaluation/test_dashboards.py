@@ -179,10 +179,12 @@ def test_indicators_not_counting_for_the_incentive_are_left_out(client, camila, 
 
 def test_budget_beside_the_products(client, daniela):
     product = StrategicProduct.objects.get(region__iso_code="CL-AN", number=1)
-    ProductBudget.objects.create(product=product, year=2012, allocated=D(56200), executed=D(54000))
+    product.output_unit = "proyectos"
+    product.save()
+    ProductBudget.objects.create(product=product, year=2012, allocated=D(56200), executed=D(54000), output=D(8))
     client.force_login(daniela)
     row = dashboard(client, "CL-AN").select_one('#by-product tr[data-product="1"]')
-    assert cells(row, "td") == ["5 (0/3/2)", "0 / 0", "56.200", "54.000", "96,1 %"]
+    assert cells(row, "td") == ["5 (0/3/2)", "0 / 0", "56.200", "54.000", "96,1 %", "6.750,0 por proyectos"]
 
 
 def test_each_chart_has_its_figure_and_its_table(client, daniela):

@@ -154,6 +154,7 @@ def test_a_region_dashboard_shows_the_compliance_worked_by_hand(client, demo, da
         "32.000.000",
         "30.656.000",
         "95,8 %",
+        "502.557,4 por iniciativas de inversión financiadas",  # 30.656.000 / 61, an illustrative output
     ]
 
     valparaiso = soup(client.get(reverse("results:dashboard", kwargs={"code": "CL-VS", "year": 2011})))

@@ -111,13 +111,13 @@ def test_products_and_their_money_are_stored_with_the_result_and_follow_their_ch
     def product_row(number=1):
         return cells(dashboard(client, "CL-AN").select_one(f'#by-product tr[data-product="{number}"]'), "td")
 
-    assert product_row()[2:] == ["—", "—", "—"]  # drawn and cached before the money is recorded
+    assert product_row()[2:] == ["—", "—", "—", "—"]  # drawn and cached before the money is recorded
     product = StrategicProduct.objects.get(region__iso_code="CL-AN", number=1)
     budget = ProductBudget.objects.create(product=product, year=2012, allocated=D(56200), executed=D(54000))
-    assert product_row()[2:] == ["56.200", "54.000", "96,1 %"]
+    assert product_row()[2:] == ["56.200", "54.000", "96,1 %", "—"]
     budget.executed = D(28100)
     budget.save()
-    assert product_row()[2:] == ["56.200", "28.100", "50,0 %"]
+    assert product_row()[2:] == ["56.200", "28.100", "50,0 %", "—"]
     product.name = "Inversión regional renombrada"
     product.save()
     assert "Inversión regional renombrada" in text(dashboard(client, "CL-AN").select_one("#by-product"))

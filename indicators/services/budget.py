@@ -1,0 +1,139 @@
+"""Money beside results: each producto estratégico's budget allocated and executed in a cycle's year, and what
+it delivered, entered by the region's analysts (the budget page, the admin) through one save."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from core.history import CHANGED, CREATED, record_history
+from evaluation.models import EvaluationCycle
+from evaluation.versions import raise_versions
+from indicators.models import ProductBudget, StrategicProduct
+from indicators.services.guards import authorize_edit
+from regions.models import Region
+
+AMOUNTS = ("allocated", "executed", "output")
+
+
+@dataclass(frozen=True)
+class BudgetInput:
+    """A product's budget as a person sent it, with the version of the stored one they saw (0: none)."""
+
+    product: StrategicProduct
+    allocated: Decimal | None
+    executed: Decimal | None
+    output: Decimal | None
+    version: int
+
+    @property
+    def amounts(self) -> tuple[Decimal | None, ...]:
+        return self.allocated, self.executed, self.output
+
+
+class BudgetErrors(ValidationError):
+    """Problems per product ({product id: {field: [messages]}}); nothing was saved."""
+
+    def __init__(self, by_product: dict[int, dict[str, list[str]]]):
+        self.by_product = by_product
+        super().__init__([message for fields in by_product.values() for msgs in fields.values() for message in msgs])
+
+
+@transaction.atomic
+def product_budgets_save(
+    *, user: AbstractBaseUser, region: Region, cycle: EvaluationCycle, rows: list[BudgetInput], reason: str = ""
+) -> int:
+    """Save the changed budgets of the region's products for the cycle's year, all or nothing; return how many
+    changed. Each with its audit record (who, why); the region's results in the cycle are recomputed once.
+
+    Raises PermissionDenied (not the person's region), DataLockedError (sent, approved or closed) or
+    BudgetErrors: invalid amounts, a budget someone else changed after the person loaded it, or a stored
+    budget left empty (budgets are corrected, never erased, like figures).
+    """
+    authorize_edit(user=user, region=region, cycle=cycle)
+    if any(row.product.region_id != region.pk for row in rows):
+        raise PermissionDenied(_("El producto no pertenece a la región."))
+    stored = {
+        budget.product_id: budget
+        for budget in ProductBudget.objects.select_for_update().filter(
+            product__in=[row.product for row in rows], year=cycle.year
+        )
+    }
+    errors: dict[int, dict[str, list[str]]] = {}
+    changed: list[ProductBudget] = []
+    for row in rows:
+        current = stored.get(row.product.pk)
+        if current is None and row.amounts == (None, None, None):
+            continue
+        if current is not None and tuple(getattr(current, name) for name in AMOUNTS) == row.amounts:
+            continue
+        if (current.version if current else 0) != row.version:
+            errors[row.product.pk] = {
+                "allocated": [_("Otra persona cambió este presupuesto mientras usted editaba: revise el actual.")]
+            }
+            continue
+        if row.allocated is None:
+            message = (
+                _("No se puede dejar vacío un presupuesto ya registrado: corríjalo.")
+                if current is not None
+                else _("Falta el monto asignado.")
+            )
+            errors[row.product.pk] = {"allocated": [message]}
+            continue
+        budget = current or ProductBudget(product=row.product, year=cycle.year)
+        budget.allocated, budget.executed, budget.output = row.amounts
+        try:
+            budget.full_clean(exclude=["product"], validate_unique=False, validate_constraints=False)
+        except ValidationError as exc:
+            errors[row.product.pk] = exc.message_dict
+            continue
+        changed.append(budget)
+    if errors:
+        raise BudgetErrors(errors)
+    _write(changed, user=user, reason=reason, region=region, year=cycle.year)
+    return len(changed)
+
+
+def _write(budgets: list[ProductBudget], *, user: AbstractBaseUser, reason: str, region: Region, year: int) -> None:
+    """Insert and update the budgets in bulk with their audit records, and raise the region's versions once in
+    every cycle of that year (bulk writes send no model signals)."""
+    new = [budget for budget in budgets if budget.pk is None]
+    old = [budget for budget in budgets if budget.pk is not None]
+    for budget in old:
+        budget.version += 1
+    if new:
+        ProductBudget.objects.bulk_create(new)
+        record_history(ProductBudget, [b.pk for b in new], user=user, reason=reason, history_type=CREATED)
+    if old:
+        ProductBudget.objects.bulk_update(old, [*AMOUNTS, "version"])
+        record_history(ProductBudget, [b.pk for b in old], user=user, reason=reason, history_type=CHANGED)
+    if budgets:
+        cycles = EvaluationCycle.objects.filter(year=year).values_list("pk", flat=True)
+        raise_versions(region_ids=[region.pk], cycle_ids=cycles)
+
+
+def product_budget_save(
+    *,
+    user: AbstractBaseUser,
+    product: StrategicProduct,
+    year: int,
+    allocated: Decimal | None,
+    executed: Decimal | None,
+    output: Decimal | None,
+    version: int,
+    reason: str = "",
+) -> ProductBudget:
+    """Save one product's budget through `product_budgets_save` (the admin's path), in the cycle of that year.
+
+    Raises ValidationError when there is no cycle of that year, and what `product_budgets_save` raises."""
+    cycle = EvaluationCycle.objects.filter(year=year).first()
+    if cycle is None:
+        raise ValidationError(_("No hay un ciclo %(year)s: el presupuesto acompaña a un ciclo.") % {"year": year})
+    row = BudgetInput(product=product, allocated=allocated, executed=executed, output=output, version=version)
+    product_budgets_save(user=user, region=product.region, cycle=cycle, rows=[row], reason=reason)
+    return ProductBudget.objects.get(product=product, year=year)
