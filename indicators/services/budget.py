@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from core.history import CHANGED, CREATED, record_history
+from core.history import bulk_save_with_history
 from evaluation.models import EvaluationCycle
 from evaluation.versions import raise_versions
 from indicators.models import ProductBudget, StrategicProduct
@@ -102,16 +102,7 @@ def product_budgets_save(
 def _write(budgets: list[ProductBudget], *, user: AbstractBaseUser, reason: str, region: Region, year: int) -> None:
     """Insert and update the budgets in bulk with their audit records, and raise the region's versions once in
     every cycle of that year (bulk writes send no model signals)."""
-    new = [budget for budget in budgets if budget.pk is None]
-    old = [budget for budget in budgets if budget.pk is not None]
-    for budget in old:
-        budget.version += 1
-    if new:
-        ProductBudget.objects.bulk_create(new)
-        record_history(ProductBudget, [b.pk for b in new], user=user, reason=reason, history_type=CREATED)
-    if old:
-        ProductBudget.objects.bulk_update(old, [*AMOUNTS, "version"])
-        record_history(ProductBudget, [b.pk for b in old], user=user, reason=reason, history_type=CHANGED)
+    bulk_save_with_history(ProductBudget, budgets, AMOUNTS, user=user, reason=reason)
     if budgets:
         cycles = EvaluationCycle.objects.filter(year=year).values_list("pk", flat=True)
         raise_versions(region_ids=[region.pk], cycle_ids=cycles)

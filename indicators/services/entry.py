@@ -12,7 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from core.history import CHANGED, CREATED, record_history
+from core.history import bulk_save_with_history
 from evaluation.models import EvaluationCycle, Stage, SubmissionStatus
 from indicators.models import (
     Indicator,
@@ -242,15 +242,6 @@ def _write_measurements(measurements: list[Measurement], *, user: AbstractBaseUs
     """Insert and update the figures in bulk, each with its audit record (who, why), and bump the data
     version once: a spreadsheet of 50.000 figures is saved in seconds, through the same path as a form."""
 
-    new = [m for m in measurements if m.pk is None]
-    changed = [m for m in measurements if m.pk is not None]
-    for measurement in changed:
-        measurement.version += 1
-    if new:
-        Measurement.objects.bulk_create(new, batch_size=1000)  # sets each one's id (PostgreSQL, SQLite ≥ 3.35)
-        record_history(Measurement, [m.pk for m in new], user=user, reason=reason, history_type=CREATED)
-    if changed:
-        Measurement.objects.bulk_update(changed, ["numerator", "denominator", "version"], batch_size=1000)
-        record_history(Measurement, [m.pk for m in changed], user=user, reason=reason, history_type=CHANGED)
+    bulk_save_with_history(Measurement, measurements, ["numerator", "denominator"], user=user, reason=reason)
     if measurements:  # bulk writes send no model signals: say what changed, in this transaction
         figures_changed(indicator_ids={measurement.indicator_id for measurement in measurements})
