@@ -278,7 +278,7 @@ class FollowUpForm(forms.Form):
     )
 
 
-class _LimitedUploadForm(forms.Form):
+class LimitedUploadForm(forms.Form):
     """A form whose `file` the upload handler may have stopped past the size limit (core.uploads).
 
     The person then reads only that the file is too large: the handler drops the file and whatever
@@ -306,7 +306,7 @@ class _LimitedUploadForm(forms.Form):
         return upload
 
 
-class EvidenceForm(_LimitedUploadForm):
+class EvidenceForm(LimitedUploadForm):
     too_large_message = _("El archivo supera el máximo de %(limit)s MB; no se guardó.")
     year = forms.TypedChoiceField(label=_("Año"), coerce=int)
     file = forms.FileField(
@@ -329,7 +329,7 @@ class ReasonForm(forms.Form):
     )
 
 
-class SpreadsheetForm(_LimitedUploadForm):
+class SpreadsheetForm(LimitedUploadForm):
     too_large_message = _("El archivo supera el máximo de %(limit)s MB; no se leyó.")
     file = forms.FileField(
         label=_("Planilla Formulario H (.xlsx)"),

@@ -538,7 +538,30 @@ class ResultAnalysis(models.Model):
         return f"{self.indicator.code} · {self.cycle}"
 
 
-class ImprovementCommitment(models.Model):
+class Commitment(models.Model):
+    """What every commitment shares, whatever it answers (an indicator's result, an evaluation): what is
+    committed, who answers for it, by when, and its follow-up (state and what was done), kept through later
+    cycles while it is open. The follow-up rule is indicators.services.commitments."""
+
+    description = models.TextField(_("compromiso"))
+    owner = models.CharField(_("responsable"), max_length=200)
+    due_date = models.DateField(_("fecha comprometida"))
+    status = models.CharField(_("estado"), max_length=12, choices=CommitmentStatus, default=CommitmentStatus.PENDING)
+    follow_up = models.TextField(_("seguimiento"), blank=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in (CommitmentStatus.PENDING, CommitmentStatus.IN_PROGRESS)
+
+    def is_overdue_on(self, day) -> bool:
+        """Return whether the commitment is still open after its due date, on that day."""
+        return self.is_open and self.due_date < day
+
+
+class ImprovementCommitment(Commitment):
     """A compromiso de mejora made for an indicator in one cycle and followed up in later ones."""
 
     indicator = models.ForeignKey(
@@ -550,11 +573,6 @@ class ImprovementCommitment(models.Model):
         related_name="improvement_commitments",
         verbose_name=_("ciclo en que se comprometió"),
     )
-    description = models.TextField(_("compromiso"))
-    owner = models.CharField(_("responsable"), max_length=200)
-    due_date = models.DateField(_("fecha comprometida"))
-    status = models.CharField(_("estado"), max_length=12, choices=CommitmentStatus, default=CommitmentStatus.PENDING)
-    follow_up = models.TextField(_("seguimiento"), blank=True)
 
     history = HistoricalRecords()
 
@@ -572,10 +590,6 @@ class ImprovementCommitment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.indicator.code} · {self.description[:60]}"
-
-    @property
-    def is_open(self) -> bool:
-        return self.status in (CommitmentStatus.PENDING, CommitmentStatus.IN_PROGRESS)
 
 
 def evidence_path(instance: Evidence, filename: str) -> str:

@@ -8,7 +8,6 @@ urlpatterns = [
     path("regiones/<str:code>/", views.region_current, name="region_current"),
     path("regiones/<str:code>/<int:year>/", views.region_indicators, name="region"),
     path("regiones/<str:code>/<int:year>/ingreso/", views.entry_start, name="entry_start"),
-    path("regiones/<str:code>/<int:year>/presupuesto/", views.budget, name="budget"),
     path("regiones/<str:code>/<int:year>/ingreso/<int:product>/", views.entry, name="entry"),
     path("regiones/<str:code>/<int:year>/planilla/", views.spreadsheet, name="spreadsheet"),
     path("regiones/<str:code>/<int:year>/planilla.xlsx", views.spreadsheet_download, name="spreadsheet_download"),

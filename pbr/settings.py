@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "regions",
     "evaluation",
     "indicators",
+    "programs",
     "results",
     "pbr.apps.PbrConfig",
 ]

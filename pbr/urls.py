@@ -25,5 +25,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", home, name="home"),
     path("", include("indicators.urls")),
+    path("", include("programs.urls")),
     path("", include("results.urls")),
 ]

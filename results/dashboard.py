@@ -285,7 +285,27 @@ def region_tables(result) -> list:
     return [achievements, dimensions, by_product]
 
 
-def national_tables(rows) -> list:
+@dataclass(frozen=True)
+class RegionEvaluationsRow:
+    """A region's line in the national table of evaluations: how many, and how their commitments stand."""
+
+    region_code: str
+    region_name: str
+    evaluations: int
+    commitments: object  # programs.selectors.CommitmentCounts
+
+
+def evaluation_rows(ranking: list[RankingRow], summary: dict) -> list[RegionEvaluationsRow]:
+    """Return a line per region of the ranking that has evaluations in the cycle, by region name."""
+    rows = [
+        RegionEvaluationsRow(row.result.region_code, row.result.region_name, *summary[row.result.region_code])
+        for row in ranking
+        if row.result.region_code in summary
+    ]
+    return sorted(rows, key=lambda row: row.region_name)
+
+
+def national_tables(rows, evaluations: list[RegionEvaluationsRow] = ()) -> list:
     """Return the national overview's tables (ranking, heat map) for export."""
 
     ranking = Table(
@@ -327,7 +347,32 @@ def national_tables(rows) -> list:
         [_("Región")] + [str(label) for _code, label in DIMENSIONS],
         [[row.result.region_name] + [_rounded(share, 0) for _code, share in row.heat] for row in rows],
     )
-    return [ranking, heat]
+    evaluated = Table(
+        "evaluaciones",
+        _("Evaluaciones"),
+        [
+            _("Región"),
+            _("Evaluaciones"),
+            _("Compromisos"),
+            _("Cumplidos"),
+            _("No cumplidos"),
+            _("Abiertos"),
+            _("Vencidos"),
+        ],
+        [
+            [
+                row.region_name,
+                row.evaluations,
+                row.commitments.total,
+                row.commitments.done,
+                row.commitments.missed,
+                row.commitments.open,
+                row.commitments.overdue,
+            ]
+            for row in evaluations
+        ],
+    )
+    return [ranking, heat, evaluated]
 
 
 def _rounded(value, places: int):

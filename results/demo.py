@@ -37,6 +37,8 @@ from indicators.models import (
     StrategicObjective,
     StrategicProduct,
 )
+from programs import services as program_services
+from programs.models import EvaluationLine, InstitutionalCommitment, ProgramEvaluation, Verdict
 from regions.models import Region
 from regions.services import user_upsert
 from results import demo_data
@@ -338,7 +340,55 @@ def demo_load(*, today: datetime.date) -> DemoLoad | None:
             reviewer=users[REVIEWER],
             today=today,
         )
+    _evaluations(reviewer=users[REVIEWER], today=today)
     return DemoLoad(cycle=cycle, regions=len(specs), indicators=indicator_count, figures=figures)
+
+
+def _evaluations(*, reviewer: AbstractBaseUser, today: datetime.date) -> None:
+    """Record the illustrative evaluations of the document's GOREs in its cycle, as DIPRES's reviewer, with
+    their commitments, still open for the analysts to follow up: a follow-up would open the region's 2012
+    submission, which the demonstration leaves as the document has it (nothing when that cycle is absent)."""
+    cycle = EvaluationCycle.objects.filter(year=demo_data.DOCUMENT_YEAR).first()
+    if cycle is None or cycle.is_closed:
+        return
+    regions = {
+        region.iso_code: region
+        for region in Region.objects.filter(iso_code__in={e.code for e in demo_data.EVALUATIONS})
+    }
+    for spec in demo_data.EVALUATIONS:
+        region = regions[spec.code]
+        report = None
+        if spec.finished:
+            report = SimpleUploadedFile(
+                "informe-final.pdf",
+                _pdf(["Informe de evaluacion ilustrativo (demostracion de PbR GORE)", "No es un documento oficial."]),
+            )
+        evaluation = program_services.evaluation_save(
+            user=reviewer,
+            region=region,
+            cycle=cycle,
+            data=program_services.EvaluationInput(
+                line=EvaluationLine.objects.get(code=spec.line),
+                program=spec.program,
+                product=StrategicProduct.objects.get(region=region, number=spec.product) if spec.product else None,
+                evaluator=spec.evaluator,
+                started_on=datetime.date(*spec.started),
+                finished_on=datetime.date(*spec.finished) if spec.finished else None,
+                verdict=Verdict.objects.get(cycle=cycle, code=spec.verdict) if spec.verdict else None,
+                summary=spec.summary,
+                report=report,
+                is_illustrative=True,
+            ),
+            reason=_reason(),
+        )
+        for promise in spec.commitments:
+            program_services.institutional_commitment_add(
+                user=reviewer,
+                evaluation=evaluation,
+                description=promise.description,
+                owner=promise.owner,
+                due_date=today + datetime.timedelta(days=promise.due_in_days),
+            )
 
 
 def _delete(queryset: models.QuerySet, purged: dict[type, set[int]]) -> int:
@@ -374,10 +424,14 @@ def demo_remove() -> DemoRemoval | None:
         .values_list("pk", flat=True)
     )
     files = list(Evidence.objects.filter(indicator__in=indicator_ids).values_list("file", flat=True))
+    illustrative = ProgramEvaluation.objects.filter(models.Q(is_illustrative=True) | models.Q(cycle__in=cycles))
+    files += [name for name in illustrative.values_list("report", flat=True) if name]
     own = models.Q(cycle__in=cycles) | models.Q(indicator__in=indicator_ids)
     purged: dict[type, set[int]] = {}
     ImportLog.objects.filter(cycle__in=cycles).delete()
     CycleSnapshot.objects.filter(cycle__in=cycles).delete()
+    _delete(InstitutionalCommitment.objects.filter(evaluation__in=illustrative), purged)
+    _delete(illustrative, purged)
     _delete(Submission.objects.filter(cycle__in=cycles), purged)  # with its events
     _delete(StrategicObjective.objects.filter(definition__cycle__in=cycles), purged)
     _delete(StrategicDefinition.objects.filter(cycle__in=cycles), purged)

@@ -768,3 +768,136 @@ REGIONS = [
         ],
     ),
 ]
+
+
+# Illustrative evaluations of programs and of the institution, in the document's cycle (2012) of its three
+# GOREs, labelled «ilustrativo» on every page: the document names the kinds of evaluation, not any evaluated
+# program. DIPRES (revisor.dipres) records them; the region's analyst follows the commitments up.
+DOCUMENT_YEAR = 2012
+
+
+@dataclass(frozen=True)
+class DemoCommitment:
+    description: str
+    owner: str
+    due_in_days: int  # from the day the demonstration is loaded (negative: already due)
+
+
+@dataclass(frozen=True)
+class DemoEvaluation:
+    code: str  # the region
+    line: str  # programs.defaults.LINES code
+    program: str  # empty: the institution
+    evaluator: str
+    verdict: str  # the code of a verdict of the cycle's list; empty: still running
+    started: tuple[int, int, int]
+    finished: tuple[int, int, int] | None
+    summary: str
+    product: int | None = None  # the number of the region's product the program delivers
+    commitments: tuple[DemoCommitment, ...] = ()
+
+
+EVALUATIONS = [
+    DemoEvaluation(
+        "CL-BI",
+        "epg",
+        "Programa Regional de Saneamiento Sanitario Rural",
+        "Panel de evaluadores externos (ilustrativo)",
+        "modificaciones",
+        (2011, 3, 1),
+        (2011, 8, 31),
+        "Ejemplo ilustrativo: el programa cumple su propósito en cobertura, pero no mide la continuidad del "
+        "servicio una vez entregadas las obras y su matriz de marco lógico no distingue componentes.",
+        commitments=(
+            DemoCommitment(
+                "Rediseñar la matriz de marco lógico con indicadores de continuidad del servicio.",
+                "Jefatura de la División de Planificación y Desarrollo Regional",
+                -30,
+            ),
+            DemoCommitment(
+                "Publicar en el portal del GORE el catastro de sistemas de agua potable rural financiados.",
+                "Jefatura de la División de Análisis y Control de Gestión",
+                -10,
+            ),
+            DemoCommitment(
+                "Incorporar al convenio con los municipios la entrega anual de datos de operación de los sistemas.",
+                "Jefatura de la División de Planificación y Desarrollo Regional",
+                90,
+            ),
+        ),
+    ),
+    DemoEvaluation(
+        "CL-BI",
+        "ex-ante",
+        "Programa de Fomento al Riego Campesino",
+        "DIPRES, División de Control de Gestión (ilustrativo)",
+        "recomendado",
+        (2011, 9, 1),
+        (2011, 10, 15),
+        "Ejemplo ilustrativo: el diseño identifica su población objetivo y sus indicadores de propósito; se "
+        "recomienda favorablemente antes de la formulación del presupuesto 2012.",
+        product=1,
+    ),
+    DemoEvaluation(
+        "CL-BI",
+        "ecg",
+        "",
+        "Consultora externa (ilustrativo)",
+        "ajustes-menores",
+        (2011, 4, 1),
+        (2011, 12, 20),
+        "Ejemplo ilustrativo: la estructura de costos del gobierno regional es coherente con sus productos "
+        "estratégicos; se sugiere imputar los gastos de administración por producto.",
+        commitments=(
+            DemoCommitment(
+                "Imputar los gastos de administración a cada producto estratégico en la formulación 2013.",
+                "Jefatura de la División de Administración y Finanzas",
+                150,
+            ),
+        ),
+    ),
+    DemoEvaluation(
+        "CL-CO",
+        "ex-ante",
+        "Programa de Apoyo a Caletas Pesqueras Artesanales",
+        "DIPRES, División de Control de Gestión (ilustrativo)",
+        "objetado",
+        (2011, 9, 1),
+        (2011, 10, 20),
+        "Ejemplo ilustrativo: la propuesta no cuantifica su población potencial ni fija metas de propósito; se "
+        "objeta técnicamente hasta que lo haga.",
+        product=1,
+    ),
+    DemoEvaluation(
+        "CL-CO",
+        "epg",
+        "Programa de Mejoramiento de Barrios Regional",
+        "Panel de evaluadores externos (ilustrativo)",
+        "rediseno",
+        (2011, 3, 1),
+        (2011, 8, 31),
+        "Ejemplo ilustrativo: el programa superpone sus beneficiarios con programas nacionales similares.",
+        commitments=(
+            DemoCommitment(
+                "Acordar con el Ministerio de Vivienda un criterio de focalización que evite duplicar beneficiarios.",
+                "Jefatura de la División de Planificación y Desarrollo Regional",
+                -20,
+            ),
+            DemoCommitment(
+                "Rediseñar el programa con un componente de mantención comunitaria.",
+                "Jefatura de la División de Planificación y Desarrollo Regional",
+                120,
+            ),
+        ),
+    ),
+    DemoEvaluation(
+        "CL-AN",
+        "impacto",
+        "Programa Regional de Becas de Especialización",
+        "Centro universitario de estudios (ilustrativo)",
+        "",
+        (2012, 1, 15),
+        None,
+        "Ejemplo ilustrativo: evaluación en curso; el informe final se espera para el segundo semestre.",
+    ),
+]

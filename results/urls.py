@@ -1,6 +1,6 @@
 from django.urls import path
 
-from results.views import dashboards, reports, workflow
+from results.views import budget, dashboards, reports, workflow
 
 app_name = "results"
 urlpatterns = [
@@ -10,6 +10,7 @@ urlpatterns = [
     path("nacional/<int:year>/", dashboards.national_overview, name="national"),
     path("regiones/<str:code>/comparar/", dashboards.compare_cycles, name="compare"),
     path("regiones/<str:code>/<int:year>/tablero/", dashboards.region_dashboard, name="dashboard"),
+    path("regiones/<str:code>/<int:year>/presupuesto/", budget.budget, name="budget"),
     path(
         "regiones/<str:code>/<int:year>/tablero.xlsx",
         dashboards.region_dashboard_export,

@@ -17,6 +17,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from evaluation.models import EvaluationCycle
 from indicators import services
 from indicators.models import Indicator
+from programs.models import EvaluationLine
 
 pytestmark = pytest.mark.django_db
 
@@ -45,7 +46,7 @@ MATRIX = {
     "indicators:entry": ("get", {**CO, "product": 1}, row(LOGIN, 200, 403, 403, 200, 403)),
     "indicators:indicator": ("get", CO01, row(LOGIN, 200, 403, 200, 200, 403)),
     "indicators:spreadsheet": ("get", CO, row(LOGIN, 200, 403, 403, 200, 403)),
-    "indicators:budget": ("get", CO, row(LOGIN, 200, 403, 200, 200, 403)),
+    "results:budget": ("get", CO, row(LOGIN, 200, 403, 200, 200, 403)),
     "indicators:spreadsheet_download": ("get", CO, row(LOGIN, 200, 403, 200, 200, 403)),
     # Only who uploaded a preview applies it (Camila here): the admin too is refused.
     "indicators:spreadsheet_apply": ("post", {**CO, "pk": "{import}"}, row(LOGIN, 302, 403, 403, 403, 403)),
@@ -78,12 +79,38 @@ MATRIX = {
     "results:return": ("post", CO, row(LOGIN, 403, 403, 302, 302, 403)),
     "results:approve": ("post", CO, row(LOGIN, 403, 403, 302, 302, 403)),
     "results:reopen": ("post", CO, row(LOGIN, 403, 403, 302, 302, 403)),
+    "programs:evaluations": ("get", CO, row(LOGIN, 200, 403, 200, 200, 403)),
+    "programs:xlsx": ("get", CO, row(LOGIN, 200, 403, 200, 200, 403)),
+    "programs:csv": ("get", CO, row(LOGIN, 200, 403, 200, 200, 403)),
+    "programs:evaluation": ("get", {**CO, "pk": "{evaluation}"}, row(LOGIN, 200, 403, 200, 200, 403)),
+    "programs:report_download": ("get", {**CO, "pk": "{evaluation}"}, row(LOGIN, 200, 403, 200, 200, 403)),
+    # DIPRES records evaluations and agrees their commitments; the region's analysts follow them up.
+    "programs:commitment_add": ("post", {**CO, "pk": "{evaluation}"}, row(LOGIN, 403, 403, 302, 302, 403)),
+    "programs:commitment_change": (
+        "post",
+        {**CO, "pk": "{evaluation}", "commitment": "{institutional}"},
+        row(LOGIN, 403, 403, 302, 302, 403),
+    ),
+    "programs:commitment_follow_up": (
+        "post",
+        {**CO, "pk": "{evaluation}", "commitment": "{institutional}"},
+        row(LOGIN, 302, 403, 403, 302, 403),
+    ),
+}
+
+# Pages that also take a POST (the same URL as their GET): name → (kwargs, expected statuses of the POST).
+POST_MATRIX = {
+    "programs:evaluations": (CO, row(LOGIN, 403, 403, 302, 302, 403)),
+    "programs:evaluation": ({**CO, "pk": "{evaluation}"}, row(LOGIN, 403, 403, 302, 302, 403)),
 }
 
 POST_DATA = {
     "indicators:analysis": {"causes": "Aumento de consultas", "external_causes": "on"},
     "indicators:analysis_decide": {"accepted": "1"},
     "indicators:commitment_follow_up": {"status": "en_curso", "follow_up": "Avance"},
+    "programs:commitment_follow_up": {"status": "en_curso", "follow_up": "Avance"},
+    "programs:commitment_add": {"description": "Rediseñar", "owner": "Jefe DIPLAN", "due_date": "2013-03-31"},
+    "programs:commitment_change": {"description": "Rediseñar", "owner": "Jefa DIPLAN", "due_date": "2013-03-31"},
     "results:return": {"comment": "Revisar 2010"},
     "results:reopen": {"comment": "Corrección"},
 }
@@ -107,8 +134,14 @@ def test_every_url_pattern_is_in_the_matrix():
     assert names == set(MATRIX), f"add these URLs to the access matrix: {sorted(names - set(MATRIX))}"
 
 
+def evaluation_post_data(version: int) -> dict:
+    """A valid evaluation: a new one (version 0) or the fixture's, as first recorded (version 1)."""
+    line = EvaluationLine.objects.get(code="epg").pk
+    return {"line": line, "program": "Fomento", "evaluator": "Panel", "version": version}
+
+
 @pytest.fixture
-def records(camila):
+def records(camila, daniela):
     """A commitment, a piece of evidence and a result analysis claiming external causes, for CO-01 in 2012."""
     indicator = Indicator.objects.get(code="CO-01")
     cycle = EvaluationCycle.objects.get(year=2012)
@@ -140,7 +173,29 @@ def records(camila):
     log = ImportLog.objects.create(
         user=camila, region=indicator.region, cycle=cycle, file_name="f.xlsx", file_sha256="0"
     )
-    return {"commitment": commitment.pk, "evidence": evidence.pk, "import": log.pk}
+    from programs import services as program_services
+
+    evaluation = program_services.evaluation_save(
+        user=daniela,
+        region=indicator.region,
+        cycle=cycle,
+        data=program_services.EvaluationInput(
+            line=EvaluationLine.objects.get(code="epg"),
+            program="Programa de Fomento",
+            evaluator="Panel de expertos",
+            report=SimpleUploadedFile("informe.pdf", b"%PDF-1.4\n%%EOF\n"),
+        ),
+    )
+    institutional = program_services.institutional_commitment_add(
+        user=daniela, evaluation=evaluation, description="Rediseñar", owner="Jefe DIPLAN", due_date=date(2013, 3, 31)
+    )
+    return {
+        "commitment": commitment.pk,
+        "evidence": evidence.pk,
+        "import": log.pk,
+        "evaluation": evaluation.pk,
+        "institutional": institutional.pk,
+    }
 
 
 def prepare_state(name, records, camila):
@@ -178,6 +233,22 @@ def test_access(client, cast, records, name, person):
         assert response.status_code == want
     if method == "post":
         assert client.get(url).status_code in (405, 302)  # mutating views refuse GET
+
+
+@pytest.mark.parametrize("person", PEOPLE)
+@pytest.mark.parametrize("name", sorted(POST_MATRIX))
+def test_post_access(client, cast, records, name, person):
+    kwargs, expected = POST_MATRIX[name]
+    kwargs = {key: records[value[1:-1]] if str(value).startswith("{") else value for key, value in kwargs.items()}
+    if person != "anonymous":
+        client.force_login(cast[person])
+    response = client.post(reverse(name, kwargs=kwargs), evaluation_post_data(1 if "pk" in kwargs else 0))
+    want = expected[person]
+    if want == LOGIN:
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("login"))
+    else:
+        assert response.status_code == want, response.content[:500]
 
 
 def test_csrf_is_enforced_on_mutating_views(cast, records):

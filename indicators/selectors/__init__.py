@@ -23,6 +23,7 @@ from indicators.selectors.history import (
     Change,
     FieldChange,
     indicator_changes,
+    recorded_changes,
 )
 from indicators.selectors.rows import (
     Cell,
@@ -67,6 +68,7 @@ __all__ = [
     "product_budgets",
     "products_with_indicators",
     "recent_imports",
+    "recorded_changes",
     "region_board",
     "submission_problems",
     "template_workbook",

@@ -3,9 +3,11 @@ improvement commitments and evidence, when, from what to what, and why."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -103,26 +105,41 @@ def indicator_changes(*, indicator: Indicator) -> list[Change]:
     sources = [(Indicator, Indicator.history.filter(id=indicator.pk))]
     for model in (IndicatorWeighting, Measurement, ResultAnalysis, ImprovementCommitment, Evidence):
         sources.append((model, model.history.filter(indicator_id=indicator.pk)))
+    return recorded_changes(sources, fields=_HISTORY_FIELDS, subject=_subject)
+
+
+def recorded_changes(
+    sources: list[tuple[type, QuerySet]],
+    *,
+    fields: dict[type, list[str]],
+    subject: Callable[[type, object], str],
+    shown: dict[str, Callable[[object], str]] | None = None,
+) -> list[Change]:
+    """Return the changes the audit records of `sources` ((model, its history queryset) pairs) hold, newest
+    first: per record, the listed `fields` that it set or changed, from what to what (`shown` turns a
+    field's value, a related row's id for instance, into what the page says). One query per source."""
+    shown = shown or {}
     changes = []
     for model, history in sources:
         previous_by_object = {}
         for record in history.select_related("history_user").order_by("id", "history_date", "history_id"):
             previous = previous_by_object.get(record.id)
-            fields = []
-            for name in _HISTORY_FIELDS[model]:
+            changed = []
+            for name in fields[model]:
                 label = str(model._meta.get_field(name).verbose_name)
-                new = _display(model, name, getattr(record, name))
-                old = _display(model, name, getattr(previous, name)) if previous else "—"
+                display = shown.get(name) or (lambda value, name=name, model=model: _display(model, name, value))
+                new = display(getattr(record, name))
+                old = display(getattr(previous, name)) if previous else "—"
                 if (record.history_type == "+" and new != "—") or (record.history_type == "~" and old != new):
-                    fields.append(FieldChange(label, old, new))
-            if record.history_type != "~" or fields:
+                    changed.append(FieldChange(label, old, new))
+            if record.history_type != "~" or changed:
                 changes.append(
                     Change(
                         record.history_date,
                         record.history_user,
-                        _subject(model, record),
+                        subject(model, record),
                         str(_ACTIONS[record.history_type]),
-                        fields,
+                        changed,
                     )
                 )
             previous_by_object[record.id] = record

@@ -18,6 +18,9 @@ from indicators.services.budget import (
     product_budget_save,
     product_budgets_save,
 )
+from indicators.services.commitments import (
+    commitment_follow_up_apply,
+)
 from indicators.services.entry import (
     CellErrors,
     CellInput,
@@ -28,6 +31,8 @@ from indicators.services.entry import (
     measurements_save,
 )
 from indicators.services.evidence import (
+    CheckedUpload,
+    checked_upload,
     evidence_add,
     evidence_withdraw,
 )
@@ -60,6 +65,7 @@ __all__ = [
     "BudgetInput",
     "CellErrors",
     "CellInput",
+    "CheckedUpload",
     "Conflict",
     "DataLockedError",
     "DefinitionPlan",
@@ -70,6 +76,8 @@ __all__ = [
     "RuleValue",
     "StaleDataError",
     "WeightingPlan",
+    "checked_upload",
+    "commitment_follow_up_apply",
     "cycle_rollover_apply",
     "cycle_rollover_plan",
     "evidence_add",

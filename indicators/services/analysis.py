@@ -15,6 +15,7 @@ from indicators.models import (
     Indicator,
     ResultAnalysis,
 )
+from indicators.services.commitments import commitment_follow_up_apply
 from indicators.services.guards import authorize_edit
 from regions.selectors import can_review
 
@@ -98,17 +99,14 @@ def improvement_commitment_follow_up(
     status: str,
     follow_up: str,
 ) -> ImprovementCommitment:
-    """Update a commitment's status and follow-up, from the cycle being worked on.
-
-    A commitment is followed up from its own cycle, or from a later one while it is still open; a closed
-    commitment of an earlier cycle belongs to that cycle's (locked) record.
-    """
-    authorize_edit(user=user, region=commitment.indicator.region, cycle=cycle)
-    if commitment.cycle.year > cycle.year or (commitment.cycle_id != cycle.pk and not commitment.is_open):
-        raise ValidationError(_("Este compromiso se sigue desde el ciclo %(year)s.") % {"year": commitment.cycle.year})
-    commitment.status = status
-    commitment.follow_up = follow_up.strip()
-    commitment.full_clean()
-    commitment._history_user = user
-    commitment.save()
-    return commitment
+    """Update a commitment's status and follow-up, from the cycle being worked on (see
+    commitment_follow_up_apply)."""
+    return commitment_follow_up_apply(
+        user=user,
+        commitment=commitment,
+        region=commitment.indicator.region,
+        committed_in=commitment.cycle,
+        cycle=cycle,
+        status=status,
+        follow_up=follow_up,
+    )

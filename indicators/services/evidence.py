@@ -4,6 +4,7 @@ deleted)."""
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
@@ -20,6 +21,35 @@ from indicators.models import (
     Indicator,
 )
 from indicators.services.guards import authorize_edit, authorize_shared_edit, check_window, locked_error
+
+
+@dataclass(frozen=True)
+class CheckedUpload:
+    """An uploaded file that passed the checks: its kind by content, a safe name and its SHA-256."""
+
+    kind: evidence_rules.FileKind
+    name: str
+    sha256: str
+
+
+def checked_upload(upload: UploadedFile) -> CheckedUpload:
+    """Check an uploaded file's size and its content's type (pdf, xlsx, docx, png, jpg, whatever its name
+    says) and hash it; raises ValidationError with the reason. Every file pbr keeps passes here."""
+    limit = settings.EVIDENCE_MAX_BYTES
+    if upload.size > limit:
+        raise ValidationError(
+            _("El archivo pesa %(size)s MB; el máximo es %(limit)s MB.")
+            % {"size": round(upload.size / 2**20, 1), "limit": limit // 2**20}
+        )
+    kind = evidence_rules.detect(upload)
+    if kind is None:
+        raise ValidationError(_("El contenido del archivo no es PDF, XLSX, DOCX, PNG ni JPG; no se guardó."))
+    digest = hashlib.sha256()
+    upload.seek(0)
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    return CheckedUpload(kind, evidence_rules.safe_name(upload.name or "archivo", kind), digest.hexdigest())
 
 
 @transaction.atomic
@@ -40,27 +70,14 @@ def evidence_add(
     """
     authorize_edit(user=user, region=indicator.region, cycle=cycle)
     check_window(cycle=cycle, year=year)
-    limit = settings.EVIDENCE_MAX_BYTES
-    if upload.size > limit:
-        raise ValidationError(
-            _("El archivo pesa %(size)s MB; el máximo es %(limit)s MB.")
-            % {"size": round(upload.size / 2**20, 1), "limit": limit // 2**20}
-        )
-    kind = evidence_rules.detect(upload)
-    if kind is None:
-        raise ValidationError(_("El contenido del archivo no es PDF, XLSX, DOCX, PNG ni JPG; no se guardó."))
-    digest = hashlib.sha256()
-    upload.seek(0)
-    for chunk in upload.chunks():
-        digest.update(chunk)
-    upload.seek(0)
+    checked = checked_upload(upload)
     evidence = Evidence(
         indicator=indicator,
         year=year,
-        original_name=evidence_rules.safe_name(upload.name or "archivo", kind),
-        content_type=kind.content_type,
+        original_name=checked.name,
+        content_type=checked.kind.content_type,
         size=upload.size,
-        sha256=digest.hexdigest(),
+        sha256=checked.sha256,
         description=description.strip(),
         uploaded_by=user,
     )

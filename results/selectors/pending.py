@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from evaluation.models import (
     EvaluationCycle,
@@ -13,6 +13,7 @@ from evaluation.models import (
 from evaluation.selectors import cycles_open, submission_for
 from indicators.models import ImprovementCommitment
 from indicators.selectors import cycle_indicators, cycle_required_columns, indicator_rows, submission_problems
+from programs.selectors import open_commitments as open_institutional
 from regions.selectors import regions_editable_by
 
 
@@ -27,6 +28,7 @@ class RegionPending:
     needs_analysis: list  # IndicatorRow missing causes or justification
     open_commitments: list
     problems: list[str]
+    institutional_commitments: list = field(default_factory=list)
 
     @property
     def returned_event(self):
@@ -87,6 +89,7 @@ def pending_for(*, user, cycle: EvaluationCycle) -> list[RegionPending]:
                 needs_analysis=[row for row in rows if row.needs_causes or row.needs_justification],
                 open_commitments=commitments,
                 problems=submission_problems(region=region, cycle=cycle, rows=rows),
+                institutional_commitments=open_institutional(region=region, cycle=cycle),
             )
         )
     return pending

@@ -9,12 +9,14 @@ from evaluation.models import (
 )
 from indicators.models import ImprovementCommitment, ResultAnalysis, StrategicDefinition
 from indicators.selectors import cycle_products
+from programs.selectors import region_evaluations
 from results.selectors.outcomes import region_result
 
 
 def region_report(*, region, cycle: EvaluationCycle) -> dict:
     """Return what the region's report shows: strategic definitions, products, results, the analysis of
-    each result and the improvement commitments. A constant number of queries."""
+    each result, the improvement commitments, and the evaluations with their commitments. A constant number
+    of queries."""
 
     result = region_result(region=region, cycle=cycle)
     definition = StrategicDefinition.objects.filter(region=region, cycle=cycle).prefetch_related("objectives").first()
@@ -35,5 +37,6 @@ def region_report(*, region, cycle: EvaluationCycle) -> dict:
         "products": list(cycle_products(region=region, cycle=cycle)),
         "analyses": analyses,
         "commitments": commitments,
+        "evaluations": region_evaluations(region=region, cycle=cycle, today=timezone.localdate()),
         "generated": timezone.localtime(),
     }

@@ -10,12 +10,15 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core import caching, exports
 from core.routers import reading_from_replica
 from evaluation import selectors, versions
 from indicators.results import result_keys
+from programs import exports as program_exports
+from programs import selectors as program_selectors
 from regions.selectors import authorize_view, can_review, region_get_for_user, user_role
 from results import dashboard, store
 from results.forms import CompareForm
@@ -61,7 +64,7 @@ def _listing(cycles: list) -> tuple:
     return tuple((cycle.pk, cycle.year, cycle.is_illustrative) for cycle in cycles)
 
 
-REGION_SLOTS = ("kpis", "rows", "dimensions", "products", "charts")
+REGION_SLOTS = ("kpis", "rows", "dimensions", "products", "charts", "evaluations")
 
 
 def _region_body(region, cycle, cycles: list) -> caching.Fragment:
@@ -85,11 +88,13 @@ def _region_body(region, cycle, cycles: list) -> caching.Fragment:
         context={"region": region, "cycle": cycle, "cycles": cycles, **shown},
         slots=REGION_SLOTS,
     )
+    evaluations = _evaluations_html(region, cycle)
     if result is None:
-        return skeleton.fill(dict.fromkeys(REGION_SLOTS, ""))
+        return skeleton.fill({**dict.fromkeys(REGION_SLOTS, ""), "evaluations": evaluations})
     rows, charts = _card_chunks(result, region, cycle)
     return skeleton.fill(
         {
+            "evaluations": evaluations,
             "kpis": render_to_string(
                 "results/_kpi_cards.html", {"result": result, "cycle": cycle, "col": "col-md-4", "h": "h2"}
             ),
@@ -105,6 +110,14 @@ def _region_body(region, cycle, cycles: list) -> caching.Fragment:
             "charts": charts,
         }
     )
+
+
+def _evaluations_html(region, cycle) -> str:
+    """Return the dashboard's table of the region's evaluations in the cycle and their commitments' state."""
+    with reading_from_replica():
+        shown = program_selectors.region_evaluations(region=region, cycle=cycle, today=timezone.localdate())
+    context = {"shown": shown, "region": region, "cycle": cycle, "links": True}
+    return render_to_string("programs/_evaluation_table.html", context)
 
 
 @dataclass(frozen=True)
@@ -229,10 +242,21 @@ def _national_body(cycle, cycles: list) -> caching.Fragment:
         bool(ranking),
         template="results/_national_body.html",
         context={"cycle": cycle, "cycles": cycles, "dimensions": dashboard.DIMENSIONS, "has_ranking": bool(ranking)},
-        slots=("ranking", "heat"),
+        slots=("ranking", "heat", "evaluations"),
     )
     rows = _rendered_ranking_rows(ranking, cycle)
-    return skeleton.fill({"ranking": "".join(row.ranking for row in rows), "heat": "".join(row.heat for row in rows)})
+    with reading_from_replica():
+        summary = program_selectors.cycle_summary(cycle=cycle, today=timezone.localdate())
+    evaluations = render_to_string(
+        "results/_national_evaluations.html", {"rows": dashboard.evaluation_rows(ranking, summary), "cycle": cycle}
+    )
+    return skeleton.fill(
+        {
+            "ranking": "".join(row.ranking for row in rows),
+            "heat": "".join(row.heat for row in rows),
+            "evaluations": evaluations,
+        }
+    )
 
 
 @login_required
@@ -302,7 +326,8 @@ def region_dashboard_export(request: HttpRequest, code: str, year: int, fmt: str
     result = outcomes.region_result(region=region, cycle=cycle)
     if result is None:
         raise Http404(_("La región no tiene indicadores en este ciclo."))
-    tables = dashboard.region_tables(result)
+    shown = program_selectors.region_evaluations(region=region, cycle=cycle, today=timezone.localdate())
+    tables = dashboard.region_tables(result) + program_exports.evaluation_tables(shown)
     return _export(request, tables, f"tablero-{region.iso_code}-{cycle.year}", fmt, cycle=cycle)
 
 
@@ -312,5 +337,7 @@ def national_export(request: HttpRequest, year: int, fmt: str) -> HttpResponse:
     if not can_review(request.user):
         raise PermissionDenied(_("La vista nacional es para DIPRES."))
     cycle = selectors.cycle_get(year=year)
-    tables = dashboard.national_tables(dashboard.ranking(outcomes.cycle_results(cycle=cycle)))
+    ranking = dashboard.ranking(outcomes.cycle_results(cycle=cycle))
+    summary = program_selectors.cycle_summary(cycle=cycle, today=timezone.localdate())
+    tables = dashboard.national_tables(ranking, dashboard.evaluation_rows(ranking, summary))
     return _export(request, tables, f"nacional-{cycle.year}", fmt, cycle=cycle)

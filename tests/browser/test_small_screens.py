@@ -4,6 +4,7 @@ included). And the workflow's confirmation step, by keyboard, with and without J
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -41,6 +42,8 @@ PAGES = {
         "/regiones/CL-AN/2012/informe/",
         "/regiones/CL-AN/2012/indicadores/AN-01/",
         "/regiones/CL-AN/2012/presupuesto/",
+        "/regiones/CL-AN/2012/evaluaciones/",
+        "/regiones/CL-AN/2012/evaluaciones/{evaluation}/",
     ],
     "ana": ["/admin/"],
 }
@@ -78,6 +81,28 @@ def data(camila, bruno, daniela, ana):
         )
     workflow.submission_send(user=ana, region=Region.objects.get(iso_code="CL-AN"), cycle=cycle)
     workflow.submission_send(user=bruno, region=Region.objects.get(iso_code="CL-BI"), cycle=cycle)
+    # An evaluation with a long result category and a commitment (the evaluations' list and page).
+    from programs import services as program_services
+    from programs.models import EvaluationLine, Verdict
+
+    evaluation = program_services.evaluation_save(
+        user=daniela,
+        region=Region.objects.get(iso_code="CL-AN"),
+        cycle=cycle,
+        data=program_services.EvaluationInput(
+            line=EvaluationLine.objects.get(code="epg"),
+            program="Programa Regional de Saneamiento Sanitario Rural de Localidades Semiconcentradas",
+            evaluator="Panel de evaluadores externos",
+            verdict=Verdict.objects.get(cycle=cycle, code="modificaciones"),
+        ),
+    )
+    program_services.institutional_commitment_add(
+        user=daniela,
+        evaluation=evaluation,
+        description="Rediseñar la matriz",
+        owner="DIPLADE",
+        due_date=date(2012, 1, 1),
+    )
     # The spreadsheet page's history of imports, with a long file name (a wide table once it has rows).
     from indicators.models import ImportLog
 
@@ -89,6 +114,7 @@ def data(camila, bruno, daniela, ana):
         file_sha256="0" * 64,
         rows=1,
     )
+    return {"evaluation": evaluation.pk}
 
 
 def phone_page(browser, live_server, username):  # noqa: F811 (browser is the fixture's value)
@@ -117,7 +143,7 @@ def test_no_page_overflows_a_phone(browser, live_server, data, language):  # noq
         errors = watch(page)
         for path in paths:
             seen = len(errors)
-            page.goto(live_server.url + path)
+            page.goto(live_server.url + path.format(**data))
             page.wait_for_load_state("networkidle")
             width = page.evaluate("document.documentElement.scrollWidth")
             if width > PHONE["width"]:

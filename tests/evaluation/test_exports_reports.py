@@ -62,7 +62,13 @@ def test_region_dashboard_exports(client, camila):
     client.force_login(camila)
     response = client.get(reverse("results:dashboard_xlsx", kwargs=CO))
     workbook = openpyxl.load_workbook(io.BytesIO(response.content))
-    assert workbook.sheetnames == ["Cumplimiento", "Por dimensión", "Por producto"]
+    assert workbook.sheetnames == [
+        "Cumplimiento",
+        "Por dimensión",
+        "Por producto",
+        "Evaluaciones",
+        "Compromisos institucionales",
+    ]
     rows = list(workbook["Cumplimiento"].iter_rows(values_only=True))
     assert rows[1][:4] == (
         "CO-01",
@@ -86,7 +92,7 @@ def test_national_exports(client, daniela, camila):
     workbook = openpyxl.load_workbook(
         io.BytesIO(client.get(reverse("results:national_xlsx", kwargs={"year": 2012})).content)
     )
-    assert workbook.sheetnames == ["Ranking", "Mapa de calor"]
+    assert workbook.sheetnames == ["Ranking", "Mapa de calor", "Evaluaciones"]
 
 
 @pytest.mark.django_db

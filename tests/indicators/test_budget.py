@@ -17,7 +17,7 @@ from tests.html import cells, form_data, soup, text
 
 pytestmark = pytest.mark.django_db
 
-URL = reverse("indicators:budget", kwargs={"code": "CL-CO", "year": 2012})
+URL = reverse("results:budget", kwargs={"code": "CL-CO", "year": 2012})
 
 
 def product(number=1, code="CL-CO"):

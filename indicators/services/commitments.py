@@ -1,0 +1,40 @@
+"""Following up a commitment (a compromiso de mejora, a compromiso institucional): the one rule every kind
+of commitment shares, so that their follow-up behaves the same wherever they are shown."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+from evaluation.models import EvaluationCycle
+from indicators.models import Commitment
+from indicators.services.guards import authorize_edit
+from regions.models import Region
+
+
+def commitment_follow_up_apply(
+    *,
+    user: AbstractBaseUser,
+    commitment: Commitment,
+    region: Region,
+    committed_in: EvaluationCycle,
+    cycle: EvaluationCycle,
+    status: str,
+    follow_up: str,
+) -> Commitment:
+    """Record a commitment's state and follow-up, from the cycle being worked on; call inside a transaction.
+
+    The region's analysts follow up while its data in that cycle is with them (the lock of the figures). A
+    commitment is followed up from the cycle it was made in, or from a later one while it is still open; a
+    closed commitment of an earlier cycle belongs to that cycle's record.
+    """
+    authorize_edit(user=user, region=region, cycle=cycle)
+    if committed_in.year > cycle.year or (committed_in.pk != cycle.pk and not commitment.is_open):
+        raise ValidationError(_("Este compromiso se sigue desde el ciclo %(year)s.") % {"year": committed_in.year})
+    commitment.status = status
+    commitment.follow_up = follow_up.strip()
+    commitment.full_clean()
+    commitment._history_user = user
+    commitment.save()
+    return commitment

@@ -1,0 +1,79 @@
+"""Money beside results: the region's products' budgets in a cycle, entered by its analysts, beside the ex ante
+recommendations of the programs they deliver (programs) that DIPRES weighs before allocating."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from evaluation import selectors as cycle_selectors
+from indicators import forms, selectors, services
+from programs import selectors as program_selectors
+from regions.selectors import can_edit_region, region_get_for_user
+
+
+@login_required
+def budget(request: HttpRequest, code: str, year: int) -> HttpResponse:
+    """The region's products' money in the cycle's year: allocated and executed (M$) and the output each
+    delivered, with the execution and the cost per unit, beside the ex ante recommendation of the programs
+    each product delivers. The region's analysts edit it while its data is with them (the same lock as the
+    figures); whoever may see the region reads it."""
+    region = region_get_for_user(user=request.user, iso_code=code)
+    cycle = cycle_selectors.cycle_get(year=year, region=region)
+    products = list(selectors.cycle_products(region=region, cycle=cycle))
+    submission = cycle_selectors.submission_for(region=region, cycle=cycle)
+    editable = can_edit_region(user=request.user, region=region) and submission.is_editable and not cycle.is_closed
+    budgets = selectors.product_budgets(products=products, year=cycle.year)
+    form = forms.BudgetForm(request.POST or None, products=products, budgets=budgets)
+    status = 200
+    if request.method == "POST":
+        if not can_edit_region(user=request.user, region=region):
+            raise PermissionDenied(_("No puede modificar los datos de %(region)s.") % {"region": region.name})
+        if form.is_valid():
+            try:
+                saved = services.product_budgets_save(
+                    user=request.user,
+                    region=region,
+                    cycle=cycle,
+                    rows=form.budget_inputs(),
+                    reason=_("presupuesto por producto"),
+                )
+            except services.BudgetErrors as errors:
+                # What is stored now is shown, and a stale budget's version becomes the stored one: saving
+                # again is then a choice made knowing it.
+                budgets = selectors.product_budgets(products=products, year=cycle.year)
+                data = request.POST.copy()
+                for product_id in errors.by_product:
+                    data[f"p{product_id}_v"] = budgets[product_id].version if product_id in budgets else 0
+                form = forms.BudgetForm(data, products=products, budgets=budgets)
+                form.is_valid()
+                form.add_budget_errors(errors)
+                status = 400
+            except ValidationError as error:  # sent, approved or closed meanwhile
+                messages.error(request, " ".join(error.messages))
+                return redirect(request.path)
+            else:
+                messages.success(
+                    request,
+                    ngettext("Se guardó %(count)s presupuesto.", "Se guardaron %(count)s presupuestos.", saved)
+                    % {"count": saved}
+                    if saved
+                    else _("No había cambios que guardar."),
+                )
+                return redirect(request.path)
+        else:
+            status = 400
+    context = {
+        "region": region,
+        "cycle": cycle,
+        "form": form,
+        "editable": editable,
+        "submission": submission,
+        "ex_ante": program_selectors.ex_ante_by_product(region=region, cycle=cycle),
+    }
+    return render(request, "results/budget.html", context, status=status)
