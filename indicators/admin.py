@@ -16,6 +16,7 @@ from core.numbers import format_number
 from indicators import services
 from indicators.models import (
     Client,
+    ComputedFigure,
     Evidence,
     ImportLog,
     ImprovementCommitment,
@@ -129,6 +130,7 @@ class IndicatorAdmin(SafeHistoryAdmin):
                     ("unit", "factor", "decimals"),
                     ("dimension", "control_scope", "direction"),
                     "is_share",
+                    "source",
                     "verification_means",
                     "assumptions",
                     "notes",
@@ -379,4 +381,22 @@ class ImportLogAdmin(admin.ModelAdmin):
     readonly_fields = [f.name for f in ImportLog._meta.fields]
 
     def has_add_permission(self, request):
+        return False
+
+
+@admin.register(ComputedFigure)
+class ComputedFigureAdmin(SafeHistoryAdmin):
+    """Read-only: computed by the service of the list they come from (the PROPIR's), never typed."""
+
+    list_display = ["indicator", "year", "source", "numerator", "denominator", "applied_version", "computed_at"]
+    list_filter = ["source", "indicator__region", "year"]
+    list_select_related = ["indicator"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False

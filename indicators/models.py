@@ -21,6 +21,7 @@ from indicators.vocabulary import (
     ControlScope,
     Dimension,
     Direction,
+    FigureSource,
     ImportStatus,
     MeasurementKind,
     Unit,
@@ -266,6 +267,16 @@ class Indicator(models.Model):
         help_text=_("Indicador de ejemplo: la fuente solo informa conteos, no el indicador."),
     )
     is_active = models.BooleanField(_("vigente"), default=True)
+    source = models.CharField(
+        _("origen de los efectivos"),
+        max_length=12,
+        choices=FigureSource,
+        default=FigureSource.ENTERED,
+        help_text=_(
+            "Calculado desde el PROPIR: el efectivo de cada año con lista de iniciativas es el número de "
+            "iniciativas puestas en ejecución sobre las programadas."
+        ),
+    )
 
     history = HistoricalRecords()
     objects = IndicatorManager()
@@ -732,3 +743,43 @@ class ImportLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.file_name} · {self.region} · {self.get_status_display()}"
+
+
+class ComputedFigure(models.Model):
+    """An efectivo computed from a list pbr keeps (the PROPIR), beside the one the indicator has: the two are
+    reconciled (the computed one is written as the efectivo while nobody typed another; a mismatch is shown)."""
+
+    indicator = models.ForeignKey(
+        Indicator, on_delete=models.CASCADE, related_name="computed_figures", verbose_name=_("indicador")
+    )
+    year = models.PositiveSmallIntegerField(_("año"), validators=[MinValueValidator(1990), MaxValueValidator(2100)])
+    source = models.CharField(_("origen"), max_length=12, choices=FigureSource)
+    numerator = models.DecimalField(_("numerador"), max_digits=18, decimal_places=4)
+    denominator = models.DecimalField(_("denominador"), max_digits=18, decimal_places=4, null=True, blank=True)
+    applied_version = models.PositiveIntegerField(
+        _("versión del efectivo escrita desde el cálculo"),
+        default=0,
+        help_text=_("0: el efectivo no se escribió desde el cálculo (se ingresó a mano, o no hay)."),
+    )
+    computed_at = models.DateTimeField(_("calculado el"), auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("efectivo calculado")
+        verbose_name_plural = _("efectivos calculados")
+        ordering = ["indicator", "year"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator", "year", "source"],
+                name="computed_figure_unique",
+                violation_error_message=_("Ya hay un efectivo calculado de ese origen para el año."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator.code} {self.year} · {self.get_source_display()}"
+
+    @property
+    def pair(self) -> tuple[Decimal, Decimal | None]:
+        return self.numerator, self.denominator

@@ -12,6 +12,7 @@ from evaluation.models import EvaluationCycle, Stage
 from evaluation.versions import raise_versions
 from indicators.models import (
     Client,
+    ComputedFigure,
     Evidence,
     ImprovementCommitment,
     Indicator,
@@ -61,7 +62,7 @@ def _scope(instance) -> tuple[set[int] | None, set[int] | None]:
         return {instance.indicator.region_id}, _every_cycle()
     if isinstance(instance, IndicatorWeighting | ResultAnalysis | ImprovementCommitment):
         return _indicator_scope(instance.indicator, instance.cycle_id)
-    if isinstance(instance, Measurement | Evidence):
+    if isinstance(instance, Measurement | Evidence | ComputedFigure):
         return _indicator_scope(instance.indicator)
     if isinstance(instance, StrategicDefinition):
         return {instance.region_id}, {instance.cycle_id}
@@ -79,7 +80,7 @@ def _scope(instance) -> tuple[set[int] | None, set[int] | None]:
 
 # A product's name and money are stored with the region's result (the dashboard's table of products).
 RESULT_INPUTS = (Indicator, IndicatorWeighting, Measurement, ResultAnalysis, StrategicProduct, ProductBudget)
-SHOWN_ONLY = (StrategicDefinition, StrategicObjective, Client, Evidence, ImprovementCommitment)
+SHOWN_ONLY = (StrategicDefinition, StrategicObjective, Client, Evidence, ImprovementCommitment, ComputedFigure)
 
 
 def _changed(sender, instance, raw: bool = False, **_kwargs) -> None:

@@ -21,6 +21,7 @@ urlpatterns = [
     path(indicator + "compromisos/", views.commitment_add, name="commitment_add"),
     path(indicator + "compromisos/<int:pk>/", views.commitment_follow_up, name="commitment_follow_up"),
     path(indicator + "evidencia/", views.evidence_upload, name="evidence_upload"),
+    path(indicator + "calculado/<int:pk>/", views.computed_apply, name="computed_apply"),
     path(indicator + "evidencia/<int:pk>/", views.evidence_download, name="evidence_download"),
     path(indicator + "evidencia/<int:pk>/retirar/", views.evidence_withdraw, name="evidence_withdraw"),
 ]

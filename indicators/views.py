@@ -342,6 +342,32 @@ def commitment_follow_up(request: HttpRequest, code: str, year: int, indicator: 
 
 @require_POST
 @login_required
+def computed_apply(request: HttpRequest, code: str, year: int, indicator: str, pk: int) -> HttpResponse:
+    """Make a year's computed value the indicator's efectivo (where it differs from one typed by hand)."""
+    region, cycle, detail = _detail_for_post(request, code, year, indicator)
+    row = next((item for item in detail.computed if item.computed.pk == pk), None)
+    if row is None:  # only what this cycle's page shows
+        raise Http404(_("El valor calculado no se muestra en el ciclo %(year)s.") % {"year": cycle.year})
+    version = request.POST.get("version", "")
+    try:
+        services.computed_figure_apply(
+            user=request.user,
+            computed=row.computed,
+            cycle=cycle,
+            version=int(version) if version.isdigit() else 0,
+            reason=_("valor calculado elegido"),
+        )
+    except services.StaleDataError:
+        messages.error(request, _("Otra persona cambió el efectivo mientras usted lo miraba: revise el actual."))
+    except ValidationError as error:  # sent, approved or closed
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("El efectivo %(year)s es ahora el valor calculado.") % {"year": row.computed.year})
+    return _detail_redirect(region, cycle, detail, "origen")
+
+
+@require_POST
+@login_required
 def evidence_upload(request: HttpRequest, code: str, year: int, indicator: str) -> HttpResponse:
     region, cycle, detail = _detail_for_post(request, code, year, indicator)
     form = forms.EvidenceForm(

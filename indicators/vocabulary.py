@@ -56,3 +56,11 @@ class ImportStatus(models.TextChoices):
     APPLIED = "aplicada", _("Aplicada")
     REJECTED = "rechazada", _("Con errores")
     STALE = "desactualizada", _("Desactualizada")
+
+
+class FigureSource(models.TextChoices):
+    """Where an indicator's efectivos come from: typed by the analysts, or computed from a list the region
+    keeps in pbr (the PROPIR's initiatives: those put in execution over those programmed)."""
+
+    ENTERED = "ingresado", _("Ingresado por los analistas")
+    PROPIR = "propir", _("Calculado desde el PROPIR (iniciativas en ejecución / programadas)")

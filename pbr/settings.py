@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "evaluation",
     "indicators",
     "programs",
+    "investments",
     "results",
     "pbr.apps.PbrConfig",
 ]

@@ -26,5 +26,6 @@ urlpatterns = [
     path("", home, name="home"),
     path("", include("indicators.urls")),
     path("", include("programs.urls")),
+    path("", include("investments.urls")),
     path("", include("results.urls")),
 ]

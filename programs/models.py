@@ -10,36 +10,15 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
-from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.models import Labelled
 from evaluation.models import EvaluationCycle
 from indicators.models import Commitment, StrategicProduct
 from indicators.vocabulary import CommitmentStatus
 from programs.vocabulary import EvaluationScope, VerdictKind
 from regions.models import Region
-
-
-class Labelled(models.Model):
-    """A configurable entry named in both languages of the interface."""
-
-    name = models.CharField(_("nombre"), max_length=200)
-    name_en = models.CharField(_("nombre en inglés"), max_length=200, blank=True)
-    order = models.PositiveSmallIntegerField(_("orden"), default=0)
-
-    class Meta:
-        abstract = True
-
-    def __str__(self) -> str:
-        return self.label
-
-    @property
-    def label(self) -> str:
-        """Return the name in the language of the page (the Spanish one when there is no English name)."""
-        if self.name_en and (translation.get_language() or "").startswith("en"):
-            return self.name_en
-        return self.name
 
 
 class EvaluationLine(Labelled):

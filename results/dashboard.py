@@ -305,7 +305,17 @@ def evaluation_rows(ranking: list[RankingRow], summary: dict) -> list[RegionEval
     return sorted(rows, key=lambda row: row.region_name)
 
 
-def national_tables(rows, evaluations: list[RegionEvaluationsRow] = ()) -> list:
+def propir_rows(ranking: list[RankingRow], propir: dict) -> list[tuple[str, str, object]]:
+    """Return (region code, name, its PROPIR summary) for each region of the ranking with a PROPIR, by name."""
+    rows = [
+        (r.result.region_code, r.result.region_name, propir[r.result.region_code])
+        for r in ranking
+        if r.result.region_code in propir
+    ]
+    return sorted(rows, key=lambda row: row[1])
+
+
+def national_tables(rows, evaluations: list[RegionEvaluationsRow] = (), propir: list = ()) -> list:
     """Return the national overview's tables (ranking, heat map) for export."""
 
     ranking = Table(
@@ -372,7 +382,32 @@ def national_tables(rows, evaluations: list[RegionEvaluationsRow] = ()) -> list:
             for row in evaluations
         ],
     )
-    return [ranking, heat, evaluated]
+    invested = Table(
+        "propir",
+        _("PROPIR"),
+        [
+            _("Región"),
+            _("Iniciativas programadas"),
+            _("Puestas en ejecución"),
+            _("Puestas en ejecución (%)"),
+            _("Programado M$"),
+            _("Ejecutado M$"),
+            _("Con fondos sin RS"),
+        ],
+        [
+            [
+                name,
+                summary.programmed,
+                summary.running,
+                _rounded(summary.running_share, 1),
+                summary.amount_programmed,
+                summary.amount_executed,
+                summary.unrecommended,
+            ]
+            for _code, name, summary in propir
+        ],
+    )
+    return [ranking, heat, evaluated, invested]
 
 
 def _rounded(value, places: int):

@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from evaluation.models import CycleSnapshot, EvaluationCycle, Stage, Submission
 from indicators import services as indicator_services
 from indicators.models import (
+    ComputedFigure,
     Evidence,
     ImportLog,
     ImprovementCommitment,
@@ -37,6 +38,8 @@ from indicators.models import (
     StrategicObjective,
     StrategicProduct,
 )
+from investments import services as investment_services
+from investments.models import InvestmentInitiative, MideplanResult, PropirImport
 from programs import services as program_services
 from programs.models import EvaluationLine, InstitutionalCommitment, ProgramEvaluation, Verdict
 from regions.models import Region
@@ -341,7 +344,34 @@ def demo_load(*, today: datetime.date) -> DemoLoad | None:
             today=today,
         )
     _evaluations(reviewer=users[REVIEWER], today=today)
+    _propir(region=regions[demo_data.PROPIR_REGION], cycle=cycle, users=users)
     return DemoLoad(cycle=cycle, regions=len(specs), indicators=indicator_count, figures=figures)
+
+
+def _propir(*, region: Region, cycle: EvaluationCycle, users: dict[str, AbstractBaseUser]) -> None:
+    """Enter the illustrative PROPIR as the region's analyst, through the PROPIR's service."""
+    analyst = next(spec.analyst for spec in demo_data.REGIONS if spec.code == region.iso_code)
+    results = {result.code: result for result in MideplanResult.objects.all()}
+    rows = [
+        investment_services.InitiativeInput(
+            **{
+                **row,
+                "programmed": Decimal(row["programmed"]),
+                "executed": Decimal(row["executed"]),
+                "result": results[row["result"]],
+            }
+        )
+        for row in demo_data.propir_rows()
+    ]
+    investment_services.initiatives_save(
+        user=users[analyst],
+        region=region,
+        cycle=cycle,
+        year=demo_data.PROPIR_YEAR,
+        rows=rows,
+        reason=_reason(),
+        illustrative=True,
+    )
 
 
 def _evaluations(*, reviewer: AbstractBaseUser, today: datetime.date) -> None:
@@ -401,6 +431,18 @@ def _delete(queryset: models.QuerySet, purged: dict[type, set[int]]) -> int:
     return len(ids)
 
 
+def _propir_remove(cycles: list[EvaluationCycle], purged: dict[type, set[int]]) -> None:
+    """Delete the illustrative initiatives, the imports made in the demonstration's cycles, and the efectivos
+    computed from years whose list was only illustrative (the efectivos themselves are the document's)."""
+    PropirImport.objects.filter(cycle__in=cycles).delete()
+    illustrative = InvestmentInitiative.objects.filter(is_illustrative=True)
+    years = set(illustrative.values_list("region_id", "year"))
+    _delete(illustrative, purged)
+    for region_id, year in years:
+        if not InvestmentInitiative.objects.filter(region_id=region_id, year=year).exists():
+            _delete(ComputedFigure.objects.filter(indicator__region_id=region_id, year=year), purged)
+
+
 @transaction.atomic
 def demo_remove() -> DemoRemoval | None:
     """Delete the illustrative cycles and everything that belongs only to them, with its audit history,
@@ -430,6 +472,7 @@ def demo_remove() -> DemoRemoval | None:
     purged: dict[type, set[int]] = {}
     ImportLog.objects.filter(cycle__in=cycles).delete()
     CycleSnapshot.objects.filter(cycle__in=cycles).delete()
+    _propir_remove(cycles, purged)
     _delete(InstitutionalCommitment.objects.filter(evaluation__in=illustrative), purged)
     _delete(illustrative, purged)
     _delete(Submission.objects.filter(cycle__in=cycles), purged)  # with its events

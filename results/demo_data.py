@@ -901,3 +901,51 @@ EVALUATIONS = [
         "Ejemplo ilustrativo: evaluación en curso; el informe final se espera para el segundo semestre.",
     ),
 ]
+
+
+# An illustrative PROPIR: Biobío's 2010 list, generated so that it gives the document's 2010 efectivo of BI-01
+# (1.045 initiatives put in execution of 1.095 programmed): the indicator's page shows it reconciled. A few
+# initiatives have money without MIDEPLAN's RS, for DIPRES's flag. Entered in the illustrative 2011 cycle
+# (whose window holds 2010), so that nothing of the demonstration touches the document's 2012 cycle.
+PROPIR_REGION, PROPIR_YEAR = "CL-BI", 2010
+PROPIR_PROGRAMMED, PROPIR_RUNNING, PROPIR_FINISHED = 1095, 1045, 310
+PROPIR_SECTORS = ["Transporte", "Educación", "Salud", "Vivienda y desarrollo urbano", "Recursos hídricos", "Energía"]
+PROPIR_COMUNAS = ["Concepción", "Los Ángeles", "Chillán", "Talcahuano", "Coronel", "Lebu", "Cañete", "Tomé"]
+PROPIR_NAMES = [
+    "Mejoramiento ruta rural",
+    "Reposición escuela básica",
+    "Construcción posta de salud rural",
+    "Mejoramiento de plaza y espacios públicos",
+    "Instalación de sistema de agua potable rural",
+    "Electrificación rural",
+]
+PROPIR_UNRECOMMENDED = {17: "FI", 233: "OT", 488: "FI", 901: "OT", 1090: "FI"}  # row: result, all with money
+
+
+def propir_rows() -> list[dict]:
+    """Return the illustrative initiatives as plain values (the loader turns them into the service's input)."""
+    rows = []
+    for n in range(PROPIR_PROGRAMMED):
+        if n < PROPIR_FINISHED:
+            state = "terminada"
+        elif n < PROPIR_RUNNING:
+            state = "en_ejecucion"
+        else:
+            state = "programada"
+        programmed = 40_000 + (n * 7_919) % 900_000
+        executed = (
+            programmed if state == "terminada" else (programmed * (n % 9)) // 10 if state == "en_ejecucion" else 0
+        )
+        rows.append(
+            {
+                "bip_code": f"{30_000_000 + n * 37:08d}-{n % 10}",
+                "name": f"{PROPIR_NAMES[n % len(PROPIR_NAMES)]} N° {n + 1}",
+                "sector": PROPIR_SECTORS[n % len(PROPIR_SECTORS)],
+                "comuna": PROPIR_COMUNAS[n % len(PROPIR_COMUNAS)],
+                "programmed": programmed,
+                "executed": executed,
+                "result": PROPIR_UNRECOMMENDED.get(n, "RS"),
+                "state": state,
+            }
+        )
+    return rows

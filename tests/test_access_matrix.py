@@ -17,6 +17,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from evaluation.models import EvaluationCycle
 from indicators import services
 from indicators.models import Indicator
+from investments.models import MideplanResult
 from programs.models import EvaluationLine
 
 pytestmark = pytest.mark.django_db
@@ -96,13 +97,43 @@ MATRIX = {
         {**CO, "pk": "{evaluation}", "commitment": "{institutional}"},
         row(LOGIN, 302, 403, 403, 302, 403),
     ),
+    "indicators:computed_apply": ("post", {**CO01, "pk": "{computed}"}, row(LOGIN, 302, 403, 403, 302, 403)),
+    "investments:propir": ("get", CO, row(LOGIN, 200, 403, 200, 200, 403)),
+    "investments:initiative": ("get", {**CO, "pk": "{initiative}"}, row(LOGIN, 200, 403, 200, 200, 403)),
+    "investments:xlsx": ("get", CO, row(LOGIN, 200, 403, 200, 200, 403)),
+    "investments:csv": ("get", CO, row(LOGIN, 200, 403, 200, 200, 403)),
+    "investments:spreadsheet": ("get", CO, row(LOGIN, 200, 403, 403, 200, 403)),
+    "investments:preview": ("get", {**CO, "pk": "{propir_import}"}, row(LOGIN, 200, 403, 403, 200, 403)),
 }
 
 # Pages that also take a POST (the same URL as their GET): name → (kwargs, expected statuses of the POST).
 POST_MATRIX = {
     "programs:evaluations": (CO, row(LOGIN, 403, 403, 302, 302, 403)),
     "programs:evaluation": ({**CO, "pk": "{evaluation}"}, row(LOGIN, 403, 403, 302, 302, 403)),
+    # The region's analysts (and admins) keep the PROPIR; a spreadsheet is applied by who uploaded it.
+    "investments:propir": (CO, row(LOGIN, 302, 403, 403, 302, 403)),
+    "investments:initiative": ({**CO, "pk": "{initiative}"}, row(LOGIN, 302, 403, 403, 302, 403)),
+    "investments:spreadsheet": (CO, row(LOGIN, 400, 403, 403, 400, 403)),  # no file: said on the form
+    "investments:preview": ({**CO, "pk": "{propir_import}"}, row(LOGIN, 302, 403, 403, 403, 403)),
 }
+
+
+def post_data(name: str) -> dict:
+    if name.startswith("investments:"):
+        result = MideplanResult.objects.get(code="RS").pk
+        bip = "30000001-1" if name == "investments:initiative" else "30000002-2"
+        return {
+            "bip_code": bip,
+            "name": "Ruta",
+            "sector": "Transporte",
+            "comuna": "Ovalle",
+            "programmed": "100",
+            "result": result,
+            "state": "programada",
+            "version": 1 if name == "investments:initiative" else 0,
+        }
+    return evaluation_post_data(1 if name == "programs:evaluation" else 0)
+
 
 POST_DATA = {
     "indicators:analysis": {"causes": "Aumento de consultas", "external_causes": "on"},
@@ -189,7 +220,28 @@ def records(camila, daniela):
     institutional = program_services.institutional_commitment_add(
         user=daniela, evaluation=evaluation, description="Rediseñar", owner="Jefe DIPLAN", due_date=date(2013, 3, 31)
     )
+    from investments import services as investment_services
+    from investments.models import PropirImport
+
+    investment_services.initiatives_save(
+        user=camila,
+        region=indicator.region,
+        cycle=cycle,
+        year=2012,
+        rows=[investment_services.InitiativeInput("30000001-1", "Ruta", "Transporte", "Ovalle", programmed=100)],
+    )
+    initiative = indicator.region.investment_initiatives.get()
+    propir_import = PropirImport.objects.create(user=camila, region=indicator.region, cycle=cycle, year=2012)
+    from indicators.models import ComputedFigure
+
+    Indicator.objects.filter(pk=indicator.pk).update(source="propir")
+    computed = ComputedFigure.objects.create(
+        indicator=indicator, year=2010, source="propir", numerator=1, denominator=2
+    )
     return {
+        "initiative": initiative.pk,
+        "propir_import": propir_import.pk,
+        "computed": computed.pk,
         "commitment": commitment.pk,
         "evidence": evidence.pk,
         "import": log.pk,
@@ -242,7 +294,7 @@ def test_post_access(client, cast, records, name, person):
     kwargs = {key: records[value[1:-1]] if str(value).startswith("{") else value for key, value in kwargs.items()}
     if person != "anonymous":
         client.force_login(cast[person])
-    response = client.post(reverse(name, kwargs=kwargs), evaluation_post_data(1 if "pk" in kwargs else 0))
+    response = client.post(reverse(name, kwargs=kwargs), post_data(name))
     want = expected[person]
     if want == LOGIN:
         assert response.status_code == 302

@@ -10,7 +10,7 @@ from tests.html import soup, text
 
 pytestmark = pytest.mark.django_db
 
-DOMAIN_APPS = ("regions", "evaluation", "indicators", "results")
+DOMAIN_APPS = ("regions", "evaluation", "indicators", "programs", "investments", "results")
 
 
 def domain_models():

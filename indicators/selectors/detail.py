@@ -1,8 +1,9 @@
-"""One indicator's page in a cycle: its definition, figures, result, analysis, commitments and evidence."""
+"""One indicator's page in a cycle: its definition, figures, result, analysis, commitments, evidence and, for an
+indicator computed from a list, the computed efectivos beside its own."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db.models import Q
 from django.http import Http404
@@ -11,12 +12,31 @@ from django.utils.translation import gettext as _
 from evaluation.models import EvaluationCycle
 from indicators.models import (
     CommitmentStatus,
+    ComputedFigure,
     Evidence,
     ImprovementCommitment,
     Indicator,
+    Measurement,
 )
 from indicators.selectors.rows import IndicatorRow, cycle_entry_columns, indicator_rows
+from indicators.vocabulary import FigureSource, MeasurementKind
 from regions.models import Region
+
+
+@dataclass
+class ComputedRow:
+    """A year's efectivo computed from the indicator's source, beside the efectivo the indicator has."""
+
+    computed: ComputedFigure
+    efectivo: Measurement | None
+
+    @property
+    def matches(self) -> bool | None:
+        if self.efectivo is None:
+            return None
+        indicator = self.computed.indicator
+        denominator = self.computed.denominator if indicator.has_denominator else None
+        return (self.efectivo.numerator, self.efectivo.denominator) == (self.computed.numerator, denominator)
 
 
 @dataclass
@@ -28,6 +48,7 @@ class IndicatorDetail:
     years: list[int]
     commitments: list[ImprovementCommitment]
     evidence: list[Evidence]
+    computed: list[ComputedRow] = field(default_factory=list)
 
     @property
     def active_evidence(self) -> list[Evidence]:
@@ -66,4 +87,11 @@ def indicator_detail(*, region: Region, cycle: EvaluationCycle, code: str) -> In
         .order_by("-year", "-uploaded_at")
     )
     years = list(range(cycle.first_year, cycle.year + 1))
-    return IndicatorDetail(row.indicator, row, years, commitments, evidence)
+    computed = []
+    if row.indicator.source != FigureSource.ENTERED:
+        figures = ComputedFigure.objects.filter(indicator=row.indicator, year__in=years, source=row.indicator.source)
+        computed = [
+            ComputedRow(figure, row.figures.get((figure.year, MeasurementKind.ACTUAL)))
+            for figure in figures.order_by("year")
+        ]
+    return IndicatorDetail(row.indicator, row, years, commitments, evidence, computed)

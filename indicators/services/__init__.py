@@ -21,6 +21,10 @@ from indicators.services.budget import (
 from indicators.services.commitments import (
     commitment_follow_up_apply,
 )
+from indicators.services.computed import (
+    computed_figure_apply,
+    computed_figures_record,
+)
 from indicators.services.entry import (
     CellErrors,
     CellInput,
@@ -78,6 +82,8 @@ __all__ = [
     "WeightingPlan",
     "checked_upload",
     "commitment_follow_up_apply",
+    "computed_figure_apply",
+    "computed_figures_record",
     "cycle_rollover_apply",
     "cycle_rollover_plan",
     "evidence_add",

@@ -9,6 +9,7 @@ from evaluation.models import (
 )
 from indicators.models import ImprovementCommitment, ResultAnalysis, StrategicDefinition
 from indicators.selectors import cycle_products
+from investments.selectors import propir_summary
 from programs.selectors import region_evaluations
 from results.selectors.outcomes import region_result
 
@@ -38,5 +39,6 @@ def region_report(*, region, cycle: EvaluationCycle) -> dict:
         "analyses": analyses,
         "commitments": commitments,
         "evaluations": region_evaluations(region=region, cycle=cycle, today=timezone.localdate()),
+        "propir": propir_summary(region=region, year=cycle.year),
         "generated": timezone.localtime(),
     }

@@ -17,6 +17,7 @@ from core import caching, exports
 from core.routers import reading_from_replica
 from evaluation import selectors, versions
 from indicators.results import result_keys
+from investments import selectors as investment_selectors
 from programs import exports as program_exports
 from programs import selectors as program_selectors
 from regions.selectors import authorize_view, can_review, region_get_for_user, user_role
@@ -64,7 +65,7 @@ def _listing(cycles: list) -> tuple:
     return tuple((cycle.pk, cycle.year, cycle.is_illustrative) for cycle in cycles)
 
 
-REGION_SLOTS = ("kpis", "rows", "dimensions", "products", "charts", "evaluations")
+REGION_SLOTS = ("kpis", "rows", "dimensions", "products", "charts", "evaluations", "propir")
 
 
 def _region_body(region, cycle, cycles: list) -> caching.Fragment:
@@ -88,13 +89,13 @@ def _region_body(region, cycle, cycles: list) -> caching.Fragment:
         context={"region": region, "cycle": cycle, "cycles": cycles, **shown},
         slots=REGION_SLOTS,
     )
-    evaluations = _evaluations_html(region, cycle)
+    instruments = {"evaluations": _evaluations_html(region, cycle), "propir": _propir_html(region, cycle)}
     if result is None:
-        return skeleton.fill({**dict.fromkeys(REGION_SLOTS, ""), "evaluations": evaluations})
+        return skeleton.fill({**dict.fromkeys(REGION_SLOTS, ""), **instruments})
     rows, charts = _card_chunks(result, region, cycle)
     return skeleton.fill(
         {
-            "evaluations": evaluations,
+            **instruments,
             "kpis": render_to_string(
                 "results/_kpi_cards.html", {"result": result, "cycle": cycle, "col": "col-md-4", "h": "h2"}
             ),
@@ -118,6 +119,13 @@ def _evaluations_html(region, cycle) -> str:
         shown = program_selectors.region_evaluations(region=region, cycle=cycle, today=timezone.localdate())
     context = {"shown": shown, "region": region, "cycle": cycle, "links": True}
     return render_to_string("programs/_evaluation_table.html", context)
+
+
+def _propir_html(region, cycle) -> str:
+    """Return the dashboard's summary of the region's PROPIR of the cycle's year."""
+    with reading_from_replica():
+        summary = investment_selectors.propir_summary(region=region, year=cycle.year)
+    return render_to_string("investments/_summary.html", {"summary": summary})
 
 
 @dataclass(frozen=True)
@@ -242,19 +250,24 @@ def _national_body(cycle, cycles: list) -> caching.Fragment:
         bool(ranking),
         template="results/_national_body.html",
         context={"cycle": cycle, "cycles": cycles, "dimensions": dashboard.DIMENSIONS, "has_ranking": bool(ranking)},
-        slots=("ranking", "heat", "evaluations"),
+        slots=("ranking", "heat", "evaluations", "propir"),
     )
     rows = _rendered_ranking_rows(ranking, cycle)
     with reading_from_replica():
         summary = program_selectors.cycle_summary(cycle=cycle, today=timezone.localdate())
+        propir = investment_selectors.cycle_propir(cycle=cycle)
     evaluations = render_to_string(
         "results/_national_evaluations.html", {"rows": dashboard.evaluation_rows(ranking, summary), "cycle": cycle}
+    )
+    propir_rows = render_to_string(
+        "results/_national_propir.html", {"rows": dashboard.propir_rows(ranking, propir), "cycle": cycle}
     )
     return skeleton.fill(
         {
             "ranking": "".join(row.ranking for row in rows),
             "heat": "".join(row.heat for row in rows),
             "evaluations": evaluations,
+            "propir": propir_rows,
         }
     )
 
@@ -339,5 +352,6 @@ def national_export(request: HttpRequest, year: int, fmt: str) -> HttpResponse:
     cycle = selectors.cycle_get(year=year)
     ranking = dashboard.ranking(outcomes.cycle_results(cycle=cycle))
     summary = program_selectors.cycle_summary(cycle=cycle, today=timezone.localdate())
-    tables = dashboard.national_tables(ranking, dashboard.evaluation_rows(ranking, summary))
+    propir = dashboard.propir_rows(ranking, investment_selectors.cycle_propir(cycle=cycle))
+    tables = dashboard.national_tables(ranking, dashboard.evaluation_rows(ranking, summary), propir)
     return _export(request, tables, f"nacional-{cycle.year}", fmt, cycle=cycle)

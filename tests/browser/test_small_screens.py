@@ -28,6 +28,7 @@ PAGES = {
         "/regiones/CL-CO/2012/indicadores/CO-01/historial/",
         "/regiones/CL-CO/2012/planilla/",
         "/regiones/CL-CO/2012/presupuesto/",
+        "/regiones/CL-CO/2012/propir/",
         "/regiones/CL-CO/2012/tablero/",
         "/regiones/CL-CO/comparar/?a=2012&b=2012",
         "/regiones/CL-CO/2012/informe/",
@@ -102,6 +103,28 @@ def data(camila, bruno, daniela, ana):
         description="Rediseñar la matriz",
         owner="DIPLADE",
         due_date=date(2012, 1, 1),
+    )
+    # A PROPIR with an initiative funded without RS (a wide table, a flag).
+    from investments import services as investment_services
+    from investments.models import MideplanResult
+
+    investment_services.initiatives_save(
+        user=camila,
+        region=Region.objects.get(iso_code="CL-CO"),
+        cycle=cycle,
+        year=2012,
+        rows=[
+            investment_services.InitiativeInput(
+                "30012345-6",
+                "Mejoramiento de la conectividad vial rural del sector costero de la comuna",
+                "Transporte",
+                "La Higuera",
+                programmed=Decimal(125_000_000),
+                executed=Decimal(98_000_000),
+                result=MideplanResult.objects.get(code="OT"),
+                state="en_ejecucion",
+            )
+        ],
     )
     # The spreadsheet page's history of imports, with a long file name (a wide table once it has rows).
     from indicators.models import ImportLog

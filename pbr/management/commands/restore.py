@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from core import caching
 from evaluation.versions import raise_everything
+from investments.models import MideplanResult
 from pbr.management.commands.backup import backed_up_models
 from programs.models import EvaluationLine
 from regions.models import Region
@@ -87,7 +88,8 @@ class Command(BaseCommand):
             _upgrade_in_place(data, manifest)
             with transaction.atomic():
                 Group.objects.all().delete()  # migrate made the built-in groups; the backup holds them
-                EvaluationLine.objects.all().delete()  # and the evaluation lines
+                EvaluationLine.objects.all().delete()  # and the catalogues of evaluations and investments
+                MideplanResult.objects.all().delete()
                 # loaddata saves in file order (dependencies first), resolves natural keys, defers
                 # constraint checks to the end and resets the sequences.
                 call_command("loaddata", str(data), verbosity=0)
