@@ -23,6 +23,8 @@ from indicators.models import (
     Indicator,
     IndicatorWeighting,
     Measurement,
+    MediumTermTarget,
+    PriorityAxis,
     ProductBudget,
     ResultAnalysis,
     StrategicDefinition,
@@ -45,12 +47,38 @@ class StrategicDefinitionAdmin(SafeHistoryAdmin):
     list_select_related = ["region", "cycle"]
 
 
+class MediumTermTargetInline(admin.TabularInline):
+    model = MediumTermTarget
+    extra = 0
+    fields = ["indicator", "year", "value", "notes", "is_illustrative"]
+    autocomplete_fields = ["indicator"]
+
+
 @admin.register(StrategicObjective)
 class StrategicObjectiveAdmin(SafeHistoryAdmin):
     list_display = ["number", "description", "definition"]
-    list_filter = ["definition__region", "definition__cycle"]
+    list_filter = ["definition__region", "definition__cycle", "axes"]
     search_fields = ["description", "definition__region__name"]
     list_select_related = ["definition__region", "definition__cycle"]
+    filter_horizontal = ["axes"]
+    inlines = [MediumTermTargetInline]
+
+
+@admin.register(PriorityAxis)
+class PriorityAxisAdmin(SafeHistoryAdmin):
+    """The Delivery Unit's priority axes: a catalogue DIPRES and the admins keep."""
+
+    list_display = ["code", "name", "name_en", "order", "is_active", "is_illustrative"]
+    list_filter = ["is_active", "is_illustrative"]
+    search_fields = ["code", "name", "description"]
+
+
+@admin.register(MediumTermTarget)
+class MediumTermTargetAdmin(SafeHistoryAdmin):
+    list_display = ["indicator", "year", "value", "objective", "is_illustrative"]
+    list_filter = ["indicator__region", "year", "is_illustrative"]
+    list_select_related = ["indicator", "objective"]
+    autocomplete_fields = ["indicator", "objective"]
 
 
 @admin.register(Client)
@@ -117,9 +145,10 @@ class IndicatorAdmin(SafeHistoryAdmin):
     search_fields = ["code", "name", "formula", "region__name", "product__name"]
     list_select_related = ["region", "product"]
     autocomplete_fields = ["product"]
+    filter_horizontal = ["axes"]
     inlines = [WeightingInline, MeasurementInline]
     fieldsets = [
-        (None, {"fields": ["region", "product", "code", "name", "is_active", "is_illustrative"]}),
+        (None, {"fields": ["region", "product", "code", "name", "is_active", "is_illustrative", "axes"]}),
         (
             _("Formulario H"),
             {

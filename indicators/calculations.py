@@ -228,3 +228,22 @@ def ambition_flags(
         elif lax_side < -tolerance:
             flags.append(STEEP_VS_TREND)
     return flags
+
+
+def medium_term_path(baseline: tuple[int, Decimal] | None, target: tuple[int, Decimal], year: int) -> Decimal | None:
+    """Return where the straight path from the baseline (the last efectivo: year, value) to a medium-term
+    target (year, value) stands in `year`; None without a baseline. The path is the least a meta on the way
+    should ask for."""
+    if baseline is None:
+        return None
+    (first, start), (last, end) = baseline, target
+    if last <= first:
+        return end
+    with localcontext(prec=PRECISION):
+        return start + (end - start) * (year - first) / (last - first)
+
+
+def meta_on_the_way(meta: Decimal, path: Decimal, *, descending: bool) -> bool:
+    """Return whether a meta asks at least what the path to the medium-term target needs that year (at most,
+    for a descendente indicator: less is better)."""
+    return meta <= path if descending else meta >= path

@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.models import Labelled
 from evaluation.models import EvaluationCycle
 from indicators import calculations
 from indicators.vocabulary import (
@@ -34,6 +35,25 @@ class RegionScopedManager(models.Manager):
 
     def get_by_natural_key(self, iso_code: str, number: int):
         return self.get(region__iso_code=iso_code, number=number)
+
+
+class PriorityAxis(Labelled):
+    """A priority axis (eje) of the government's program that the Delivery Unit (SEGPRES) monitors: a catalogue
+    DIPRES and the admins keep; objetivos estratégicos and indicators link to the axes they serve."""
+
+    code = models.SlugField(_("código"), max_length=40, unique=True)
+    description = models.TextField(_("descripción"), blank=True)
+    is_active = models.BooleanField(_("vigente"), default=True)
+    is_illustrative = models.BooleanField(
+        _("ilustrativo"), default=False, help_text=_("Un eje de ejemplo: el documento no nombra los ejes.")
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("eje prioritario")
+        verbose_name_plural = _("ejes prioritarios")
+        ordering = ["order", "code"]
 
 
 class StrategicDefinitionManager(models.Manager):
@@ -95,8 +115,11 @@ class StrategicObjective(models.Model):
     )
     number = models.PositiveSmallIntegerField(_("número"), validators=[MinValueValidator(1)])
     description = models.TextField(_("descripción"))
+    axes = models.ManyToManyField(
+        PriorityAxis, blank=True, related_name="objectives", verbose_name=_("ejes prioritarios que sirve")
+    )
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(m2m_fields=[axes])
     objects = StrategicObjectiveManager()
 
     class Meta:
@@ -278,7 +301,11 @@ class Indicator(models.Model):
         ),
     )
 
-    history = HistoricalRecords()
+    axes = models.ManyToManyField(
+        PriorityAxis, blank=True, related_name="indicators", verbose_name=_("ejes prioritarios que sirve")
+    )
+
+    history = HistoricalRecords(m2m_fields=[axes])
     objects = IndicatorManager()
 
     class Meta:
@@ -783,3 +810,59 @@ class ComputedFigure(models.Model):
     @property
     def pair(self) -> tuple[Decimal, Decimal | None]:
         return self.numerator, self.denominator
+
+
+class MediumTermTarget(models.Model):
+    """A medium-term target of an objetivo estratégico, measured by one of its indicators: the value the
+    indicator should reach in a year beyond the cycle. Each cycle's meta is checked against the path to it."""
+
+    objective = models.ForeignKey(
+        StrategicObjective,
+        on_delete=models.CASCADE,
+        related_name="medium_term_targets",
+        verbose_name=_("objetivo estratégico"),
+    )
+    indicator = models.ForeignKey(
+        Indicator, on_delete=models.CASCADE, related_name="medium_term_targets", verbose_name=_("indicador")
+    )
+    year = models.PositiveSmallIntegerField(_("año"), validators=[MinValueValidator(1990), MaxValueValidator(2100)])
+    value = models.DecimalField(
+        _("valor meta"),
+        max_digits=18,
+        decimal_places=4,
+        validators=[MinValueValidator(Decimal(0), message=_("El valor no puede ser negativo."))],
+        help_text=_("En la unidad del indicador (p. ej. 98 para 98 %)."),
+    )
+    notes = models.TextField(_("notas"), blank=True)
+    is_illustrative = models.BooleanField(_("ilustrativo"), default=False)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("meta de mediano plazo")
+        verbose_name_plural = _("metas de mediano plazo")
+        ordering = ["indicator", "year"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator", "year"],
+                name="medium_term_target_unique",
+                violation_error_message=_("El indicador ya tiene una meta de mediano plazo para ese año."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator.code} {self.year}"
+
+    def clean(self) -> None:
+        if not (self.objective_id and self.indicator_id):
+            return
+        definition = self.objective.definition
+        if self.indicator.region_id != definition.region_id:
+            raise ValidationError({"indicator": _("El indicador debe ser de la región del objetivo.")})
+        if self.year and self.year <= definition.cycle.year:
+            raise ValidationError(
+                {
+                    "year": _("Una meta de mediano plazo es de un año posterior al ciclo (%(year)s).")
+                    % {"year": definition.cycle.year}
+                }
+            )

@@ -32,6 +32,8 @@ from indicators.models import (
     Indicator,
     IndicatorWeighting,
     Measurement,
+    MediumTermTarget,
+    PriorityAxis,
     ProductBudget,
     ResultAnalysis,
     StrategicDefinition,
@@ -343,9 +345,47 @@ def demo_load(*, today: datetime.date) -> DemoLoad | None:
             reviewer=users[REVIEWER],
             today=today,
         )
+    _axes_and_plans(region=regions[demo_data.PLAN_REGION], cycle=cycle, admin=admin)
     _evaluations(reviewer=users[REVIEWER], today=today)
     _propir(region=regions[demo_data.PROPIR_REGION], cycle=cycle, users=users)
     return DemoLoad(cycle=cycle, regions=len(specs), indicators=indicator_count, figures=figures)
+
+
+def _axes_and_plans(*, region: Region, cycle: EvaluationCycle, admin: AbstractBaseUser) -> None:
+    """Create the illustrative priority axes, the region's strategic definition in the cycle with objectives
+    serving them (its demonstration products serve the objectives) and their medium-term targets."""
+    axes = {}
+    for order, (code, name, name_en) in enumerate(demo_data.AXES, start=1):
+        axes[code] = PriorityAxis.objects.filter(code=code).first() or _create(
+            PriorityAxis(code=code, name=name, name_en=name_en, order=order, is_illustrative=True), user=admin
+        )
+    definition = _create(StrategicDefinition(region=region, cycle=cycle, mission=demo_data.PLAN_MISSION), user=admin)
+    products = list(
+        StrategicProduct.objects.filter(region=region, indicators__weightings__cycle=cycle)
+        .distinct()
+        .order_by("number")
+    )
+    objectives = {}
+    for number, description, axis_codes, product_keys in demo_data.PLAN_OBJECTIVES:
+        objective = _create(
+            StrategicObjective(definition=definition, number=number, description=description), user=admin
+        )
+        objective.axes.set([axes[code] for code in axis_codes])
+        for key in product_keys:
+            if key <= len(products):
+                products[key - 1].objectives.add(objective)
+        objectives[number] = objective
+    for code, number, year, value in demo_data.MEDIUM_TERM:
+        target = MediumTermTarget(
+            objective=objectives[number],
+            indicator=Indicator.objects.get(region=region, code=code),
+            year=year,
+            value=Decimal(value),
+            notes=_("Meta de mediano plazo ilustrativa."),
+            is_illustrative=True,
+        )
+        target.full_clean()
+        _create(target, user=admin)
 
 
 def _propir(*, region: Region, cycle: EvaluationCycle, users: dict[str, AbstractBaseUser]) -> None:
@@ -476,6 +516,7 @@ def demo_remove() -> DemoRemoval | None:
     _delete(InstitutionalCommitment.objects.filter(evaluation__in=illustrative), purged)
     _delete(illustrative, purged)
     _delete(Submission.objects.filter(cycle__in=cycles), purged)  # with its events
+    _delete(MediumTermTarget.objects.filter(objective__definition__cycle__in=cycles), purged)
     _delete(StrategicObjective.objects.filter(definition__cycle__in=cycles), purged)
     _delete(StrategicDefinition.objects.filter(cycle__in=cycles), purged)
     for model in (ResultAnalysis, ImprovementCommitment, IndicatorWeighting):
@@ -485,6 +526,7 @@ def demo_remove() -> DemoRemoval | None:
     _delete(ProductBudget.objects.filter(product__in=product_ids), purged)
     _delete(Indicator.objects.filter(pk__in=indicator_ids), purged)
     _delete(StrategicProduct.objects.filter(pk__in=product_ids), purged)
+    _delete(PriorityAxis.objects.filter(is_illustrative=True), purged)
     years = sorted(cycle.year for cycle in cycles)
     _delete(EvaluationCycle.objects.filter(pk__in=[cycle.pk for cycle in cycles]), purged)
     for model, ids in purged.items():

@@ -949,3 +949,30 @@ def propir_rows() -> list[dict]:
             }
         )
     return rows
+
+
+# Illustrative priority axes (the document says the Delivery Unit's axes link to each service's definiciones
+# estratégicas but names none: these follow the government program of those years), the 2011 strategic
+# definition of Biobío's demonstration that serves them, and medium-term (2014) targets of its objectives:
+# ILU-01's 2011 meta is on the way to its target, ILU-02's asks less than the path needs (flagged).
+AXES = [
+    ("crecimiento", "Crecimiento económico", "Economic growth"),
+    ("empleo", "Empleo", "Employment"),
+    ("seguridad", "Seguridad ciudadana", "Public safety"),
+    ("educacion", "Educación de calidad", "Quality education"),
+    ("salud", "Salud", "Health"),
+    ("pobreza", "Superación de la pobreza", "Overcoming poverty"),
+    ("descentralizacion", "Calidad de la democracia y descentralización", "Quality of democracy and decentralisation"),
+]
+PLAN_REGION = "CL-BI"
+PLAN_MISSION = (
+    "Ejemplo ilustrativo: impulsar el desarrollo de la región invirtiendo los recursos del FNDR con oportunidad y "
+    "calidad, en coordinación con los municipios y los servicios públicos."
+)
+# (number, description, axes, the demonstration products (1, 2) that serve it)
+PLAN_OBJECTIVES = [
+    (1, "Ejecutar oportunamente la inversión regional", ["crecimiento", "descentralizacion"], [1]),
+    (2, "Mejorar la calidad y los plazos de los proyectos financiados", ["crecimiento", "empleo"], [2]),
+]
+# (indicator code, objective number, year, value in the indicator's unit)
+MEDIUM_TERM = [("ILU-01", 1, 2014, 98), ("ILU-02", 2, 2014, 90)]

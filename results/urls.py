@@ -1,10 +1,13 @@
 from django.urls import path
 
-from results.views import budget, dashboards, reports, workflow
+from results.views import axes, budget, dashboards, reports, workflow
 
 app_name = "results"
 urlpatterns = [
     path("pendientes/", workflow.pending, name="pending"),
+    path("ejes/", axes.axes_current, name="axes_current"),
+    path("ejes/<int:year>/", axes.axes, name="axes"),
+    path("ejes/<int:year>/<slug:code>/", axes.axis, name="axis"),
     path("revision/", workflow.review_queue, name="review_queue"),
     path("nacional/", dashboards.national_current, name="national_current"),
     path("nacional/<int:year>/", dashboards.national_overview, name="national"),

@@ -115,3 +115,15 @@ def _empty_cache():
     from core import caching
 
     caching.clear()
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the site's default language (Spanish): a request of an earlier test in the same
+    process may have left another one active in the thread."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)

@@ -99,6 +99,10 @@ MATRIX = {
     ),
     "indicators:computed_apply": ("post", {**CO01, "pk": "{computed}"}, row(LOGIN, 302, 403, 403, 302, 403)),
     "investments:propir": ("get", CO, row(LOGIN, 200, 403, 200, 200, 403)),
+    # The axes: everyone with a role, over the regions they see.
+    "results:axes_current": ("get", {}, row(LOGIN, 302, 302, 302, 302, 403)),
+    "results:axes": ("get", {"year": 2012}, row(LOGIN, 200, 200, 200, 200, 403)),
+    "results:axis": ("get", {"year": 2012, "code": "crecimiento"}, row(LOGIN, 200, 200, 200, 200, 403)),
     "investments:initiative": ("get", {**CO, "pk": "{initiative}"}, row(LOGIN, 200, 403, 200, 200, 403)),
     "investments:xlsx": ("get", CO, row(LOGIN, 200, 403, 200, 200, 403)),
     "investments:csv": ("get", CO, row(LOGIN, 200, 403, 200, 200, 403)),
@@ -235,6 +239,9 @@ def records(camila, daniela):
     from indicators.models import ComputedFigure
 
     Indicator.objects.filter(pk=indicator.pk).update(source="propir")
+    from indicators.models import PriorityAxis
+
+    PriorityAxis.objects.create(code="crecimiento", name="Crecimiento económico")
     computed = ComputedFigure.objects.create(
         indicator=indicator, year=2010, source="propir", numerator=1, denominator=2
     )

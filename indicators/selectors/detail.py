@@ -4,12 +4,14 @@ indicator computed from a list, the computed efectivos beside its own."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.db.models import Q
 from django.http import Http404
 from django.utils.translation import gettext as _
 
 from evaluation.models import EvaluationCycle
+from indicators import calculations
 from indicators.models import (
     CommitmentStatus,
     ComputedFigure,
@@ -17,6 +19,8 @@ from indicators.models import (
     ImprovementCommitment,
     Indicator,
     Measurement,
+    MediumTermTarget,
+    PriorityAxis,
 )
 from indicators.selectors.rows import IndicatorRow, cycle_entry_columns, indicator_rows
 from indicators.vocabulary import FigureSource, MeasurementKind
@@ -40,6 +44,44 @@ class ComputedRow:
 
 
 @dataclass
+class MediumTermCheck:
+    """A medium-term target of the indicator, and whether the cycle's meta is on the way to it."""
+
+    target: MediumTermTarget
+    baseline: tuple[int, Decimal] | None  # the last efectivo before the cycle's year
+    meta: Decimal | None
+    path: Decimal | None  # where the straight path from the baseline to the target stands in the cycle's year
+
+    @property
+    def consistent(self) -> bool | None:
+        if self.meta is None or self.path is None:
+            return None
+        return calculations.meta_on_the_way(self.meta, self.path, descending=self.target.indicator.is_descending)
+
+
+def medium_term_checks(*, row: IndicatorRow, cycle: EvaluationCycle, targets) -> list[MediumTermCheck]:
+    """Return the checks of the cycle's meta against each medium-term target (years after the cycle's)."""
+    actuals = sorted(
+        (year, measurement.value)
+        for (year, kind), measurement in row.figures.items()
+        if kind == MeasurementKind.ACTUAL and year < cycle.year and measurement.value is not None
+    )
+    baseline = actuals[-1] if actuals else None
+    meta = row.figures.get((cycle.year, MeasurementKind.TARGET))
+    meta_value = meta.value if meta is not None else None
+    return [
+        MediumTermCheck(
+            target,
+            baseline,
+            meta_value,
+            calculations.medium_term_path(baseline, (target.year, target.value), cycle.year),
+        )
+        for target in targets
+        if target.year > cycle.year
+    ]
+
+
+@dataclass
 class IndicatorDetail:
     """An indicator's file for one cycle."""
 
@@ -49,6 +91,8 @@ class IndicatorDetail:
     commitments: list[ImprovementCommitment]
     evidence: list[Evidence]
     computed: list[ComputedRow] = field(default_factory=list)
+    medium_term: list[MediumTermCheck] = field(default_factory=list)
+    axes: list[PriorityAxis] = field(default_factory=list)  # served directly or through its product's objectives
 
     @property
     def active_evidence(self) -> list[Evidence]:
@@ -94,4 +138,14 @@ def indicator_detail(*, region: Region, cycle: EvaluationCycle, code: str) -> In
             ComputedRow(figure, row.figures.get((figure.year, MeasurementKind.ACTUAL)))
             for figure in figures.order_by("year")
         ]
-    return IndicatorDetail(row.indicator, row, years, commitments, evidence, computed)
+    targets = MediumTermTarget.objects.filter(indicator=row.indicator, year__gt=cycle.year).select_related(
+        "objective", "indicator"
+    )
+    checks = medium_term_checks(row=row, cycle=cycle, targets=targets.order_by("year"))
+    axes = list(
+        PriorityAxis.objects.filter(
+            Q(indicators=row.indicator)
+            | Q(objectives__products__indicators=row.indicator, objectives__definition__cycle=cycle)
+        ).distinct()
+    )
+    return IndicatorDetail(row.indicator, row, years, commitments, evidence, computed, checks, axes)

@@ -20,7 +20,9 @@ def region_report(*, region, cycle: EvaluationCycle) -> dict:
     of queries."""
 
     result = region_result(region=region, cycle=cycle)
-    definition = StrategicDefinition.objects.filter(region=region, cycle=cycle).prefetch_related("objectives").first()
+    definition = (
+        StrategicDefinition.objects.filter(region=region, cycle=cycle).prefetch_related("objectives__axes").first()
+    )
     analyses = {
         a.indicator.code: a
         for a in ResultAnalysis.objects.filter(indicator__region=region, cycle=cycle).select_related("indicator")
