@@ -122,3 +122,17 @@ class SafeHistoryAdmin(SafeAdminMixin, HistoryLookupMixin, SimpleHistoryAdmin):
         if request.method == "POST":
             raise PermissionDenied(_("El historial solo se consulta: los cambios se hacen en la página del registro."))
         return super().history_form_view(request, object_id, version_id, extra_context)
+
+
+class ReadOnlyHistoryAdmin(SafeHistoryAdmin):
+    """An admin that only shows rows and their history: they are written through their pages' services
+    (permission, lock, version, history), never here."""
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

@@ -11,7 +11,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from core.admin_safety import SafeAdmin, SafeHistoryAdmin, StaleAdminFormMixin
+from core.admin_safety import ReadOnlyHistoryAdmin, SafeAdmin, SafeHistoryAdmin, StaleAdminFormMixin
 from core.numbers import format_number
 from indicators import services
 from indicators.models import (
@@ -414,18 +414,9 @@ class ImportLogAdmin(admin.ModelAdmin):
 
 
 @admin.register(ComputedFigure)
-class ComputedFigureAdmin(SafeHistoryAdmin):
+class ComputedFigureAdmin(ReadOnlyHistoryAdmin):
     """Read-only: computed by the service of the list they come from (the PROPIR's), never typed."""
 
     list_display = ["indicator", "year", "source", "numerator", "denominator", "applied_version", "computed_at"]
     list_filter = ["source", "indicator__region", "year"]
     list_select_related = ["indicator"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from core.admin_safety import SafeHistoryAdmin
+from core.admin_safety import ReadOnlyHistoryAdmin, SafeHistoryAdmin
 from investments.models import InvestmentInitiative, MideplanResult, PropirImport
 
 
@@ -16,22 +16,13 @@ class MideplanResultAdmin(SafeHistoryAdmin):
 
 
 @admin.register(InvestmentInitiative)
-class InvestmentInitiativeAdmin(SafeHistoryAdmin):
+class InvestmentInitiativeAdmin(ReadOnlyHistoryAdmin):
     """Read-only: every write goes through the PROPIR's service (permission, lock, version, history)."""
 
     list_display = ("bip_code", "name", "region", "year", "state", "result", "programmed", "executed")
     list_filter = ("year", "region", "state", "result", "is_illustrative")
     list_select_related = ("region", "result")
     search_fields = ("bip_code", "name", "comuna", "sector")
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
 
 @admin.register(PropirImport)

@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "indicators",
     "programs",
     "investments",
+    "pmg",
     "results",
     "pbr.apps.PbrConfig",
 ]

@@ -27,5 +27,6 @@ urlpatterns = [
     path("", include("indicators.urls")),
     path("", include("programs.urls")),
     path("", include("investments.urls")),
+    path("", include("pmg.urls")),
     path("", include("results.urls")),
 ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from core.admin_safety import SafeHistoryAdmin
+from core.admin_safety import ReadOnlyHistoryAdmin, SafeHistoryAdmin
 from programs.models import EvaluationLine, InstitutionalCommitment, ProgramEvaluation, Verdict
 
 
@@ -23,19 +23,6 @@ class VerdictAdmin(SafeHistoryAdmin):
     list_select_related = ("cycle",)
 
 
-class ReadOnlyAdmin(SafeHistoryAdmin):
-    """Evaluations and commitments are written through their pages (programs.services), never here."""
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
-
-
 class CommitmentInline(admin.TabularInline):
     model = InstitutionalCommitment
     extra = 0
@@ -48,7 +35,7 @@ class CommitmentInline(admin.TabularInline):
 
 
 @admin.register(ProgramEvaluation)
-class ProgramEvaluationAdmin(ReadOnlyAdmin):
+class ProgramEvaluationAdmin(ReadOnlyHistoryAdmin):
     list_display = ("region", "cycle", "line", "program", "verdict", "is_illustrative")
     list_filter = ("cycle", "region", "line", "is_illustrative")
     list_select_related = ("region", "cycle", "line", "verdict")
@@ -57,7 +44,7 @@ class ProgramEvaluationAdmin(ReadOnlyAdmin):
 
 
 @admin.register(InstitutionalCommitment)
-class InstitutionalCommitmentAdmin(ReadOnlyAdmin):
+class InstitutionalCommitmentAdmin(ReadOnlyHistoryAdmin):
     list_display = ("evaluation", "description", "owner", "due_date", "status")
     list_filter = ("status", "evaluation__cycle", "evaluation__region")
     list_select_related = ("evaluation__region", "evaluation__cycle", "evaluation__line")

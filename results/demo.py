@@ -42,6 +42,8 @@ from indicators.models import (
 )
 from investments import services as investment_services
 from investments.models import InvestmentInitiative, MideplanResult, PropirImport
+from pmg import services as pmg_services
+from pmg.models import ExcellenceCriterion, ManagementSystem, PmgCommitment, SelfAssessment
 from programs import services as program_services
 from programs.models import EvaluationLine, InstitutionalCommitment, ProgramEvaluation, Verdict
 from regions.models import Region
@@ -348,6 +350,7 @@ def demo_load(*, today: datetime.date) -> DemoLoad | None:
     _axes_and_plans(region=regions[demo_data.PLAN_REGION], cycle=cycle, admin=admin)
     _evaluations(reviewer=users[REVIEWER], today=today)
     _propir(region=regions[demo_data.PROPIR_REGION], cycle=cycle, users=users)
+    _pmg(regions=regions, cycle=cycle, users=users)
     return DemoLoad(cycle=cycle, regions=len(specs), indicators=indicator_count, figures=figures)
 
 
@@ -386,6 +389,42 @@ def _axes_and_plans(*, region: Region, cycle: EvaluationCycle, admin: AbstractBa
         )
         target.full_clean()
         _create(target, user=admin)
+
+
+def _pmg(*, regions: dict[str, Region], cycle: EvaluationCycle, users: dict[str, AbstractBaseUser]) -> None:
+    """Commit and report the illustrative PMG stages as each region's analyst, validate them as DIPRES's
+    reviewer, and score the self-assessment, through the PMG's services."""
+    systems = {system.code: system for system in ManagementSystem.objects.filter(cycle=cycle)}
+    criteria = {criterion.code: criterion for criterion in ExcellenceCriterion.objects.all()}
+    for code, rows in demo_data.PMG.items():
+        region = regions[code]
+        analyst = users[next(spec.analyst for spec in demo_data.REGIONS if spec.code == code)]
+        pmg_services.pmg_commitments_save(
+            user=analyst,
+            region=region,
+            cycle=cycle,
+            rows=[
+                pmg_services.CommitmentInput(systems[s], committed, reported, 0) for s, committed, reported, _v in rows
+            ],
+            reason=_reason(),
+        )
+        for system_code, _committed, _reported, validated in rows:
+            if validated is not None:
+                commitment = PmgCommitment.objects.get(region=region, system=systems[system_code])
+                pmg_services.pmg_validate(
+                    user=users[REVIEWER],
+                    commitment=commitment,
+                    validated_stage=validated,
+                    notes=_("Validación ilustrativa."),
+                    version=commitment.version,
+                )
+        pmg_services.self_assessment_save(
+            user=analyst,
+            region=region,
+            cycle=cycle,
+            scores={criteria[c]: score for c, score in demo_data.SELF_ASSESSMENT[code].items()},
+            reason=_reason(),
+        )
 
 
 def _propir(*, region: Region, cycle: EvaluationCycle, users: dict[str, AbstractBaseUser]) -> None:
@@ -513,6 +552,9 @@ def demo_remove() -> DemoRemoval | None:
     ImportLog.objects.filter(cycle__in=cycles).delete()
     CycleSnapshot.objects.filter(cycle__in=cycles).delete()
     _propir_remove(cycles, purged)
+    _delete(PmgCommitment.objects.filter(system__cycle__in=cycles), purged)
+    _delete(SelfAssessment.objects.filter(cycle__in=cycles), purged)
+    _delete(ManagementSystem.objects.filter(cycle__in=cycles), purged)
     _delete(InstitutionalCommitment.objects.filter(evaluation__in=illustrative), purged)
     _delete(illustrative, purged)
     _delete(Submission.objects.filter(cycle__in=cycles), purged)  # with its events

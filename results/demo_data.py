@@ -976,3 +976,17 @@ PLAN_OBJECTIVES = [
 ]
 # (indicator code, objective number, year, value in the indicator's unit)
 MEDIUM_TERM = [("ILU-01", 1, 2014, 98), ("ILU-02", 2, 2014, 90)]
+
+
+# Illustrative PMG commitments of the document's three GOREs in the demonstration's cycle (system code,
+# stage committed, stage reported, stage DIPRES validated or None) and their self-assessment (criterion: score).
+PMG = {
+    "CL-AN": [("capacitacion", 4, 4, 4), ("oirs", 3, 3, 3), ("planificacion", 5, 5, 4), ("compras", 4, 4, None)],
+    "CL-CO": [("capacitacion", 4, 4, 4), ("gobierno-electronico", 3, 3, 3), ("planificacion", 4, 4, 4)],
+    "CL-BI": [("capacitacion", 3, 3, 3), ("oirs", 4, 4, 4), ("gestion-territorial", 3, 2, 2), ("genero", 2, 2, None)],
+}
+SELF_ASSESSMENT = {
+    "CL-AN": {"liderazgo": 70, "planificacion-estrategica": 50, "personas": 60, "usuarios": 55, "resultados": 140},
+    "CL-CO": {"liderazgo": 65, "planificacion-estrategica": 45, "usuarios": 70, "procesos": 50, "resultados": 120},
+    "CL-BI": {"liderazgo": 80, "planificacion-estrategica": 55, "personas": 75, "informacion": 35, "resultados": 160},
+}

@@ -99,6 +99,9 @@ MATRIX = {
     ),
     "indicators:computed_apply": ("post", {**CO01, "pk": "{computed}"}, row(LOGIN, 302, 403, 403, 302, 403)),
     "investments:propir": ("get", CO, row(LOGIN, 200, 403, 200, 200, 403)),
+    "pmg:pmg": ("get", CO, row(LOGIN, 200, 403, 200, 200, 403)),
+    # DIPRES validates the PMG; the region's analysts commit and report.
+    "pmg:validate": ("post", {**CO, "pk": "{pmg}"}, row(LOGIN, 403, 403, 302, 302, 403)),
     # The axes: everyone with a role, over the regions they see.
     "results:axes_current": ("get", {}, row(LOGIN, 302, 302, 302, 302, 403)),
     "results:axes": ("get", {"year": 2012}, row(LOGIN, 200, 200, 200, 200, 403)),
@@ -119,6 +122,7 @@ POST_MATRIX = {
     "investments:initiative": ({**CO, "pk": "{initiative}"}, row(LOGIN, 302, 403, 403, 302, 403)),
     "investments:spreadsheet": (CO, row(LOGIN, 400, 403, 403, 400, 403)),  # no file: said on the form
     "investments:preview": ({**CO, "pk": "{propir_import}"}, row(LOGIN, 302, 403, 403, 403, 403)),
+    "pmg:pmg": (CO, row(LOGIN, 302, 403, 403, 302, 403)),
 }
 
 
@@ -136,6 +140,8 @@ def post_data(name: str) -> dict:
             "state": "programada",
             "version": 1 if name == "investments:initiative" else 0,
         }
+    if name == "pmg:pmg":
+        return {"accion": "autoevaluacion"}  # no scores: nothing to change, saved as it is
     return evaluation_post_data(1 if name == "programs:evaluation" else 0)
 
 
@@ -144,6 +150,7 @@ POST_DATA = {
     "indicators:analysis_decide": {"accepted": "1"},
     "indicators:commitment_follow_up": {"status": "en_curso", "follow_up": "Avance"},
     "programs:commitment_follow_up": {"status": "en_curso", "follow_up": "Avance"},
+    "pmg:validate": {"validated_stage": "2", "notes": "", "version": "1"},
     "programs:commitment_add": {"description": "Rediseñar", "owner": "Jefe DIPLAN", "due_date": "2013-03-31"},
     "programs:commitment_change": {"description": "Rediseñar", "owner": "Jefa DIPLAN", "due_date": "2013-03-31"},
     "results:return": {"comment": "Revisar 2010"},
@@ -245,7 +252,15 @@ def records(camila, daniela):
     computed = ComputedFigure.objects.create(
         indicator=indicator, year=2010, source="propir", numerator=1, denominator=2
     )
+    from pmg import services as pmg_services
+    from pmg.models import ManagementSystem
+
+    system = ManagementSystem.objects.filter(cycle=cycle).first()
+    pmg_services.pmg_commitments_save(
+        user=camila, region=indicator.region, cycle=cycle, rows=[pmg_services.CommitmentInput(system, 2, None, 0)]
+    )
     return {
+        "pmg": indicator.region.pmg_commitments.get().pk,
         "initiative": initiative.pk,
         "propir_import": propir_import.pk,
         "computed": computed.pk,

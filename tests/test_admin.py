@@ -10,7 +10,7 @@ from tests.html import soup, text
 
 pytestmark = pytest.mark.django_db
 
-DOMAIN_APPS = ("regions", "evaluation", "indicators", "programs", "investments", "results")
+DOMAIN_APPS = ("regions", "evaluation", "indicators", "programs", "investments", "pmg", "results")
 
 
 def domain_models():

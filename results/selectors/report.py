@@ -10,6 +10,7 @@ from evaluation.models import (
 from indicators.models import ImprovementCommitment, ResultAnalysis, StrategicDefinition
 from indicators.selectors import cycle_products
 from investments.selectors import propir_summary
+from pmg.selectors import region_pmg
 from programs.selectors import region_evaluations
 from results.selectors.outcomes import region_result
 
@@ -42,5 +43,6 @@ def region_report(*, region, cycle: EvaluationCycle) -> dict:
         "commitments": commitments,
         "evaluations": region_evaluations(region=region, cycle=cycle, today=timezone.localdate()),
         "propir": propir_summary(region=region, year=cycle.year),
+        "pmg": region_pmg(region=region, cycle=cycle).summary,
         "generated": timezone.localtime(),
     }

@@ -18,6 +18,7 @@ from core.routers import reading_from_replica
 from evaluation import selectors, versions
 from indicators.results import result_keys
 from investments import selectors as investment_selectors
+from pmg import selectors as pmg_selectors
 from programs import exports as program_exports
 from programs import selectors as program_selectors
 from regions.selectors import authorize_view, can_review, region_get_for_user, user_role
@@ -65,7 +66,7 @@ def _listing(cycles: list) -> tuple:
     return tuple((cycle.pk, cycle.year, cycle.is_illustrative) for cycle in cycles)
 
 
-REGION_SLOTS = ("kpis", "rows", "dimensions", "products", "charts", "evaluations", "propir")
+REGION_SLOTS = ("kpis", "rows", "dimensions", "products", "charts", "evaluations", "propir", "pmg")
 
 
 def _region_body(region, cycle, cycles: list) -> caching.Fragment:
@@ -89,7 +90,11 @@ def _region_body(region, cycle, cycles: list) -> caching.Fragment:
         context={"region": region, "cycle": cycle, "cycles": cycles, **shown},
         slots=REGION_SLOTS,
     )
-    instruments = {"evaluations": _evaluations_html(region, cycle), "propir": _propir_html(region, cycle)}
+    instruments = {
+        "evaluations": _evaluations_html(region, cycle),
+        "propir": _propir_html(region, cycle),
+        "pmg": _pmg_html(region, cycle),
+    }
     if result is None:
         return skeleton.fill({**dict.fromkeys(REGION_SLOTS, ""), **instruments})
     rows, charts = _card_chunks(result, region, cycle)
@@ -126,6 +131,13 @@ def _propir_html(region, cycle) -> str:
     with reading_from_replica():
         summary = investment_selectors.propir_summary(region=region, year=cycle.year)
     return render_to_string("investments/_summary.html", {"summary": summary})
+
+
+def _pmg_html(region, cycle) -> str:
+    """Return the dashboard's line on the region's PMG in the cycle."""
+    with reading_from_replica():
+        summary = pmg_selectors.region_pmg(region=region, cycle=cycle).summary
+    return render_to_string("pmg/_summary.html", {"summary": summary})
 
 
 @dataclass(frozen=True)

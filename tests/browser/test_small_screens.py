@@ -29,6 +29,7 @@ PAGES = {
         "/regiones/CL-CO/2012/planilla/",
         "/regiones/CL-CO/2012/presupuesto/",
         "/regiones/CL-CO/2012/propir/",
+        "/regiones/CL-CO/2012/pmg/",
         "/regiones/CL-CO/2012/tablero/",
         "/regiones/CL-CO/comparar/?a=2012&b=2012",
         "/regiones/CL-CO/2012/informe/",

@@ -18,6 +18,7 @@ from core import caching
 from evaluation.versions import raise_everything
 from investments.models import MideplanResult
 from pbr.management.commands.backup import backed_up_models
+from pmg.models import ExcellenceCriterion
 from programs.models import EvaluationLine
 from regions.models import Region
 
@@ -90,6 +91,7 @@ class Command(BaseCommand):
                 Group.objects.all().delete()  # migrate made the built-in groups; the backup holds them
                 EvaluationLine.objects.all().delete()  # and the catalogues of evaluations and investments
                 MideplanResult.objects.all().delete()
+                ExcellenceCriterion.objects.all().delete()
                 # loaddata saves in file order (dependencies first), resolves natural keys, defers
                 # constraint checks to the end and resets the sequences.
                 call_command("loaddata", str(data), verbosity=0)

@@ -1,0 +1,158 @@
+"""Every write to the PMG and the self-assessment: the region's analysts commit a stage per management system
+and report what they reached, and score the excellence model's criteria, while the region's data is with
+them (the figures' lock); DIPRES's reviewers validate the stage reached. Atomic, version-checked where two
+people may edit the same row, with history (who, why)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from evaluation.models import EvaluationCycle
+from indicators.services.guards import authorize_edit
+from pmg.models import ExcellenceCriterion, ManagementSystem, PmgCommitment, SelfAssessment
+from regions.models import Region
+from regions.selectors import can_review
+
+
+@dataclass(frozen=True)
+class CommitmentInput:
+    """A system's commitment as the analyst sent it: the stage committed (None: not committed), the stage
+    reached as they report it, and the version they saw (0: none yet)."""
+
+    system: ManagementSystem
+    committed_stage: int | None
+    reported_stage: int | None
+    version: int
+
+
+class PmgErrors(ValidationError):
+    """Problems per system ({system id: [messages]}); nothing was saved."""
+
+    def __init__(self, by_system: dict[int, list[str]]):
+        self.by_system = by_system
+        super().__init__([message for messages in by_system.values() for message in messages])
+
+
+def _save(obj, user, reason: str) -> None:
+    obj._history_user = user
+    obj._change_reason = reason
+    obj.save()
+
+
+@transaction.atomic
+def pmg_commitments_save(
+    *, user: AbstractBaseUser, region: Region, cycle: EvaluationCycle, rows: list[CommitmentInput], reason: str = ""
+) -> int:
+    """Save the region's PMG commitments of the cycle, all or nothing; return how many changed. A commitment
+    already validated keeps its committed stage (the validation was of it)."""
+    authorize_edit(user=user, region=region, cycle=cycle)
+    stored = {
+        c.system_id: c for c in PmgCommitment.objects.select_for_update().filter(region=region, system__cycle=cycle)
+    }
+    errors: dict[int, list[str]] = {}
+    changed = []
+    for row in rows:
+        if row.system.cycle_id != cycle.pk:
+            raise PermissionDenied(_("El sistema no es del ciclo."))
+        current = stored.get(row.system.pk)
+        if (current.version if current else 0) != row.version:
+            errors[row.system.pk] = [_("Otra persona cambió este compromiso mientras usted editaba: revise el actual.")]
+            continue
+        if current is None and row.committed_stage is None:
+            continue
+        if current is not None and (current.committed_stage, current.reported_stage) == (
+            row.committed_stage,
+            row.reported_stage,
+        ):
+            continue
+        if row.committed_stage is None:
+            errors[row.system.pk] = [_("Un compromiso registrado se corrige, no se quita.")]
+            continue
+        if (
+            current is not None
+            and current.validated_stage is not None
+            and current.committed_stage != row.committed_stage
+        ):
+            errors[row.system.pk] = [_("DIPRES ya validó este sistema: la etapa comprometida no cambia.")]
+            continue
+        commitment = current or PmgCommitment(region=region, system=row.system, is_illustrative=cycle.is_illustrative)
+        commitment.committed_stage, commitment.reported_stage = row.committed_stage, row.reported_stage
+        try:
+            commitment.full_clean(exclude=["region", "system", "version"], validate_unique=False)
+        except ValidationError as error:
+            errors[row.system.pk] = [m for messages in error.message_dict.values() for m in messages]
+            continue
+        if current is not None:
+            commitment.version += 1
+        changed.append(commitment)
+    if errors:
+        raise PmgErrors(errors)
+    for commitment in changed:
+        _save(commitment, user, reason)
+    return len(changed)
+
+
+@transaction.atomic
+def pmg_validate(
+    *, user: AbstractBaseUser, commitment: PmgCommitment, validated_stage: int | None, notes: str, version: int
+) -> PmgCommitment:
+    """Record the stage DIPRES validates for the commitment (None: not validated yet), while the cycle is open."""
+    if not can_review(user):
+        raise PermissionDenied(_("Solo DIPRES valida el PMG."))
+    commitment = PmgCommitment.objects.select_for_update().select_related("system__cycle").get(pk=commitment.pk)
+    if commitment.system.cycle.is_closed:
+        raise ValidationError(_("El ciclo %(year)s está cerrado.") % {"year": commitment.system.cycle.year})
+    if commitment.version != version:
+        raise ValidationError(_("Otra persona cambió este compromiso mientras usted lo validaba: revise el actual."))
+    commitment.validated_stage, commitment.validation_notes = validated_stage, notes.strip()
+    commitment.full_clean(exclude=["region", "system", "version"], validate_unique=False)
+    commitment.version += 1
+    _save(commitment, user, _("validación del PMG"))
+    return commitment
+
+
+@transaction.atomic
+def self_assessment_save(
+    *,
+    user: AbstractBaseUser,
+    region: Region,
+    cycle: EvaluationCycle,
+    scores: dict[ExcellenceCriterion, int | None],
+    reason: str = "",
+) -> int:
+    """Save the region's self-assessment scores of the cycle (a score left empty removes it), all or nothing;
+    return how many changed. Raises ValidationError with the criterion's name for a score above its maximum."""
+    authorize_edit(user=user, region=region, cycle=cycle)
+    stored = {a.criterion_id: a for a in SelfAssessment.objects.select_for_update().filter(region=region, cycle=cycle)}
+    problems, changed, removed = [], [], []
+    for criterion, score in scores.items():
+        current = stored.get(criterion.pk)
+        if score is None:
+            if current is not None:
+                removed.append(current)
+            continue
+        if current is not None and current.score == score:
+            continue
+        assessment = current or SelfAssessment(
+            region=region, cycle=cycle, criterion=criterion, is_illustrative=cycle.is_illustrative
+        )
+        assessment.score = score
+        try:
+            assessment.full_clean(exclude=["region", "cycle", "criterion"], validate_unique=False)
+        except ValidationError as error:
+            problems.extend(f"{criterion.label}: {m}" for ms in error.message_dict.values() for m in ms)
+            continue
+        changed.append(assessment)
+    if problems:
+        raise ValidationError(problems)
+    for assessment in changed:
+        _save(assessment, user, reason)
+    for assessment in removed:
+        assessment._history_user = user
+        assessment.delete()
+    return len(changed) + len(removed)
