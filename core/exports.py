@@ -12,6 +12,7 @@ import io
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.http import Http404, HttpResponse
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
@@ -74,3 +75,21 @@ def to_xlsx(tables: list[Table], *, note: str = "") -> bytes:
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def download(tables: list[Table], *, name: str, fmt: str, slug: str | None = None, note: str = "") -> HttpResponse:
+    """Return the tables as a download: one workbook (fmt «xlsx»), or the table `slug` (the first when None)
+    as CSV. Raises Http404 for a table that does not exist."""
+    if fmt == "xlsx":
+        response = HttpResponse(to_xlsx(tables, note=note), content_type=XLSX_TYPE)
+        response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
+        return response
+    table = next((t for t in tables if t.slug == (slug or tables[0].slug)), None)
+    if table is None:
+        raise Http404(_("No existe la tabla «%(slug)s».") % {"slug": slug})
+    response = HttpResponse(to_csv(table, note=note), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{name}-{table.slug}.csv"'
+    return response

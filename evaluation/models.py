@@ -80,6 +80,17 @@ class EvaluationCycle(models.Model):
     bonus_partial_threshold = _percent_field(_("umbral de medio bono (%)"), "75")
     bonus_full_rate = _percent_field(_("bono completo (% de la remuneración)"), "7.6")
     bonus_partial_rate = _percent_field(_("medio bono (% de la remuneración)"), "3.8")
+    pmg_share = models.DecimalField(
+        _("peso del PMG en el incentivo (%)"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal(0),
+        validators=[MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(100))],
+        help_text=_(
+            "0: el incentivo depende solo de los indicadores. Con un peso w, el cumplimiento que lo decide es "
+            "(1 − w) × indicadores + w × PMG en las regiones con sistemas PMG comprometidos."
+        ),
+    )
     is_illustrative = models.BooleanField(
         _("ilustrativo"),
         default=False,
@@ -156,6 +167,7 @@ class EvaluationCycle(models.Model):
             bonus_partial_threshold=self.bonus_partial_threshold,
             bonus_full_rate=self.bonus_full_rate,
             bonus_partial_rate=self.bonus_partial_rate,
+            pmg_share=self.pmg_share,
         )
 
 

@@ -83,6 +83,8 @@ class Rules:
     bonus_partial_threshold: Decimal = Decimal(75)
     bonus_full_rate: Decimal = Decimal("7.6")
     bonus_partial_rate: Decimal = Decimal("3.8")
+    # The PMG's weight (%) in the compliance that decides the incentive; 0: the indicators alone.
+    pmg_share: Decimal = Decimal(0)
     # Percentages are compared at the precision they are shown with, so a page never shows «95,00 %»
     # beside «parcialmente cumplido».
     places: int = 2
@@ -208,3 +210,15 @@ def bonus_tier(compliance_percent: Decimal | None, rules: Rules = Rules()) -> Bo
         share = exact(rules.bonus_partial_rate) / exact(rules.bonus_full_rate) * 100
         return BonusTier(rate=rules.bonus_partial_rate, share=round_half_up(share, rules.places))
     return BonusTier(rate=Decimal(0), share=Decimal(0))
+
+
+def incentive_compliance(indicators: Decimal | None, pmg: Decimal | None, rules: Rules = Rules()) -> Decimal | None:
+    """Return the compliance that decides the incentive: the indicators' alone, or, where the cycle gives the
+    PMG a weight and the region committed PMG systems, (1 − w) × indicators + w × PMG. None while the
+    indicators' compliance is None (nothing to score yet)."""
+    if indicators is None:
+        return None
+    if not rules.pmg_share or pmg is None:
+        return indicators
+    share = rules.pmg_share / 100
+    return round_half_up(indicators * (1 - share) + pmg * share, rules.places)

@@ -84,6 +84,8 @@ _DECIMAL_FIELDS = {
     "compliance",
     "bonus_rate",
     "bonus_share",
+    "pmg_compliance",
+    "incentive_compliance",
 }
 
 

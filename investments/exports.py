@@ -7,8 +7,6 @@ from django.utils.translation import gettext as _
 from core.exports import Table
 from investments.vocabulary import InitiativeState
 
-HEADERS = ("Código BIP", "Nombre", "Sector", "Comuna", "Programado M$", "Ejecutado M$", "Resultado MIDEPLAN", "Estado")
-
 
 def initiatives_table(initiatives) -> Table:
     """Return the initiatives with their MIDEPLAN result (its code) and state, and DIPRES's flag."""

@@ -23,7 +23,6 @@ from investments import forms, selectors, services
 from investments.vocabulary import InitiativeState
 from regions.selectors import can_edit_region, region_get_for_user
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PER_PAGE = 100
 
 
@@ -154,14 +153,7 @@ def propir_export(request: HttpRequest, code: str, year: int, fmt: str) -> HttpR
     region, _cycle, propir_year, _editable = _page(request, code, year)
     table = tables.initiatives_table(selectors.propir(region=region, year=propir_year).initiatives)
     note = _("Datos ilustrativos: iniciativas de ejemplo.") if selectors.has_illustrative(region, propir_year) else ""
-    name = f"propir-{region.iso_code}-{propir_year}"
-    if fmt == "xlsx":
-        response = HttpResponse(exports.to_xlsx([table], note=note), content_type=XLSX)
-        response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
-    else:
-        response = HttpResponse(exports.to_csv(table, note=note), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
-    return response
+    return exports.download([table], name=f"propir-{region.iso_code}-{propir_year}", fmt=fmt, note=note)
 
 
 @login_required

@@ -17,11 +17,12 @@ def _changed(sender, instance, raw: bool = False, **_kwargs) -> None:
     if raw:
         return
     if isinstance(instance, PmgCommitment):
-        raise_versions(region_ids={instance.region_id}, cycle_ids={instance.system.cycle_id}, recompute=False)
+        # The PMG's compliance is stored with the region's result (it may decide the incentive).
+        raise_versions(region_ids={instance.region_id}, cycle_ids={instance.system.cycle_id})
     elif isinstance(instance, SelfAssessment):
         raise_versions(region_ids={instance.region_id}, cycle_ids={instance.cycle_id}, recompute=False)
     elif isinstance(instance, ManagementSystem):
-        raise_versions(cycle_ids={instance.cycle_id}, recompute=False)
+        raise_versions(cycle_ids={instance.cycle_id})
 
 
 def _give_systems(cycle_id: int) -> None:

@@ -12,8 +12,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core import exports as core_exports
 from evaluation import selectors as cycle_selectors
-from pmg import selectors, services
+from pmg import exports, selectors, services
 from regions.selectors import can_edit_region, can_review, region_get_for_user
 
 
@@ -145,3 +146,20 @@ def validate(request: HttpRequest, code: str, year: int, pk: int) -> HttpRespons
     else:
         messages.success(request, _("Se registró la validación de %(system)s.") % {"system": commitment.system.label})
     return redirect("pmg:pmg", code=region.iso_code, year=cycle.year)
+
+
+@login_required
+def pmg_export(request: HttpRequest, code: str, year: int, fmt: str) -> HttpResponse:
+    """The region's PMG and self-assessment in the cycle as .xlsx (both) or .csv (?tabla=autoevaluacion)."""
+    region = region_get_for_user(user=request.user, iso_code=code)
+    cycle = cycle_selectors.cycle_get(year=year, region=region)
+    years, rows, _totals = selectors.self_assessment(region=region, cycle=cycle)
+    tables = exports.pmg_tables(selectors.region_pmg(region=region, cycle=cycle), years, rows)
+    note = (
+        _("Datos ilustrativos: el ciclo %(year)s es una demostración.") % {"year": cycle.year}
+        if cycle.is_illustrative
+        else ""
+    )
+    return core_exports.download(
+        tables, name=f"pmg-{region.iso_code}-{cycle.year}", fmt=fmt, slug=request.GET.get("tabla"), note=note
+    )

@@ -21,8 +21,6 @@ from programs import exports as tables
 from programs import forms, selectors, services
 from regions.selectors import can_edit_region, can_review, region_get_for_user
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
 
 def _refused(request: HttpRequest, region, cycle) -> bool:
     """Check that the person may record evaluations in the cycle: PermissionDenied (403) when not DIPRES; a
@@ -256,15 +254,6 @@ def evaluations_export(request: HttpRequest, code: str, year: int, fmt: str) -> 
     shown = selectors.region_evaluations(region=region, cycle=cycle, today=timezone.localdate())
     found = tables.evaluation_tables(shown)
     note = tables.illustrative_note(cycle, shown)
-    name = f"evaluaciones-{region.iso_code}-{cycle.year}"
-    if fmt == "xlsx":
-        response = HttpResponse(exports.to_xlsx(found, note=note), content_type=XLSX)
-        response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
-        return response
-    slug = request.GET.get("tabla") or found[0].slug
-    table = next((t for t in found if t.slug == slug), None)
-    if table is None:
-        raise Http404(_("No existe la tabla «%(slug)s».") % {"slug": slug})
-    response = HttpResponse(exports.to_csv(table, note=note), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{name}-{table.slug}.csv"'
-    return response
+    return exports.download(
+        found, name=f"evaluaciones-{region.iso_code}-{cycle.year}", fmt=fmt, slug=request.GET.get("tabla"), note=note
+    )

@@ -92,6 +92,7 @@ class EvaluationCycleAdmin(SafeHistoryAdmin):
                     "bonus_partial_threshold",
                     "bonus_full_rate",
                     "bonus_partial_rate",
+                    "pmg_share",
                 ]
             },
         ),

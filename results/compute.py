@@ -17,6 +17,7 @@ from evaluation.models import (
 from indicators.models import Indicator, MeasurementKind, ProductBudget
 from indicators.results import indicator_result
 from indicators.selectors import cycle_display_columns, cycle_products, indicator_rows
+from pmg import selectors as pmg_selectors
 from regions.models import Region
 from results.summary import ProductLine, RegionResult, summarise
 
@@ -104,6 +105,7 @@ def _open_results(cycle: EvaluationCycle, region_list: list[Region]) -> list[tup
         )
     }
     rules, today = cycle.rules(), timezone.localdate()
+    pmg = pmg_selectors.cycle_pmg(cycle=cycle)
     results = []
     for region in region_list:
         rows = rows_by_region.get(region.pk)
@@ -129,6 +131,7 @@ def _open_results(cycle: EvaluationCycle, region_list: list[Region]) -> list[tup
                     entered_values=sum(1 for row in rows for key in required if key in row.figures),
                     submission_status=submission.status,
                     sent_on_time=_sent_on_time(submission, cycle, today),
+                    pmg_compliance=pmg[region.iso_code].compliance if region.iso_code in pmg else None,
                 ),
             )
         )

@@ -19,6 +19,7 @@ from evaluation.scoring import (
     Rules,
     WeightedIndicator,
     bonus_tier,
+    incentive_compliance,
     institutional_compliance,
 )
 from indicators.calculations import ScopeCounts, budget_execution, count_scopes, unit_cost
@@ -93,6 +94,10 @@ class RegionResult:
     submission_status: str
     sent_on_time: bool | None
     frozen: bool = False
+    # The PMG's compliance (None: no systems committed) and the compliance that decides the incentive (the
+    # indicators' alone unless the cycle gives the PMG a weight); the bonus follows the latter.
+    pmg_compliance: Decimal | None = None
+    incentive_compliance: Decimal | None = None
     counts: dict[str, int] = field(default_factory=dict)
     by_dimension: dict[str, dict[str, int]] = field(default_factory=dict)
     # The products the cycle lists for the region, with their money (compute.py attaches them).
@@ -163,6 +168,7 @@ def summarise(
     entered_values: int,
     submission_status: str,
     sent_on_time: bool | None,
+    pmg_compliance: Decimal | None = None,
 ) -> RegionResult:
     """Return the region's result: weighted compliance and bonus over the indicators that count, counts by
     classification and by dimensión, and data completeness."""
@@ -173,7 +179,8 @@ def summarise(
             achievement = Achievement(item.percent, Classification(item.classification), item.overachieved)
         weighted.append(WeightedIndicator(item.weight, achievement, item.counts and not item.excused))
     compliance: Compliance = institutional_compliance(weighted, rules)
-    tier = bonus_tier(compliance.percent, rules) if compliance.percent is not None else bonus_tier(None, rules)
+    deciding = incentive_compliance(compliance.percent, pmg_compliance, rules)
+    tier = bonus_tier(deciding, rules)
     counts = dict.fromkeys(CLASSIFICATIONS, 0)
     by_dimension: dict[str, dict[str, int]] = {}
     for item in indicators:
@@ -195,6 +202,8 @@ def summarise(
         entered_values=entered_values,
         submission_status=submission_status,
         sent_on_time=sent_on_time,
+        pmg_compliance=pmg_compliance,
+        incentive_compliance=deciding,
         counts=counts,
         by_dimension=by_dimension,
     )

@@ -100,6 +100,8 @@ MATRIX = {
     "indicators:computed_apply": ("post", {**CO01, "pk": "{computed}"}, row(LOGIN, 302, 403, 403, 302, 403)),
     "investments:propir": ("get", CO, row(LOGIN, 200, 403, 200, 200, 403)),
     "pmg:pmg": ("get", CO, row(LOGIN, 200, 403, 200, 200, 403)),
+    "pmg:xlsx": ("get", CO, row(LOGIN, 200, 403, 200, 200, 403)),
+    "pmg:csv": ("get", CO, row(LOGIN, 200, 403, 200, 200, 403)),
     # DIPRES validates the PMG; the region's analysts commit and report.
     "pmg:validate": ("post", {**CO, "pk": "{pmg}"}, row(LOGIN, 403, 403, 302, 302, 403)),
     # The axes: everyone with a role, over the regions they see.

@@ -40,6 +40,7 @@ RULE_FIELDS = (
     "bonus_partial_threshold",
     "bonus_full_rate",
     "bonus_partial_rate",
+    "pmg_share",
 )
 
 

@@ -314,9 +314,6 @@ def compare_cycles(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "results/compare.html", context)
 
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
 def _illustrative_note(cycle) -> str:
     """Return the first line of an illustrative cycle's exports («» for any other cycle)."""
     if not cycle.is_illustrative:
@@ -329,18 +326,7 @@ def _illustrative_note(cycle) -> str:
 def _export(request: HttpRequest, tables: list, name: str, fmt: str, *, cycle) -> HttpResponse:
     """Return the tables as one workbook (xlsx) or one table (csv, chosen with ?tabla=), labelled when the
     cycle is illustrative."""
-    note = _illustrative_note(cycle)
-    if fmt == "xlsx":
-        response = HttpResponse(exports.to_xlsx(tables, note=note), content_type=XLSX)
-        response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
-        return response
-    slug = request.GET.get("tabla") or tables[0].slug
-    table = next((t for t in tables if t.slug == slug), None)
-    if table is None:
-        raise Http404(_("No existe la tabla «%(slug)s».") % {"slug": slug})
-    response = HttpResponse(exports.to_csv(table, note=note), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{name}-{table.slug}.csv"'
-    return response
+    return exports.download(tables, name=name, fmt=fmt, slug=request.GET.get("tabla"), note=_illustrative_note(cycle))
 
 
 @login_required

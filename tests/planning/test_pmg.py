@@ -125,3 +125,55 @@ def test_the_self_assessment_has_a_score_per_criterion_and_its_trend(client, cam
     assert text(page.select_one("tr[data-criterion='liderazgo'] [data-kind=trend]")) == "↑ +15"
     assert text(page.select_one("tr[data-criterion='resultados'] [data-kind=trend]")) == "↓ -10"
     assert cells(page, "#assessment tfoot [data-kind=total]") == ["180", "185"]
+
+
+def test_where_the_cycle_gives_the_pmg_a_weight_it_decides_the_incentive_with_the_indicators(
+    client, ana, camila, daniela, coquimbo
+):
+    from decimal import Decimal as D
+
+    from evaluation.scoring import Rules, incentive_compliance
+    from tests.evaluation.test_dashboards import enter_2012_actual
+
+    assert incentive_compliance(D(100), D(50), Rules(pmg_share=D(30))) == D("85.00")
+    assert incentive_compliance(D(100), None, Rules(pmg_share=D(30))) == D(100)  # no PMG committed
+    assert incentive_compliance(D(100), D(50), Rules()) == D(100)  # the cycle gives the PMG no weight
+    assert incentive_compliance(None, D(50), Rules(pmg_share=D(30))) is None
+    enter_2012_actual(camila, "CO-01", "250", "262")  # CO-01 met: 100 % of the indicators
+    commit(camila, coquimbo, [("capacitacion", 2, 2, 0), ("oirs", 2, 1, 0)])
+    for code, validated in (("capacitacion", 2), ("oirs", 1)):
+        item = PmgCommitment.objects.get(system__code=code)
+        services.pmg_validate(user=daniela, commitment=item, validated_stage=validated, notes="", version=item.version)
+    client.force_login(daniela)
+    dashboard = reverse("results:dashboard", kwargs={"code": "CL-CO", "year": 2012})
+    page = soup(client.get(dashboard))
+    assert text(page.select_one("[data-kpi=bonus]")) == "7,6 %"  # the indicators alone: 100 %
+    assert page.select_one("[data-kpi=incentive]") is None
+    cycle_row = EvaluationCycle.objects.get(year=2012)
+    cycle_row.pmg_share = D(30)
+    cycle_row.save()  # a rule change: every region's result in the cycle is computed again
+    page = soup(client.get(dashboard))
+    # 0,7 × 100 + 0,3 × 50 (one of two equally weighted systems met) = 85 %: half the bonus.
+    assert text(page.select_one("[data-kpi=incentive]")).startswith("Decidido por 85,00 %")
+    assert text(page.select_one("[data-kpi=bonus]")) == "3,8 %"
+    assert text(page.select_one("[data-kpi=compliance]")) == "100,00 %"
+
+
+def test_the_pmg_and_the_self_assessment_export(client, camila, daniela, coquimbo):
+    import io
+
+    from openpyxl import load_workbook
+
+    commit(camila, coquimbo, [("capacitacion", 2, 2, 0)])
+    services.self_assessment_save(
+        user=camila, region=coquimbo, cycle=cycle(), scores={ExcellenceCriterion.objects.get(code="liderazgo"): 60}
+    )
+    client.force_login(daniela)
+    workbook = load_workbook(
+        io.BytesIO(client.get(reverse("pmg:xlsx", kwargs={"code": "CL-CO", "year": 2012})).content)
+    )
+    assert workbook.sheetnames == ["PMG", "Autoevaluación"]
+    assert [c.value for c in workbook["PMG"][2]][:5] == ["Capacitación", "Recursos humanos", 4, 9.09, 2]
+    assert [c.value for c in workbook["Autoevaluación"][2]] == ["Liderazgo", 130, 60]
+    csv = client.get(reverse("pmg:csv", kwargs={"code": "CL-CO", "year": 2012}) + "?tabla=autoevaluacion")
+    assert "Liderazgo;130;60" in csv.content.decode("utf-8-sig")
