@@ -72,3 +72,24 @@ class SubmissionAction(models.TextChoices):
     RETURN = "devolver", _("Devuelto con observaciones")
     APPROVE = "aprobar", _("Aprobado")
     REOPEN = "reabrir", _("Reabierto")
+
+
+# What each stage is for, and what it changes (docs/domain.md §6b).
+STAGE_MEANING = {
+    Stage.FORMULATION: _(
+        "Los gobiernos regionales formulan sus definiciones, indicadores, fórmulas y metas; DIPRES las revisa."
+    ),
+    Stage.APPROVAL: _(
+        "El presupuesto viaja con la información de desempeño: el informe de cada región acompaña la discusión "
+        "de la ley. Las metas aún se ajustan."
+    ),
+    Stage.EXECUTION: _(
+        "Seguimiento: se informan estimados y efectivos parciales. Las metas del año quedaron fijas con el "
+        "presupuesto aprobado."
+    ),
+    Stage.EVALUATION: _(
+        "Evaluación: efectivos finales, cumplimiento de metas e incentivo. El efectivo del año es obligatorio "
+        "para enviar."
+    ),
+    Stage.CLOSED: _("Cerrado: los resultados quedaron congelados; nada cambia."),
+}

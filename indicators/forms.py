@@ -109,7 +109,8 @@ class EntryGridForm(forms.Form):
     which saves only what changed, all or nothing.
     """
 
-    def __init__(self, *args, rows: list[IndicatorRow], columns: list[Column], **kwargs):
+    def __init__(self, *args, rows: list[IndicatorRow], columns: list[Column], fixed=frozenset(), **kwargs):
+        """`fixed`: the columns the cycle's stage no longer lets change (shown, not editable)."""
         super().__init__(*args, **kwargs)
         self.rows, self.columns = rows, columns
         self.conflicts: set[tuple[int, int, str]] = set()
@@ -138,6 +139,9 @@ class EntryGridForm(forms.Form):
                     field = self.fields.get(f"{prefix}_{part}")
                     if field is not None:  # the grid shows no <label>: name each input for screen readers
                         field.widget.attrs["aria-label"] = str(field.label)
+                        if column in fixed:  # what was posted for it is ignored: the stored value stays
+                            field.disabled = True
+                            field.widget.attrs["title"] = str(_("Fija desde la etapa de ejecución."))
                 self.fields[f"{prefix}_v"] = forms.IntegerField(
                     widget=forms.HiddenInput, initial=stored.version if stored else 0, min_value=0, required=False
                 )

@@ -119,7 +119,7 @@ def entry(request: HttpRequest, code: str, year: int, product: int) -> HttpRespo
         def grid() -> str:
             page = selectors.entry_page(region=region, cycle=cycle, product_number=product)
             submission = cycle_selectors.submission_for(region=region, cycle=cycle)
-            form = forms.EntryGridForm(None, rows=page.rows, columns=page.columns)
+            form = forms.EntryGridForm(None, rows=page.rows, columns=page.columns, fixed=selectors.fixed_columns(cycle))
             return _grid_html(region, page, form, submission, csrf_input=caching.csrf_input())
 
         if stamp is None:
@@ -131,7 +131,7 @@ def entry(request: HttpRequest, code: str, year: int, product: int) -> HttpRespo
         return caching.fragment_response(request, "indicators/entry.html", shell, fragment)
     page = selectors.entry_page(region=region, cycle=cycle, product_number=product)
     submission = cycle_selectors.submission_for(region=region, cycle=cycle)
-    form = forms.EntryGridForm(request.POST, rows=page.rows, columns=page.columns)
+    form = forms.EntryGridForm(request.POST, rows=page.rows, columns=page.columns, fixed=selectors.fixed_columns(cycle))
     if not submission.is_editable:
         messages.error(
             request,
@@ -183,7 +183,7 @@ def _entry_after_conflict(request, page, stale):
         prefix = f"c{cell.indicator.pk}_{cell.year}_{cell.kind}"
         data[f"{prefix}_v"] = conflict.current.version if conflict.current else 0
         data[f"{prefix}_o"] = forms.original_token(conflict.current)
-    form = forms.EntryGridForm(data, rows=page.rows, columns=page.columns)
+    form = forms.EntryGridForm(data, rows=page.rows, columns=page.columns, fixed=selectors.fixed_columns(page.cycle))
     form.is_valid()
     form.mark_conflicts(keys)
     messages.error(

@@ -77,6 +77,11 @@ class EvaluationCycleAdmin(SafeHistoryAdmin):
     ]
     list_filter = ["stage", "weighting", "is_illustrative"]
     search_fields = ["year"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # A cycle moves between stages on its stage page (recorded with the reason), and closes by the action.
+        return ["stage"] if obj is not None else []
+
     fieldsets = [
         (None, {"fields": ["year", "stage", "history_years", "data_deadline", "is_illustrative"]}),
         (

@@ -224,18 +224,17 @@ def _definitions(
     return indicators
 
 
-def _enter_and_review(
+def _enter(
     *,
     spec: demo_data.DemoRegion,
     region: Region,
     cycle: EvaluationCycle,
     indicators: list[tuple[demo_data.Figures, Indicator]],
     analyst: AbstractBaseUser,
-    reviewer: AbstractBaseUser,
     today: datetime.date,
-) -> int:
-    """Enter the region's figures, analyses, commitments and evidence as its analyst, then take its
-    submission as far as the demonstration says; return how many figures were saved."""
+) -> tuple[int, list]:
+    """Enter the region's figures, analyses, commitments and evidence as its analyst; return how many figures
+    were saved and DIPRES's decisions on external causes still to take."""
     cells = [_cell(indicator, *cell) for figures, indicator in indicators for cell in figures.cells()]
     saved = indicator_services.measurements_save(
         user=analyst, region=region, cycle=cycle, cells=cells, reason=_reason()
@@ -281,8 +280,21 @@ def _enter_and_review(
                 upload=upload,
                 description=_("Ilustrativo: no es un documento oficial."),
             )
+    return saved, decisions
+
+
+def _review(
+    *,
+    spec: demo_data.DemoRegion,
+    region: Region,
+    cycle: EvaluationCycle,
+    analyst: AbstractBaseUser,
+    reviewer: AbstractBaseUser,
+    decisions: list,
+) -> None:
+    """Take the region's submission as far as the demonstration says: sent, returned or approved."""
     if spec.status == demo_data.DRAFT:
-        return saved
+        return
     services.submission_send(user=analyst, region=region, cycle=cycle)
     for analysis, accepted in decisions:
         indicator_services.result_analysis_decide(user=reviewer, analysis=analysis, accepted=accepted)
@@ -290,7 +302,6 @@ def _enter_and_review(
         services.submission_return(user=reviewer, region=region, cycle=cycle, comment=spec.review_comment)
     elif spec.status == demo_data.APPROVED:
         services.submission_approve(user=reviewer, region=region, cycle=cycle, comment=spec.review_comment)
-    return saved
 
 
 def demo_cycles() -> models.QuerySet[EvaluationCycle]:
@@ -328,24 +339,34 @@ def demo_load(*, today: datetime.date) -> DemoLoad | None:
     admin = users[ADMIN]
     cycle = EvaluationCycle(
         year=demo_data.YEAR,
-        stage=Stage.EVALUATION,
+        stage=Stage.FORMULATION,
         history_years=demo_data.YEAR - demo_data.FIRST_YEAR,
         is_illustrative=True,
     )
     _create(cycle, user=admin)
     figures = indicator_count = 0
+    pending_reviews = []
+    # The cycle is formulated (metas included), then goes through its stages to its evaluation, each move
+    # recorded as DIPRES's; the regions then send and DIPRES reviews.
     for spec in specs:
         region = regions[spec.code]
         indicators = _definitions(spec=spec, region=region, cycle=cycle, admin=admin)
         indicator_count += len(indicators)
-        figures += _enter_and_review(
+        saved, decisions = _enter(
+            spec=spec, region=region, cycle=cycle, indicators=indicators, analyst=users[spec.analyst], today=today
+        )
+        figures += saved
+        pending_reviews.append((spec, region, decisions))
+    for _stage in range(3):
+        cycle = services.cycle_stage_advance(user=users[REVIEWER], cycle=cycle, reason=_reason())
+    for spec, region, decisions in pending_reviews:
+        _review(
             spec=spec,
             region=region,
             cycle=cycle,
-            indicators=indicators,
             analyst=users[spec.analyst],
             reviewer=users[REVIEWER],
-            today=today,
+            decisions=decisions,
         )
     _axes_and_plans(region=regions[demo_data.PLAN_REGION], cycle=cycle, admin=admin)
     _evaluations(reviewer=users[REVIEWER], today=today)

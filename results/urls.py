@@ -1,10 +1,11 @@
 from django.urls import path
 
-from results.views import axes, budget, dashboards, reports, workflow
+from results.views import axes, budget, dashboards, reports, stages, workflow
 
 app_name = "results"
 urlpatterns = [
     path("pendientes/", workflow.pending, name="pending"),
+    path("ciclos/<int:year>/etapa/", stages.cycle_stage, name="stage"),
     path("ejes/", axes.axes_current, name="axes_current"),
     path("ejes/<int:year>/", axes.axes, name="axes"),
     path("ejes/<int:year>/<slug:code>/", axes.axis, name="axis"),

@@ -100,6 +100,7 @@ MATRIX = {
     "indicators:computed_apply": ("post", {**CO01, "pk": "{computed}"}, row(LOGIN, 302, 403, 403, 302, 403)),
     "investments:propir": ("get", CO, row(LOGIN, 200, 403, 200, 200, 403)),
     "pmg:pmg": ("get", CO, row(LOGIN, 200, 403, 200, 200, 403)),
+    "results:stage": ("get", {"year": 2012}, row(LOGIN, 403, 403, 200, 200, 403)),
     "pmg:xlsx": ("get", CO, row(LOGIN, 200, 403, 200, 200, 403)),
     "pmg:csv": ("get", CO, row(LOGIN, 200, 403, 200, 200, 403)),
     # DIPRES validates the PMG; the region's analysts commit and report.
@@ -125,6 +126,7 @@ POST_MATRIX = {
     "investments:spreadsheet": (CO, row(LOGIN, 400, 403, 403, 400, 403)),  # no file: said on the form
     "investments:preview": ({**CO, "pk": "{propir_import}"}, row(LOGIN, 302, 403, 403, 403, 403)),
     "pmg:pmg": (CO, row(LOGIN, 302, 403, 403, 302, 403)),
+    "results:stage": ({"year": 2012}, row(LOGIN, 403, 403, 302, 302, 403)),  # DIPRES moves a cycle on
 }
 
 
@@ -142,6 +144,8 @@ def post_data(name: str) -> dict:
             "state": "programada",
             "version": 1 if name == "investments:initiative" else 0,
         }
+    if name == "results:stage":
+        return {"reason": "Ley de presupuestos promulgada"}
     if name == "pmg:pmg":
         return {"accion": "autoevaluacion"}  # no scores: nothing to change, saved as it is
     return evaluation_post_data(1 if name == "programs:evaluation" else 0)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from django import template
 
 from evaluation.scoring import Classification
-from evaluation.vocabulary import SubmissionStatus
+from evaluation.vocabulary import STAGE_MEANING, SubmissionStatus
 
 register = template.Library()
 
@@ -52,3 +52,9 @@ def submission_status_label(code: str) -> str:
         return str(SubmissionStatus(code).label)
     except ValueError:
         return str(code)
+
+
+@register.filter
+def stage_meaning(stage: str) -> str:
+    """{{ cycle.stage|stage_meaning }}: what the stage is for and what it changes, in a sentence or two."""
+    return str(STAGE_MEANING.get(stage, ""))

@@ -26,6 +26,7 @@ from indicators.selectors.history import (
     recorded_changes,
 )
 from indicators.selectors.rows import (
+    FIXED_META_STAGES,
     Cell,
     Column,
     IndicatorRow,
@@ -34,6 +35,7 @@ from indicators.selectors.rows import (
     cycle_indicators,
     cycle_products,
     cycle_required_columns,
+    fixed_columns,
     indicator_counts_by_region,
     indicator_rows,
     product_budgets,
@@ -45,6 +47,7 @@ from indicators.selectors.spreadsheet import (
 )
 
 __all__ = [
+    "FIXED_META_STAGES",
     "Cell",
     "Change",
     "Column",
@@ -61,6 +64,7 @@ __all__ = [
     "cycle_required_columns",
     "entry_page",
     "entry_page_refreshed",
+    "fixed_columns",
     "indicator_changes",
     "indicator_counts_by_region",
     "indicator_detail",

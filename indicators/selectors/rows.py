@@ -155,6 +155,16 @@ def cycle_required_columns(cycle: EvaluationCycle) -> list[Column]:
     return columns
 
 
+# The meta of year t is formulated and discussed with the budget of t; from the execution stage of cycle t on
+# it no longer changes (docs/domain.md §6b).
+FIXED_META_STAGES = (Stage.EXECUTION, Stage.EVALUATION, Stage.CLOSED)
+
+
+def fixed_columns(cycle: EvaluationCycle) -> set[Column]:
+    """Return the cycle's columns that no longer change at its stage: its own meta, from the execution on."""
+    return {Column(cycle.year, MeasurementKind.TARGET)} if cycle.stage in FIXED_META_STAGES else set()
+
+
 def cycle_entry_columns(cycle: EvaluationCycle) -> list[Column]:
     """Return the columns an analyst fills in: the display ones plus the efectivo of t-1 and of t."""
     columns = cycle_display_columns(cycle)

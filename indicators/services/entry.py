@@ -19,7 +19,7 @@ from indicators.models import (
     Measurement,
     MeasurementKind,
 )
-from indicators.selectors import cycle_entry_columns
+from indicators.selectors import FIXED_META_STAGES, cycle_entry_columns
 from indicators.services.guards import authorize_shared_edit, check_window, locked_error
 from indicators.signals import figures_changed
 from regions.models import Region
@@ -128,8 +128,18 @@ def measurements_save(
         raise StaleDataError(conflicts)
 
     shown_by = {pk: {(c.year, c.kind) for c in cycle_entry_columns(owner)} for pk, (owner, _s) in locked.items()}
+    fixed = fixed_meta_years({cell.year for cell, _current in changed if cell.kind == MeasurementKind.TARGET})
     to_save = []
     for cell, current in changed:
+        if cell.kind == MeasurementKind.TARGET and cell.year in fixed:
+            errors.setdefault(cell.key, {})["numerator"] = [
+                _(
+                    "La meta %(year)s quedó fija cuando su ciclo pasó a %(stage)s (el presupuesto ya se aprobó): "
+                    "no se modifica."
+                )
+                % {"year": cell.year, "stage": Stage(fixed[cell.year]).label.lower()}
+            ]
+            continue
         for pk, (owner, submission) in locked.items():
             if pk != cycle.pk and (cell.year, cell.kind) in shown_by[pk] and not submission.is_editable:
                 errors.setdefault(cell.key, {})["numerator"] = [
@@ -165,6 +175,16 @@ def measurements_save(
 
     _write_measurements(to_save, user=user, reason=reason)
     return len(to_save)
+
+
+def fixed_meta_years(years: set[int]) -> dict[int, str]:  # the rule: indicators.selectors.fixed_columns
+    """Return {year: its cycle's stage} for the years whose meta is fixed: the meta of year t is formulated
+    and discussed with the budget of t, and from the execution stage of cycle t on it no longer changes."""
+    if not years:
+        return {}
+    return dict(
+        EvaluationCycle.objects.filter(year__in=years, stage__in=FIXED_META_STAGES).values_list("year", "stage")
+    )
 
 
 def _open_cycle_showing(*, year: int, kind: str) -> EvaluationCycle:

@@ -157,3 +157,37 @@ def cycle_close(*, user: AbstractBaseUser, cycle: EvaluationCycle) -> int:
     cycle._history_user = user
     cycle.save()
     return len(results)
+
+
+STAGE_ORDER = [Stage.FORMULATION, Stage.APPROVAL, Stage.EXECUTION, Stage.EVALUATION]
+
+
+def next_stage(cycle: EvaluationCycle) -> Stage | None:
+    """Return the stage that follows the cycle's (None in evaluation: closing is its own action, and for a
+    closed cycle)."""
+    if cycle.stage not in STAGE_ORDER or cycle.stage == Stage.EVALUATION:
+        return None
+    return STAGE_ORDER[STAGE_ORDER.index(cycle.stage) + 1]
+
+
+@transaction.atomic
+def cycle_stage_advance(*, user: AbstractBaseUser, cycle: EvaluationCycle, reason: str) -> EvaluationCycle:
+    """Move the cycle to its next stage, recorded with who and why (the cycle's history). DIPRES's reviewers
+    and the admins do it; the reason is required. Each stage changes what may be edited (docs/domain.md §6b)
+    and what the pages stress; every region's pages of the cycle are drawn again."""
+    if not can_review(user):
+        raise PermissionDenied(_("Solo DIPRES cambia la etapa de un ciclo."))
+    cycle = EvaluationCycle.objects.select_for_update().get(pk=cycle.pk)
+    following = next_stage(cycle)
+    if following is None:
+        raise ValidationError(
+            _("El ciclo %(year)s está en %(stage)s: no tiene una etapa siguiente (el cierre es aparte).")
+            % {"year": cycle.year, "stage": cycle.get_stage_display()}
+        )
+    if not reason.strip():
+        raise ValidationError(_("Indique por qué el ciclo pasa de etapa."))
+    cycle.stage = following
+    cycle._history_user = user
+    cycle._change_reason = reason.strip()[:100]
+    cycle.save()
+    return cycle

@@ -1,0 +1,111 @@
+"""The budget cycle's stages with meaning: DIPRES moves a cycle to its next stage with a reason (recorded), the
+meta of the cycle's year is fixed from the execution stage on, and the pages say what each stage is for."""
+
+from __future__ import annotations
+
+from decimal import Decimal as D
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
+
+from evaluation.models import EvaluationCycle
+from indicators import services as indicator_services
+from indicators.models import Indicator, Measurement
+from results.services import workflow
+from tests.html import cells, form_data, soup, text
+
+pytestmark = pytest.mark.django_db
+
+
+def cycle():
+    return EvaluationCycle.objects.get(year=2012)
+
+
+def meta_cell(numerator, version):
+    return indicator_services.CellInput(
+        indicator=Indicator.objects.get(code="CO-01"),
+        year=2012,
+        kind="meta",
+        numerator=D(numerator),
+        denominator=D(262),
+        version=version,
+    )
+
+
+def test_dipres_moves_the_cycle_with_a_reason_and_the_move_is_recorded(client, daniela, camila):
+    with pytest.raises(PermissionDenied):
+        workflow.cycle_stage_advance(user=camila, cycle=cycle(), reason="x")
+    with pytest.raises(ValidationError, match="por qué"):
+        workflow.cycle_stage_advance(user=daniela, cycle=cycle(), reason=" ")
+    client.force_login(daniela)
+    url = reverse("results:stage", kwargs={"year": 2012})
+    page = soup(client.get(url))
+    assert page.select_one("[aria-current=step]")["data-stage"] == "discusion_aprobacion"
+    assert client.post(url, {"reason": "Ley de presupuestos 2012 promulgada"}).status_code == 302
+    assert cycle().stage == "ejecucion"
+    page = soup(client.get(url))
+    assert "Discusión y aprobación → Ejecución · «Ley de presupuestos 2012 promulgada»" in text(
+        page.select_one("#moves")
+    )
+    assert "Daniela" in text(page.select_one("#moves"))
+    workflow.cycle_stage_advance(user=daniela, cycle=cycle(), reason="Fin del año")
+    assert cycle().stage == "evaluacion"
+    assert soup(client.get(url)).select_one("#advance-form") is None  # closing is the admins' action
+    with pytest.raises(ValidationError):
+        workflow.cycle_stage_advance(user=daniela, cycle=cycle(), reason="Otra")
+
+
+def test_the_meta_is_fixed_from_the_execution_stage_on(camila, daniela, coquimbo):
+    meta = Measurement.objects.get(indicator__code="CO-01", year=2012, kind="meta")
+    indicator_services.measurements_save(
+        user=camila, region=coquimbo, cycle=cycle(), cells=[meta_cell(250, meta.version)]
+    )
+    meta.refresh_from_db()
+    workflow.cycle_stage_advance(user=daniela, cycle=cycle(), reason="Ley aprobada")
+    with pytest.raises(indicator_services.CellErrors) as refused:
+        indicator_services.measurements_save(
+            user=camila, region=coquimbo, cycle=cycle(), cells=[meta_cell(240, meta.version)]
+        )
+    (fields,) = refused.value.by_cell.values()
+    assert "quedó fija cuando su ciclo pasó a ejecución" in " ".join(fields["numerator"])
+    # The efectivo of the year is still entered (monitoring, then the evaluation).
+    efectivo = indicator_services.CellInput(
+        indicator=Indicator.objects.get(code="CO-01"),
+        year=2012,
+        kind="efectivo",
+        numerator=D(120),
+        denominator=D(200),
+        version=0,
+    )
+    assert indicator_services.measurements_save(user=camila, region=coquimbo, cycle=cycle(), cells=[efectivo]) == 1
+
+
+def test_the_pages_say_what_the_stage_is_for(client, daniela, camila):
+    client.force_login(camila)
+    region = soup(client.get(reverse("indicators:region", kwargs={"code": "CL-CO", "year": 2012})))
+    assert "presupuesto viaja con la información de desempeño" in text(region.select_one("[data-stage-meaning]"))
+    assert region.select_one("[data-stage-meaning] a") is None  # the stage page is DIPRES's
+    assert client.get(reverse("results:stage", kwargs={"year": 2012})).status_code == 403
+    workflow.cycle_stage_advance(user=daniela, cycle=cycle(), reason="Ley aprobada")
+    dashboard = soup(client.get(reverse("results:dashboard", kwargs={"code": "CL-CO", "year": 2012})))
+    assert "metas del año quedaron fijas" in text(dashboard.select_one("[data-stage-meaning]"))
+    assert cells(dashboard, "h1 + p") == ["Etapa: Ejecución"]
+
+
+def test_the_entry_grid_shows_a_fixed_meta_without_letting_it_change(client, camila, daniela):
+    workflow.cycle_stage_advance(user=daniela, cycle=cycle(), reason="Ley aprobada")
+    client.force_login(camila)
+    url = reverse("indicators:entry", kwargs={"code": "CL-CO", "year": 2012, "product": 1})
+    page = soup(client.get(url))
+    indicator = Indicator.objects.get(code="CO-01")
+    meta = page.select_one(f"input[name='c{indicator.pk}_2012_meta_n']")
+    assert meta.has_attr("disabled")
+    stored = Measurement.objects.get(indicator=indicator, year=2012, kind="meta")
+    data = form_data(meta.find_parent("form"))
+    data[f"c{indicator.pk}_2012_meta_n"] = "1"  # a tampered post: ignored, the stored meta stays
+    data[f"c{indicator.pk}_2012_efectivo_n"] = "120"  # the efectivo is still entered
+    data[f"c{indicator.pk}_2012_efectivo_d"] = "200"
+    assert client.post(url, data).status_code == 302
+    assert Measurement.objects.get(pk=stored.pk).numerator == stored.numerator
+    assert Measurement.objects.get(indicator=indicator, year=2012, kind="efectivo").numerator == D(120)
