@@ -103,3 +103,24 @@ def plain_number(value, places: int | None = None) -> str:
     if places is not None:
         number = round_half_up(number, places)
     return format(number.normalize() if places is None else number, "f")
+
+
+def parse_whole_amount(text: str) -> Decimal | None:
+    """Return a whole amount a spreadsheet cell holds, as a number or as Chilean text (12.500 or 12500); None
+    when empty. Raises ValueError with the message for the person (thousands of pesos have no decimals)."""
+    if not text:
+        return None
+    cleaned = text.replace(" ", "")
+    if "," in cleaned:
+        raise ValueError(_("Los montos son miles de pesos enteros (sin decimales)."))
+    if cleaned.count(".") and all(len(part) == 3 for part in cleaned.split(".")[1:]):
+        cleaned = cleaned.replace(".", "")
+    try:
+        number = Decimal(cleaned)
+    except InvalidOperation:
+        raise ValueError(_("«%(text)s» no es un monto.") % {"text": text}) from None
+    if number != number.to_integral_value():
+        raise ValueError(_("Los montos son miles de pesos enteros (sin decimales)."))
+    if number < 0:
+        raise ValueError(_("El monto no puede ser negativo."))
+    return number.quantize(Decimal(1))

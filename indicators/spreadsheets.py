@@ -442,3 +442,43 @@ def _cell_number(cell) -> tuple[Decimal | None, str | None]:
         except NumberFormatError:
             return None, _("«%(value)s» no es un número (escriba 1.078 o 71,5).") % {"value": value[:40]}
     return None, _("No es un número.")
+
+
+# The budget by spreadsheet: the budget page's export, filled in and uploaded again (indicators.services.budget).
+BUDGET_HEADERS = ("n°", "nº", "no.", "no", "n.°")
+BUDGET_COLUMNS = 6  # N°, product, allocated, executed, output, unit
+
+
+@dataclass
+class BudgetSheetRow:
+    """A product's row as read: its number in the sheet, the product's number and the amounts as text."""
+
+    number: int
+    product: str
+    allocated: str
+    executed: str
+    output: str
+
+
+def read_budget(stream: BinaryIO, size: int) -> list[BudgetSheetRow]:
+    """Return the products' rows of the budget sheet (the first worksheet, under the header row whose first
+    cell is «N°»). Raises SpreadsheetError when the file cannot be used."""
+    check_package(stream, size)
+    try:
+        workbook = load_workbook(stream, read_only=True, data_only=False)
+    except Exception as exc:  # openpyxl raises many kinds on a damaged package
+        raise SpreadsheetError(_("No se pudo leer la planilla: el archivo está dañado o no es .xlsx.")) from exc
+    rows, header_seen = [], False
+    for number, cells in enumerate(workbook.worksheets[0].iter_rows(max_col=BUDGET_COLUMNS, values_only=True), 1):
+        if number > MAX_ROWS:
+            raise SpreadsheetError(_("La planilla tiene más de %(max)s filas.") % {"max": MAX_ROWS})
+        values = ["" if value is None else str(value).strip() for value in cells] + [""] * BUDGET_COLUMNS
+        if not header_seen:
+            header_seen = values[0].lower() in BUDGET_HEADERS
+            continue
+        if any(values[:5]):
+            rows.append(BudgetSheetRow(number, values[0], values[2], values[3], values[4]))
+    workbook.close()
+    if not header_seen:
+        raise SpreadsheetError(_("La planilla no tiene la fila de encabezados («N°» primero): use la descargada."))
+    return rows

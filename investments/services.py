@@ -18,6 +18,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from core.history import bulk_save_with_history
+from core.numbers import parse_whole_amount
 from evaluation.models import EvaluationCycle
 from evaluation.versions import trial_write
 from indicators.services import StaleDataError, computed_figures_record
@@ -187,7 +188,7 @@ def _inputs(
         amounts = {}
         for name in ("programmed", "executed"):
             try:
-                amounts[name] = spreadsheets.parse_amount(values[name])
+                amounts[name] = parse_whole_amount(values[name])
             except ValueError as error:
                 found.append(str(error))
         result = results.get(values["result"].upper()) if values["result"] else None

@@ -8,7 +8,7 @@ problem is a row's, kept with the row number as the sheet shows it.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import BinaryIO
 
 from django.utils.translation import gettext as _
@@ -39,27 +39,6 @@ def _text(value) -> str:
     if isinstance(value, float | int | Decimal):
         return format(Decimal(str(value)).normalize(), "f")
     return str(value).strip()
-
-
-def parse_amount(text: str) -> Decimal | None:
-    """Return an amount typed as a number or as Chilean text (12.500 or 12500); None when empty. Raises
-    ValueError with the message for the person."""
-    if not text:
-        return None
-    cleaned = text.replace(" ", "")
-    if "," in cleaned:
-        raise ValueError(_("Los montos son miles de pesos enteros (sin decimales)."))
-    if cleaned.count(".") and all(len(part) == 3 for part in cleaned.split(".")[1:]):
-        cleaned = cleaned.replace(".", "")
-    try:
-        number = Decimal(cleaned)
-    except InvalidOperation:
-        raise ValueError(_("«%(text)s» no es un monto.") % {"text": text}) from None
-    if number != number.to_integral_value():
-        raise ValueError(_("Los montos son miles de pesos enteros (sin decimales)."))
-    if number < 0:
-        raise ValueError(_("El monto no puede ser negativo."))
-    return number.quantize(Decimal(1))
 
 
 def read(stream: BinaryIO, size: int) -> list[SheetRow]:

@@ -305,17 +305,18 @@ def evaluation_rows(ranking: list[RankingRow], summary: dict) -> list[RegionEval
     return sorted(rows, key=lambda row: row.region_name)
 
 
-def propir_rows(ranking: list[RankingRow], propir: dict) -> list[tuple[str, str, object]]:
-    """Return (region code, name, its PROPIR summary) for each region of the ranking with a PROPIR, by name."""
+def regions_with(ranking: list[RankingRow], by_code: dict) -> list[tuple[str, str, object]]:
+    """Return (region code, name, its entry of `by_code`) for each region of the ranking that has one, by name:
+    the national view's tables of an instrument (the PROPIR's summaries, the PMG's)."""
     rows = [
-        (r.result.region_code, r.result.region_name, propir[r.result.region_code])
+        (r.result.region_code, r.result.region_name, by_code[r.result.region_code])
         for r in ranking
-        if r.result.region_code in propir
+        if r.result.region_code in by_code
     ]
     return sorted(rows, key=lambda row: row[1])
 
 
-def national_tables(rows, evaluations: list[RegionEvaluationsRow] = (), propir: list = ()) -> list:
+def national_tables(rows, evaluations: list[RegionEvaluationsRow] = (), propir: list = (), pmg: list = ()) -> list:
     """Return the national overview's tables (ranking, heat map) for export."""
 
     ranking = Table(
@@ -407,7 +408,16 @@ def national_tables(rows, evaluations: list[RegionEvaluationsRow] = (), propir: 
             for _code, name, summary in propir
         ],
     )
-    return [ranking, heat, evaluated, invested]
+    improvement = Table(
+        "pmg",
+        _("PMG"),
+        [_("Región"), _("Sistemas comprometidos"), _("Validados"), _("Cumplidos"), _("Cumplimiento del PMG (%)")],
+        [
+            [name, summary.committed, summary.validated, summary.met, _rounded(summary.compliance, 1)]
+            for _code, name, summary in pmg
+        ],
+    )
+    return [ranking, heat, evaluated, invested, improvement]
 
 
 def _rounded(value, places: int):

@@ -15,6 +15,7 @@ urlpatterns = [
     path("regiones/<str:code>/comparar/", dashboards.compare_cycles, name="compare"),
     path("regiones/<str:code>/<int:year>/tablero/", dashboards.region_dashboard, name="dashboard"),
     path("regiones/<str:code>/<int:year>/presupuesto/", budget.budget, name="budget"),
+    path("regiones/<str:code>/<int:year>/presupuesto.xlsx", budget.budget_export, name="budget_xlsx"),
     path(
         "regiones/<str:code>/<int:year>/tablero.xlsx",
         dashboards.region_dashboard_export,

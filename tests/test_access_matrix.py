@@ -48,6 +48,7 @@ MATRIX = {
     "indicators:indicator": ("get", CO01, row(LOGIN, 200, 403, 200, 200, 403)),
     "indicators:spreadsheet": ("get", CO, row(LOGIN, 200, 403, 403, 200, 403)),
     "results:budget": ("get", CO, row(LOGIN, 200, 403, 200, 200, 403)),
+    "results:budget_xlsx": ("get", CO, row(LOGIN, 200, 403, 200, 200, 403)),
     "indicators:spreadsheet_download": ("get", CO, row(LOGIN, 200, 403, 200, 200, 403)),
     # Only who uploaded a preview applies it (Camila here): the admin too is refused.
     "indicators:spreadsheet_apply": ("post", {**CO, "pk": "{import}"}, row(LOGIN, 302, 403, 403, 403, 403)),

@@ -15,7 +15,9 @@ from indicators.services.analysis import (
 from indicators.services.budget import (
     BudgetErrors,
     BudgetInput,
+    BudgetSheetErrors,
     product_budget_save,
+    product_budgets_import,
     product_budgets_save,
 )
 from indicators.services.commitments import (
@@ -67,6 +69,7 @@ __all__ = [
     "TAKE",
     "BudgetErrors",
     "BudgetInput",
+    "BudgetSheetErrors",
     "CellErrors",
     "CellInput",
     "CheckedUpload",
@@ -94,6 +97,7 @@ __all__ = [
     "measurement_save",
     "measurements_save",
     "product_budget_save",
+    "product_budgets_import",
     "product_budgets_save",
     "region_valid_in",
     "result_analysis_decide",

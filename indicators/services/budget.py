@@ -12,8 +12,10 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from core.history import bulk_save_with_history
+from core.numbers import parse_whole_amount
 from evaluation.models import EvaluationCycle
 from evaluation.versions import raise_versions
+from indicators import spreadsheets
 from indicators.models import ProductBudget, StrategicProduct
 from indicators.services.guards import authorize_edit
 from regions.models import Region
@@ -128,3 +130,64 @@ def product_budget_save(
     row = BudgetInput(product=product, allocated=allocated, executed=executed, output=output, version=version)
     product_budgets_save(user=user, region=product.region, cycle=cycle, rows=[row], reason=reason)
     return ProductBudget.objects.get(product=product, year=year)
+
+
+class BudgetSheetErrors(ValidationError):
+    """Problems of a budget spreadsheet by row ([(row number, message)]); nothing was saved."""
+
+    def __init__(self, problems: list[tuple[int, str]]):
+        self.problems = problems
+        super().__init__([f"{_('Fila %(row)s:') % {'row': row}} {message}" for row, message in problems])
+
+
+@transaction.atomic
+def product_budgets_import(
+    *, user: AbstractBaseUser, region: Region, cycle: EvaluationCycle, upload, products: list[StrategicProduct]
+) -> int:
+    """Save the budgets of a spreadsheet (the budget page's download, filled in) through product_budgets_save,
+    all or nothing; return how many changed. The file's values replace the stored ones (it carries no
+    versions: the person uploads what they mean now). Raises SpreadsheetError (an unusable file),
+    BudgetSheetErrors (per row: an unknown product, a bad amount, what the save refuses) and what the save
+    raises (PermissionDenied, DataLockedError)."""
+    authorize_edit(user=user, region=region, cycle=cycle)
+    sheet = spreadsheets.read_budget(upload, upload.size)
+    by_number = {str(product.number): product for product in products}
+    stored = {b.product_id: b for b in ProductBudget.objects.filter(product__in=products, year=cycle.year)}
+    problems: list[tuple[int, str]] = []
+    rows, lines = [], {}
+    for line in sheet:
+        try:
+            number = str(int(Decimal(line.product))) if line.product else ""
+        except (ArithmeticError, ValueError):
+            number = line.product
+        product = by_number.get(number)
+        if product is None:
+            problems.append(
+                (line.number, _("«%(number)s» no es un producto de la región en el ciclo.") % {"number": line.product})
+            )
+            continue
+        try:
+            amounts = [parse_whole_amount(text) for text in (line.allocated, line.executed, line.output)]
+        except ValueError as error:
+            problems.append((line.number, str(error)))
+            continue
+        current = stored.get(product.pk)
+        rows.append(BudgetInput(product, *amounts, version=current.version if current else 0))
+        lines[product.pk] = line.number
+    if not problems:
+        try:
+            return product_budgets_save(
+                user=user,
+                region=region,
+                cycle=cycle,
+                rows=rows,
+                reason=_("planilla de presupuesto %(file)s") % {"file": (upload.name or "")[-100:]},
+            )
+        except BudgetErrors as errors:
+            problems = [
+                (lines[pk], message)
+                for pk, fields in errors.by_product.items()
+                for ms in fields.values()
+                for message in ms
+            ]
+    raise BudgetSheetErrors(sorted(problems))

@@ -3,16 +3,20 @@ recommendations of the programs they deliver (programs) that DIPRES weighs befor
 
 from __future__ import annotations
 
+from django import forms as django_forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
+from core import exports
+from core.exports import Table
 from evaluation import selectors as cycle_selectors
 from indicators import forms, selectors, services
+from indicators.spreadsheets import SpreadsheetError
 from programs import selectors as program_selectors
 from regions.selectors import can_edit_region, region_get_for_user
 
@@ -31,7 +35,38 @@ def budget(request: HttpRequest, code: str, year: int) -> HttpResponse:
     budgets = selectors.product_budgets(products=products, year=cycle.year)
     form = forms.BudgetForm(request.POST or None, products=products, budgets=budgets)
     status = 200
-    if request.method == "POST":
+    sheet_form = BudgetSheetForm(too_large=getattr(request, "upload_too_large", False))
+    if request.method == "POST" and request.POST.get("accion") == "planilla":
+        if not can_edit_region(user=request.user, region=region):
+            raise PermissionDenied(_("No puede modificar los datos de %(region)s.") % {"region": region.name})
+        form = forms.BudgetForm(None, products=products, budgets=budgets)
+        sheet_form = BudgetSheetForm(request.POST, request.FILES, too_large=getattr(request, "upload_too_large", False))
+        if sheet_form.is_valid():
+            try:
+                saved = services.product_budgets_import(
+                    user=request.user,
+                    region=region,
+                    cycle=cycle,
+                    upload=sheet_form.cleaned_data["file"],
+                    products=products,
+                )
+            except SpreadsheetError as error:
+                sheet_form.add_error("file", str(error))
+            except ValidationError as error:  # per row, or sent, approved or closed meanwhile
+                sheet_form.add_error("file", error.messages)
+            else:
+                messages.success(
+                    request,
+                    ngettext(
+                        "Planilla aplicada: %(count)s presupuesto cambió.",
+                        "Planilla aplicada: %(count)s presupuestos cambiaron.",
+                        saved,
+                    )
+                    % {"count": saved},
+                )
+                return redirect(request.path)
+        status = 400
+    elif request.method == "POST":
         if not can_edit_region(user=request.user, region=region):
             raise PermissionDenied(_("No puede modificar los datos de %(region)s.") % {"region": region.name})
         if form.is_valid():
@@ -75,5 +110,45 @@ def budget(request: HttpRequest, code: str, year: int) -> HttpResponse:
         "editable": editable,
         "submission": submission,
         "ex_ante": program_selectors.ex_ante_by_product(region=region, cycle=cycle),
+        "sheet_form": sheet_form,
     }
     return render(request, "results/budget.html", context, status=status)
+
+
+class BudgetSheetForm(forms.LimitedUploadForm):
+    too_large_message = gettext_lazy("La planilla supera el máximo de %(limit)s MB; no se leyó.")
+    file = django_forms.FileField(
+        label=gettext_lazy("Planilla de presupuesto (.xlsx)"),
+        help_text=gettext_lazy("La descargada desde esta página, con los montos completados."),
+        widget=django_forms.ClearableFileInput(attrs={"accept": ".xlsx"}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "sheet-%s")
+        super().__init__(*args, **kwargs)
+
+
+@login_required
+def budget_export(request: HttpRequest, code: str, year: int) -> HttpResponse:
+    """The region's products' money in the cycle's year as a spreadsheet: to read, or to fill in and upload."""
+    region = region_get_for_user(user=request.user, iso_code=code)
+    cycle = cycle_selectors.cycle_get(year=year, region=region)
+    products = list(selectors.cycle_products(region=region, cycle=cycle))
+    budgets = selectors.product_budgets(products=products, year=cycle.year)
+    table = Table(
+        "presupuesto",
+        _("Presupuesto"),
+        [_("N°"), _("Producto"), _("Asignado M$"), _("Ejecutado M$"), _("Producción"), _("Unidad de producción")],
+        [
+            [
+                product.number,
+                product.name,
+                getattr(budgets.get(product.pk), "allocated", None),
+                getattr(budgets.get(product.pk), "executed", None),
+                getattr(budgets.get(product.pk), "output", None),
+                product.output_unit,
+            ]
+            for product in products
+        ],
+    )
+    return exports.download([table], name=f"presupuesto-{region.iso_code}-{cycle.year}", fmt="xlsx")

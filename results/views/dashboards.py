@@ -262,17 +262,18 @@ def _national_body(cycle, cycles: list) -> caching.Fragment:
         bool(ranking),
         template="results/_national_body.html",
         context={"cycle": cycle, "cycles": cycles, "dimensions": dashboard.DIMENSIONS, "has_ranking": bool(ranking)},
-        slots=("ranking", "heat", "evaluations", "propir"),
+        slots=("ranking", "heat", "evaluations", "propir", "pmg"),
     )
     rows = _rendered_ranking_rows(ranking, cycle)
     with reading_from_replica():
         summary = program_selectors.cycle_summary(cycle=cycle, today=timezone.localdate())
         propir = investment_selectors.cycle_propir(cycle=cycle)
+        pmg = pmg_selectors.cycle_pmg(cycle=cycle)
     evaluations = render_to_string(
         "results/_national_evaluations.html", {"rows": dashboard.evaluation_rows(ranking, summary), "cycle": cycle}
     )
     propir_rows = render_to_string(
-        "results/_national_propir.html", {"rows": dashboard.propir_rows(ranking, propir), "cycle": cycle}
+        "results/_national_propir.html", {"rows": dashboard.regions_with(ranking, propir), "cycle": cycle}
     )
     return skeleton.fill(
         {
@@ -280,6 +281,9 @@ def _national_body(cycle, cycles: list) -> caching.Fragment:
             "heat": "".join(row.heat for row in rows),
             "evaluations": evaluations,
             "propir": propir_rows,
+            "pmg": render_to_string(
+                "results/_national_pmg.html", {"rows": dashboard.regions_with(ranking, pmg), "cycle": cycle}
+            ),
         }
     )
 
@@ -350,6 +354,7 @@ def national_export(request: HttpRequest, year: int, fmt: str) -> HttpResponse:
     cycle = selectors.cycle_get(year=year)
     ranking = dashboard.ranking(outcomes.cycle_results(cycle=cycle))
     summary = program_selectors.cycle_summary(cycle=cycle, today=timezone.localdate())
-    propir = dashboard.propir_rows(ranking, investment_selectors.cycle_propir(cycle=cycle))
-    tables = dashboard.national_tables(ranking, dashboard.evaluation_rows(ranking, summary), propir)
+    propir = dashboard.regions_with(ranking, investment_selectors.cycle_propir(cycle=cycle))
+    pmg = dashboard.regions_with(ranking, pmg_selectors.cycle_pmg(cycle=cycle))
+    tables = dashboard.national_tables(ranking, dashboard.evaluation_rows(ranking, summary), propir, pmg)
     return _export(request, tables, f"nacional-{cycle.year}", fmt, cycle=cycle)

@@ -305,7 +305,7 @@ def test_dashboard_queries_do_not_grow_with_the_data(client, daniela, coquimbo, 
     # evaluations (the region's, with their commitments when it has some; the national view: one query) and
     # the PROPIR's summary (one query each), and the PMG (the cycle's systems, the region's commitments).
     assert small[0] == cached[0] + 7
-    assert small[1] == cached[1] + 4
+    assert small[1] == cached[1] + 5
 
 
 def test_cached_dashboards_follow_every_change(client, camila, ana, daniela):

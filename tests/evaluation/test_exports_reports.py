@@ -92,7 +92,7 @@ def test_national_exports(client, daniela, camila):
     workbook = openpyxl.load_workbook(
         io.BytesIO(client.get(reverse("results:national_xlsx", kwargs={"year": 2012})).content)
     )
-    assert workbook.sheetnames == ["Ranking", "Mapa de calor", "Evaluaciones", "PROPIR"]
+    assert workbook.sheetnames == ["Ranking", "Mapa de calor", "Evaluaciones", "PROPIR", "PMG"]
 
 
 @pytest.mark.django_db

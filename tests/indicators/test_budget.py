@@ -162,3 +162,50 @@ def test_the_report_carries_the_money_beside_the_results(client, daniela):
     export = client.get(reverse("results:dashboard_csv", kwargs={"code": "CL-CO", "year": 2012}), {"tabla": "producto"})
     lines = export.content.decode("utf-8-sig").splitlines()
     assert lines[-1].endswith(";56200;54000;96,1;12;;4500")
+
+
+def test_the_budget_goes_out_and_comes_back_as_a_spreadsheet(client, camila):
+    import io
+
+    from openpyxl import load_workbook
+
+    client.force_login(camila)
+    download = client.get(reverse("results:budget_xlsx", kwargs={"code": "CL-CO", "year": 2012}))
+    workbook = load_workbook(io.BytesIO(download.content))
+    sheet = workbook.active
+    assert [cell.value for cell in sheet[1]][:2] == ["N°", "Producto"]
+    sheet["C2"], sheet["D2"], sheet["E2"] = 12500, "11.000", 40
+    stream = io.BytesIO()
+    workbook.save(stream)
+    stream.seek(0)
+    stream.name = "presupuesto.xlsx"
+    response = client.post(URL, {"accion": "planilla", "file": stream})
+    assert response.status_code == 302
+    budget = ProductBudget.objects.get(product=product(), year=2012)
+    assert (budget.allocated, budget.executed, budget.output) == (D(12500), D(11000), D(40))
+    assert budget.history.latest().history_change_reason == "planilla de presupuesto presupuesto.xlsx"
+    row = soup(client.get(URL)).select_one("#budgets tr[data-product='1']")
+    assert text(row.select_one("[data-kind=execution]")) == "88,0 %"  # 11.000 of 12.500
+
+
+def test_a_budget_spreadsheet_with_problems_saves_nothing_and_says_which_rows(client, camila):
+    import io
+
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["N°", "Producto", "Asignado M$", "Ejecutado M$", "Producción", "Unidad"])
+    sheet.append([1, "Producto", 1000, None, None, ""])
+    sheet.append([99, "Otro", 1000, None, None, ""])
+    sheet.append([1, "Producto", "12,5", None, None, ""])
+    stream = io.BytesIO()
+    workbook.save(stream)
+    stream.seek(0)
+    stream.name = "presupuesto.xlsx"
+    client.force_login(camila)
+    page = soup(client.post(URL, {"accion": "planilla", "file": stream}), status=400)
+    message = text(page.select_one("#budget-sheet-form"))
+    assert "Fila 3: «99» no es un producto de la región en el ciclo." in message
+    assert "Fila 4: Los montos son miles de pesos enteros" in message
+    assert not ProductBudget.objects.exists()

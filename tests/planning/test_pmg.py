@@ -64,6 +64,8 @@ def test_compliance_is_the_weight_of_the_validated_systems_met(camila, daniela, 
     assert "provisional" in text(page.select_one("#pmg-summary"))
     dashboard = soup(client.get(reverse("results:dashboard", kwargs={"code": "CL-CO", "year": 2012})))
     assert text(dashboard.select_one("[data-kind=pmg-compliance]")) == "33,3 %"
+    national = soup(client.get(reverse("results:national", kwargs={"year": 2012})))
+    assert cells(national, "#national-pmg tr[data-region='CL-CO'] td") == ["3", "2", "1", "33,3 % provisional"]
 
 
 def test_who_commits_who_validates(camila, bruno, daniela, coquimbo):
