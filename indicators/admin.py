@@ -31,6 +31,7 @@ from indicators.models import (
     StrategicObjective,
     StrategicProduct,
 )
+from indicators.selectors import FIXED_DEFINITION_FIELDS, fixed_definition_cycles
 
 
 class StrategicObjectiveInline(admin.TabularInline):
@@ -129,8 +130,33 @@ class WeightingInline(admin.TabularInline):
     fields = ["cycle", "weight", "counts_for_incentive", "notes"]
 
 
+class IndicatorAdminForm(forms.ModelForm):
+    """An indicator's definition, whose measuring fields no longer change while a cycle that commits it is in
+    execution or evaluation (docs/domain.md §6b): its metas were set, and will be scored, on that formula."""
+
+    def clean(self):
+        data = super().clean()
+        if self.instance.pk is not None:
+            changed = [name for name in FIXED_DEFINITION_FIELDS if name in self.changed_data]
+            locking = fixed_definition_cycles(self.instance)
+            if changed and locking:
+                raise ValidationError(
+                    gettext(
+                        "La fórmula y la forma de medir no cambian mientras el ciclo %(year)s, que compromete este "
+                        "indicador, está en %(stage)s: sus metas se fijaron y se evaluarán con ellas (%(fields)s)."
+                    )
+                    % {
+                        "year": locking[0].year,
+                        "stage": locking[0].get_stage_display().lower(),
+                        "fields": ", ".join(str(Indicator._meta.get_field(name).verbose_name) for name in changed),
+                    }
+                )
+        return data
+
+
 @admin.register(Indicator)
 class IndicatorAdmin(SafeHistoryAdmin):
+    form = IndicatorAdminForm
     list_display = ["code", "name", "region", "product", "dimension", "control_scope", "is_illustrative"]
     list_filter = [
         "region",

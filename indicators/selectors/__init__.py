@@ -26,6 +26,7 @@ from indicators.selectors.history import (
     recorded_changes,
 )
 from indicators.selectors.rows import (
+    FIXED_DEFINITION_FIELDS,
     FIXED_META_STAGES,
     Cell,
     Column,
@@ -36,6 +37,7 @@ from indicators.selectors.rows import (
     cycle_products,
     cycle_required_columns,
     fixed_columns,
+    fixed_definition_cycles,
     indicator_counts_by_region,
     indicator_rows,
     product_budgets,
@@ -47,6 +49,7 @@ from indicators.selectors.spreadsheet import (
 )
 
 __all__ = [
+    "FIXED_DEFINITION_FIELDS",
     "FIXED_META_STAGES",
     "Cell",
     "Change",
@@ -65,6 +68,7 @@ __all__ = [
     "entry_page",
     "entry_page_refreshed",
     "fixed_columns",
+    "fixed_definition_cycles",
     "indicator_changes",
     "indicator_counts_by_region",
     "indicator_detail",

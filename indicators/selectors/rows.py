@@ -160,6 +160,27 @@ def cycle_required_columns(cycle: EvaluationCycle) -> list[Column]:
 FIXED_META_STAGES = (Stage.EXECUTION, Stage.EVALUATION, Stage.CLOSED)
 
 
+# What an indicator measures and how: fixed while a cycle that commits it is in execution or evaluation.
+FIXED_DEFINITION_FIELDS = (
+    "formula",
+    "numerator_description",
+    "denominator_description",
+    "unit",
+    "factor",
+    "direction",
+    "source",
+)
+
+
+def fixed_definition_cycles(indicator: Indicator) -> list[EvaluationCycle]:
+    """Return the cycles in execution or evaluation that commit the indicator (its definition is fixed then)."""
+    return list(
+        EvaluationCycle.objects.filter(
+            weightings__indicator=indicator, stage__in=(Stage.EXECUTION, Stage.EVALUATION)
+        ).order_by("year")
+    )
+
+
 def fixed_columns(cycle: EvaluationCycle) -> set[Column]:
     """Return the cycle's columns that no longer change at its stage: its own meta, from the execution on."""
     return {Column(cycle.year, MeasurementKind.TARGET)} if cycle.stage in FIXED_META_STAGES else set()

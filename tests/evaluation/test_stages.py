@@ -85,7 +85,10 @@ def test_the_pages_say_what_the_stage_is_for(client, daniela, camila):
     client.force_login(camila)
     region = soup(client.get(reverse("indicators:region", kwargs={"code": "CL-CO", "year": 2012})))
     assert "presupuesto viaja con la información de desempeño" in text(region.select_one("[data-stage-meaning]"))
-    assert region.select_one("[data-stage-meaning] a") is None  # the stage page is DIPRES's
+    # In discusión y aprobación the report travels with the budget bill.
+    action = region.select_one("[data-stage-action]")
+    assert action["href"] == reverse("results:report_pdf", kwargs={"code": "CL-CO", "year": 2012})
+    assert len(region.select("[data-stage-meaning] a")) == 1  # the stage page is DIPRES's
     assert client.get(reverse("results:stage", kwargs={"year": 2012})).status_code == 403
     workflow.cycle_stage_advance(user=daniela, cycle=cycle(), reason="Ley aprobada")
     dashboard = soup(client.get(reverse("results:dashboard", kwargs={"code": "CL-CO", "year": 2012})))
@@ -109,3 +112,23 @@ def test_the_entry_grid_shows_a_fixed_meta_without_letting_it_change(client, cam
     assert client.post(url, data).status_code == 302
     assert Measurement.objects.get(pk=stored.pk).numerator == stored.numerator
     assert Measurement.objects.get(indicator=indicator, year=2012, kind="efectivo").numerator == D(120)
+
+
+def test_an_indicators_formula_is_fixed_while_a_cycle_committing_it_is_in_execution(client, ana, daniela):
+    from tests.indicators.test_admin import change_form, errors
+
+    indicator = Indicator.objects.get(code="CO-01")
+    url = reverse("admin:indicators_indicator_change", args=[indicator.pk])
+    client.force_login(ana)
+    data = change_form(client, url)
+    data["notes"] = "Notas nuevas"
+    assert client.post(url, data).status_code == 302  # in discusión y aprobación: still editable
+    workflow.cycle_stage_advance(user=daniela, cycle=cycle(), reason="Ley aprobada")
+    data = change_form(client, url)
+    data["formula"] = "Otra fórmula"
+    page = client.post(url, data)
+    assert "no cambian mientras el ciclo 2012" in errors(page)
+    assert Indicator.objects.get(pk=indicator.pk).formula != "Otra fórmula"
+    data = change_form(client, url)
+    data["notes"] = "Solo notas"  # what does not measure still changes
+    assert client.post(url, data).status_code == 302
