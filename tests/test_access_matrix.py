@@ -110,6 +110,8 @@ MATRIX = {
     "results:axes_current": ("get", {}, row(LOGIN, 302, 302, 302, 302, 403)),
     "results:axes": ("get", {"year": 2012}, row(LOGIN, 200, 200, 200, 200, 403)),
     "results:axis": ("get", {"year": 2012, "code": "crecimiento"}, row(LOGIN, 200, 200, 200, 200, 403)),
+    "results:axis_xlsx": ("get", {"year": 2012, "code": "crecimiento"}, row(LOGIN, 200, 200, 200, 200, 403)),
+    "results:axis_csv": ("get", {"year": 2012, "code": "crecimiento"}, row(LOGIN, 200, 200, 200, 200, 403)),
     "investments:initiative": ("get", {**CO, "pk": "{initiative}"}, row(LOGIN, 200, 403, 200, 200, 403)),
     "investments:xlsx": ("get", CO, row(LOGIN, 200, 403, 200, 200, 403)),
     "investments:csv": ("get", CO, row(LOGIN, 200, 403, 200, 200, 403)),

@@ -64,6 +64,10 @@ def test_the_indicator_page_says_whether_the_meta_is_on_the_way(client, daniela,
     assert (D(96) >= path) == consistent
     assert (box.select_one("[data-consistent]") is not None) == consistent
     assert (box.select_one("[data-inconsistent]") is not None) == (not consistent)
+    report = soup(client.get(reverse("results:report", kwargs={"code": "CL-BI", "year": 2012})))
+    line = text(report.select_one("#mediano-plazo tr[data-indicator='BI-01']"))
+    assert ("en camino" in line) == consistent
+    assert ("pide menos que el camino" in line) == (not consistent)
 
 
 def test_an_axis_page_shows_every_regions_indicators_serving_it_directly_or_through_objectives(
@@ -92,3 +96,8 @@ def test_an_axis_page_shows_every_regions_indicators_serving_it_directly_or_thro
     report = soup(client.get(reverse("results:report", kwargs={"code": "CL-BI", "year": 2012})))
     assert "ejes: Crecimiento económico" in text(report.select_one("#definiciones"))
     assert client.get(reverse("results:axis", kwargs={"year": 2012, "code": "otro"})).status_code == 404
+    csv = client.get(reverse("results:axis_csv", kwargs={"year": 2012, "code": "crecimiento"})).content.decode(
+        "utf-8-sig"
+    )
+    assert "Biobío;BI-01;" in csv
+    assert "Coquimbo" not in csv  # Bruno sees only his region
