@@ -66,8 +66,8 @@ class StrategicObjectiveAdmin(SafeHistoryAdmin):
 
 
 @admin.register(PriorityAxis)
-class PriorityAxisAdmin(SafeHistoryAdmin):
-    """The Delivery Unit's priority axes: a catalogue DIPRES and the admins keep."""
+class PriorityAxisAdmin(ReadOnlyHistoryAdmin):
+    """The Delivery Unit's priority axes: DIPRES and the admins keep them on the axes' pages (the service)."""
 
     list_display = ["code", "name", "name_en", "order", "is_active", "is_illustrative"]
     list_filter = ["is_active", "is_illustrative"]
@@ -171,10 +171,9 @@ class IndicatorAdmin(SafeHistoryAdmin):
     search_fields = ["code", "name", "formula", "region__name", "product__name"]
     list_select_related = ["region", "product"]
     autocomplete_fields = ["product"]
-    filter_horizontal = ["axes"]
     inlines = [WeightingInline, MeasurementInline]
     fieldsets = [
-        (None, {"fields": ["region", "product", "code", "name", "is_active", "is_illustrative", "axes"]}),
+        (None, {"fields": ["region", "product", "code", "name", "is_active", "is_illustrative"]}),
         (
             _("Formulario H"),
             {

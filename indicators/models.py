@@ -47,6 +47,7 @@ class PriorityAxis(Labelled):
     is_illustrative = models.BooleanField(
         _("ilustrativo"), default=False, help_text=_("Un eje de ejemplo: el documento no nombra los ejes.")
     )
+    version = models.PositiveIntegerField(_("versión"), default=1, validators=[MinValueValidator(1)])
 
     history = HistoricalRecords()
 

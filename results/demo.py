@@ -379,9 +379,17 @@ def _axes_and_plans(*, region: Region, cycle: EvaluationCycle, admin: AbstractBa
     """Create the illustrative priority axes, the region's strategic definition in the cycle with objectives
     serving them (its demonstration products serve the objectives) and their medium-term targets."""
     axes = {}
-    for order, (code, name, name_en) in enumerate(demo_data.AXES, start=1):
-        axes[code] = PriorityAxis.objects.filter(code=code).first() or _create(
-            PriorityAxis(code=code, name=name, name_en=name_en, order=order, is_illustrative=True), user=admin
+    for code, name, name_en in demo_data.AXES:
+        axes[code] = PriorityAxis.objects.filter(code=code).first() or indicator_services.priority_axis_save(
+            user=admin,
+            axis=None,
+            code=code,
+            name=name,
+            name_en=name_en,
+            description="",
+            is_active=True,
+            version=0,
+            is_illustrative=True,
         )
     definition = _create(StrategicDefinition(region=region, cycle=cycle, mission=demo_data.PLAN_MISSION), user=admin)
     products = list(

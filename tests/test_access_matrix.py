@@ -112,6 +112,13 @@ MATRIX = {
     "results:axis": ("get", {"year": 2012, "code": "crecimiento"}, row(LOGIN, 200, 200, 200, 200, 403)),
     "results:axis_xlsx": ("get", {"year": 2012, "code": "crecimiento"}, row(LOGIN, 200, 200, 200, 200, 403)),
     "results:axis_csv": ("get", {"year": 2012, "code": "crecimiento"}, row(LOGIN, 200, 200, 200, 200, 403)),
+    # DIPRES keeps the axes (an empty form: said on the page).
+    "results:axis_create": ("post", {"year": 2012}, row(LOGIN, 403, 403, 400, 400, 403)),
+    "results:axis_change": (
+        "post",
+        {"year": 2012, "code": "crecimiento"},
+        row(LOGIN, 403, 403, 302, 302, 403),
+    ),
     "investments:initiative": ("get", {**CO, "pk": "{initiative}"}, row(LOGIN, 200, 403, 200, 200, 403)),
     "investments:xlsx": ("get", CO, row(LOGIN, 200, 403, 200, 200, 403)),
     "investments:csv": ("get", CO, row(LOGIN, 200, 403, 200, 200, 403)),
@@ -160,6 +167,7 @@ POST_DATA = {
     "indicators:commitment_follow_up": {"status": "en_curso", "follow_up": "Avance"},
     "programs:commitment_follow_up": {"status": "en_curso", "follow_up": "Avance"},
     "pmg:validate": {"validated_stage": "2", "notes": "", "version": "1"},
+    "results:axis_change": {"accion": "indicadores"},
     "programs:commitment_add": {"description": "Rediseñar", "owner": "Jefe DIPLAN", "due_date": "2013-03-31"},
     "programs:commitment_change": {"description": "Rediseñar", "owner": "Jefa DIPLAN", "due_date": "2013-03-31"},
     "results:return": {"comment": "Revisar 2010"},

@@ -45,6 +45,10 @@ from indicators.services.evidence import (
 from indicators.services.guards import (
     DataLockedError,
 )
+from indicators.services.planning import (
+    axis_indicators_set,
+    priority_axis_save,
+)
 from indicators.services.rollover import (
     DefinitionPlan,
     ObjectivePlan,
@@ -83,6 +87,7 @@ __all__ = [
     "RuleValue",
     "StaleDataError",
     "WeightingPlan",
+    "axis_indicators_set",
     "checked_upload",
     "commitment_follow_up_apply",
     "computed_figure_apply",
@@ -96,6 +101,7 @@ __all__ = [
     "measurement_delete",
     "measurement_save",
     "measurements_save",
+    "priority_axis_save",
     "product_budget_save",
     "product_budgets_import",
     "product_budgets_save",

@@ -72,3 +72,19 @@ def axis_detail(*, code: str, cycle: EvaluationCycle, user) -> tuple[PriorityAxi
         items = list(results_with_codes(result.indicators, codes[region.pk])) if result else []
         found.append(AxisRegion(region.name, region.iso_code, items))
     return axis, found
+
+
+def committed_indicators(*, cycle: EvaluationCycle, ids: list[str]) -> list[Indicator]:
+    """Return the indicators with those ids that the cycle commits (others, and non-numbers, are dropped)."""
+    wanted = [int(pk) for pk in ids if str(pk).isdigit()]
+    return list(Indicator.objects.filter(pk__in=wanted, weightings__cycle=cycle).distinct())
+
+
+def linkable_indicators(*, cycle: EvaluationCycle, axis: PriorityAxis) -> list[tuple[Indicator, bool]]:
+    """Return every indicator the cycle commits, by region and code, and whether it serves the axis directly
+    (two queries)."""
+    linked = set(axis.indicators.values_list("pk", flat=True))
+    indicators = (
+        Indicator.objects.filter(weightings__cycle=cycle).select_related("region").order_by("region__order", "code")
+    )
+    return [(indicator, indicator.pk in linked) for indicator in indicators.distinct()]

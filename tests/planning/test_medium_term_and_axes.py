@@ -101,3 +101,35 @@ def test_an_axis_page_shows_every_regions_indicators_serving_it_directly_or_thro
     )
     assert "Biobío;BI-01;" in csv
     assert "Coquimbo" not in csv  # Bruno sees only his region
+
+
+def test_dipres_keeps_the_axes_and_links_indicators_on_the_pages(client, daniela, camila):
+    client.force_login(daniela)
+    axes_url = reverse("results:axes", kwargs={"year": 2012})
+    create = reverse("results:axis_create", kwargs={"year": 2012})
+    page = soup(client.post(create, {"code": "mal código", "name": "", "version": 0}), status=400)
+    assert page.select_one("#axis-errors") is not None
+    assert not PriorityAxis.objects.exists()
+    assert client.post(create, {"code": "empleo", "name": "Empleo", "is_active": "on", "version": 0}).status_code == 302
+    axis = PriorityAxis.objects.get(code="empleo")
+    assert axis.history.get().history_user == daniela
+    change = reverse("results:axis_change", kwargs={"year": 2012, "code": "empleo"})
+    indicators = [Indicator.objects.get(code="BI-01"), Indicator.objects.get(code="CO-01")]
+    data = {"accion": "indicadores", "indicador": [str(i.pk) for i in indicators]}
+    assert client.post(change, data).status_code == 302
+    assert set(axis.indicators.values_list("code", flat=True)) == {"BI-01", "CO-01"}
+    assert cells(soup(client.get(axes_url)), "tr[data-axis='empleo'] td") == ["2", "2"]
+    assert client.post(change, {"accion": "indicadores", "indicador": [str(indicators[0].pk)]}).status_code == 302
+    assert list(axis.indicators.values_list("code", flat=True)) == ["BI-01"]
+    # A stale correction is refused where it was typed.
+    stale = {"accion": "eje", "code": "empleo", "name": "Empleo y trabajo", "is_active": "on", "version": 7}
+    page = soup(client.post(change, stale), status=400)
+    assert "Otra persona cambió este eje" in text(page.select_one("#axis-form"))
+    ok = {**stale, "version": 1}
+    assert client.post(change, ok).status_code == 302
+    assert PriorityAxis.objects.get().name == "Empleo y trabajo"
+    # Analysts read the axes; they do not keep them.
+    client.force_login(camila)
+    assert soup(client.get(axes_url)).select_one("#axis-form") is None
+    assert client.post(create, {"code": "otro", "name": "Otro", "version": 0}).status_code == 403
+    assert client.post(change, {"accion": "indicadores"}).status_code == 403
