@@ -3,6 +3,9 @@ and its events, a snapshot, a region. Connected in EvaluationConfig.ready()."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+from django.db import transaction
 from django.db.models import F
 from django.db.models.signals import post_delete, post_save, pre_save
 
@@ -65,3 +68,26 @@ def connect() -> None:
         signal.connect(_region_changed, sender=Region, dispatch_uid=f"pbr.versions.region.{name}")
         for model in (Submission, SubmissionEvent, CycleSnapshot):
             signal.connect(_submission_changed, sender=model, dispatch_uid=f"pbr.versions.{model.__name__}.{name}")
+
+
+def on_cycle_created(give: Callable[[EvaluationCycle], None], *, dispatch_uid: str) -> None:
+    """Call `give(cycle)` for every new cycle, to give it what a layer above keeps per cycle (its lists, its
+    systems). A cycle loaded with loaddata (raw) gets it once the load commits, and only what it still lacks:
+    a restored backup carries those rows after its cycles, the document's fixture none. `give` must create
+    only what is missing, and must not assume the cycle still exists."""
+
+    def created(sender, instance: EvaluationCycle, created: bool, raw: bool = False, **_kwargs) -> None:
+        if not created:
+            return
+        if raw:
+            transaction.on_commit(lambda: _give_if_present(give, instance.pk))
+        else:
+            give(instance)
+
+    post_save.connect(created, sender=EvaluationCycle, dispatch_uid=dispatch_uid, weak=False)
+
+
+def _give_if_present(give: Callable[[EvaluationCycle], None], cycle_id: int) -> None:
+    cycle = EvaluationCycle.objects.filter(pk=cycle_id).first()
+    if cycle is not None:
+        give(cycle)

@@ -4,10 +4,10 @@ Connected in InvestmentsConfig.ready()."""
 
 from __future__ import annotations
 
-from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 
 from evaluation.models import EvaluationCycle, Stage
+from evaluation.signals import on_cycle_created
 from evaluation.versions import raise_versions
 from investments import defaults
 from investments.models import InvestmentInitiative, MideplanResult
@@ -38,9 +38,10 @@ def _changed(sender, instance, raw: bool = False, **_kwargs) -> None:
         initiatives_changed(region_id=instance.region_id, year=instance.year)
 
 
-def _cycle_created(sender, instance: EvaluationCycle, created: bool, **_kwargs) -> None:
-    if created:  # a flushed database (a test's) has lost the migration's catalogue
-        transaction.on_commit(lambda: defaults.results_create(MideplanResult))
+def _give_results(_cycle: EvaluationCycle) -> None:
+    """Make sure MIDEPLAN's results exist when a cycle is created (a flushed database, a test's, has lost the
+    migration's)."""
+    defaults.results_create(MideplanResult)
 
 
 def connect() -> None:
@@ -48,4 +49,4 @@ def connect() -> None:
     for signal, name in ((post_save, "save"), (post_delete, "delete")):
         signal.connect(_changed, sender=InvestmentInitiative, dispatch_uid=f"pbr.investments.initiative.{name}")
     post_save.connect(_changed, sender=MideplanResult, dispatch_uid="pbr.investments.result.save")
-    post_save.connect(_cycle_created, sender=EvaluationCycle, dispatch_uid="pbr.investments.cycle_created")
+    on_cycle_created(_give_results, dispatch_uid="pbr.investments.cycle_created")

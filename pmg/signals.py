@@ -4,10 +4,10 @@ beside the indicators'). Connected in PmgConfig.ready()."""
 
 from __future__ import annotations
 
-from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 
 from evaluation.models import EvaluationCycle
+from evaluation.signals import on_cycle_created
 from evaluation.versions import raise_versions
 from pmg import defaults
 from pmg.models import ExcellenceCriterion, ManagementSystem, PmgCommitment, SelfAssessment
@@ -25,22 +25,12 @@ def _changed(sender, instance, raw: bool = False, **_kwargs) -> None:
         raise_versions(cycle_ids={instance.cycle_id})
 
 
-def _give_systems(cycle_id: int) -> None:
-    cycle = EvaluationCycle.objects.filter(pk=cycle_id).first()
-    if cycle is None:
-        return
-    defaults.criteria_create(ExcellenceCriterion)  # a flushed database (a test's) has lost the migration's
+def _give_systems(cycle: EvaluationCycle) -> None:
+    """Give a new cycle its PMG systems (its predecessor's, or the defaults) and make sure the excellence
+    model's criteria exist (a flushed database, a test's, has lost the migration's)."""
+    defaults.criteria_create(ExcellenceCriterion)
     previous = EvaluationCycle.objects.filter(year__lt=cycle.year).order_by("-year").first()
     defaults.systems_create(ManagementSystem, cycle, previous)
-
-
-def _cycle_created(sender, instance: EvaluationCycle, created: bool, raw: bool = False, **_kwargs) -> None:
-    if not created:
-        return
-    if raw:  # loaded: after the load commits, to a cycle that still has no systems (see programs.signals)
-        transaction.on_commit(lambda: _give_systems(instance.pk))
-    else:
-        _give_systems(instance.pk)
 
 
 def connect() -> None:
@@ -48,4 +38,4 @@ def connect() -> None:
         for signal, name in ((post_save, "save"), (post_delete, "delete")):
             signal.connect(_changed, sender=model, dispatch_uid=f"pbr.pmg.{model.__name__}.{name}")
     post_save.connect(_changed, sender=ManagementSystem, dispatch_uid="pbr.pmg.system.save")
-    post_save.connect(_cycle_created, sender=EvaluationCycle, dispatch_uid="pbr.pmg.cycle_created")
+    on_cycle_created(_give_systems, dispatch_uid="pbr.pmg.cycle_created")

@@ -17,7 +17,7 @@ from indicators.models import StrategicProduct
 from indicators.selectors import Change, recorded_changes
 from indicators.vocabulary import CommitmentStatus
 from programs.models import EvaluationLine, InstitutionalCommitment, ProgramEvaluation, Verdict
-from programs.vocabulary import EvaluationScope, VerdictKind
+from programs.vocabulary import EvaluationScope
 from regions.models import Region
 
 OPEN = (CommitmentStatus.PENDING, CommitmentStatus.IN_PROGRESS)
@@ -160,10 +160,6 @@ def lines_active() -> QuerySet[EvaluationLine]:
 
 def verdicts_of(cycle: EvaluationCycle) -> QuerySet[Verdict]:
     return Verdict.objects.filter(cycle=cycle).order_by("kind", "order", "code")
-
-
-def verdict_kind_of(line: EvaluationLine) -> VerdictKind:
-    return VerdictKind.for_scope(line.scope)
 
 
 _HISTORY_FIELDS = {

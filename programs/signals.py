@@ -4,10 +4,10 @@ evaluations sit beside the indicators' compliance, never in it). Connected in Pr
 
 from __future__ import annotations
 
-from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 
 from evaluation.models import EvaluationCycle, Stage
+from evaluation.signals import on_cycle_created
 from evaluation.versions import raise_versions
 from programs import defaults
 from programs.models import EvaluationLine, InstitutionalCommitment, ProgramEvaluation, Verdict
@@ -36,23 +36,9 @@ def _changed(sender, instance, raw: bool = False, **_kwargs) -> None:
         return  # deleted with its evaluation, whose own signal raises the versions
 
 
-def _cycle_created(sender, instance: EvaluationCycle, created: bool, raw: bool = False, **_kwargs) -> None:
-    if not created:
-        return
-    if raw:
-        # Loaded (loaddata): the document's fixture carries no lists, a restored backup carries them after
-        # its cycles. Given once the load commits, to a cycle that still has none.
-        transaction.on_commit(lambda: _give_lists(instance.pk))
-    else:
-        _give_lists(instance.pk)
-
-
-def _give_lists(cycle_id: int) -> None:
-    """Give the cycle its verdicts (its predecessor's, or the defaults) and make sure the lines exist (a flushed
-    database, a test's, has lost the migration's)."""
-    cycle = EvaluationCycle.objects.filter(pk=cycle_id).first()
-    if cycle is None:
-        return
+def _give_lists(cycle: EvaluationCycle) -> None:
+    """Give a new cycle its verdicts (its predecessor's, or the defaults) and make sure the lines exist (a
+    flushed database, a test's, has lost the migration's)."""
     defaults.lines_create(EvaluationLine)
     previous = EvaluationCycle.objects.filter(year__lt=cycle.year).order_by("-year").first()
     defaults.verdicts_create(Verdict, cycle, previous)
@@ -67,4 +53,4 @@ def connect() -> None:
     # verdicts go with it, when its versions go too.
     for model in (EvaluationLine, Verdict):
         post_save.connect(_changed, sender=model, dispatch_uid=f"pbr.programs.{model.__name__}.save")
-    post_save.connect(_cycle_created, sender=EvaluationCycle, dispatch_uid="pbr.programs.cycle_created")
+    on_cycle_created(_give_lists, dispatch_uid="pbr.programs.cycle_created")

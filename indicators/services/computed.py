@@ -25,15 +25,16 @@ def _efectivo(indicator: Indicator, year: int) -> Measurement | None:
     )
 
 
-def _write(*, user, region, cycle, computed: ComputedFigure, current: Measurement | None, reason: str) -> None:
-    """Write the computed value as the efectivo and remember the version it got."""
+def _write(*, user, region, cycle, computed: ComputedFigure, version: int, reason: str) -> None:
+    """Write the computed value as the efectivo, checked against the efectivo's version the writer saw, and
+    remember the version it got (the efectivo follows the computed value while it keeps that version)."""
     cell = CellInput(
         indicator=computed.indicator,
         year=computed.year,
         kind=MeasurementKind.ACTUAL,
         numerator=computed.numerator,
         denominator=_stored(computed)[1],
-        version=current.version if current else 0,
+        version=version,
     )
     measurements_save(user=user, region=region, cycle=cycle, cells=[cell], reason=reason)
     computed.applied_version = _efectivo(computed.indicator, computed.year).version
@@ -69,7 +70,8 @@ def computed_figures_record(
         current = _efectivo(indicator, year)
         follows = current is None or (computed.applied_version and current.version == computed.applied_version)
         if follows and (current is None or (current.numerator, current.denominator) != _stored(computed)):
-            _write(user=user, region=region, cycle=cycle, computed=computed, current=current, reason=reason)
+            version = current.version if current else 0
+            _write(user=user, region=region, cycle=cycle, computed=computed, version=version, reason=reason)
             written += 1
         computed._history_user = user
         computed._change_reason = reason
@@ -89,16 +91,8 @@ def computed_figure_apply(
     """Make the computed value the efectivo (the analyst's choice where they differ), checked against the
     efectivo's version the person saw; from then on the efectivo follows the computed value again."""
     computed = ComputedFigure.objects.select_for_update().select_related("indicator__region").get(pk=computed.pk)
-    cell = CellInput(
-        indicator=computed.indicator,
-        year=computed.year,
-        kind=MeasurementKind.ACTUAL,
-        numerator=computed.numerator,
-        denominator=_stored(computed)[1],
-        version=version,
-    )
-    measurements_save(user=user, region=computed.indicator.region, cycle=cycle, cells=[cell], reason=reason)
-    computed.applied_version = _efectivo(computed.indicator, computed.year).version
+    region = computed.indicator.region
+    _write(user=user, region=region, cycle=cycle, computed=computed, version=version, reason=reason)
     computed._history_user = user
     computed.save(update_fields=["applied_version"])
     return computed

@@ -17,18 +17,20 @@ from results.selectors.outcomes import cycle_results
 
 def _links(*, cycle: EvaluationCycle, regions) -> set[tuple[int, int, int]]:
     """Return (axis id, indicator id, region id) for every indicator committed in the cycle in those regions
-    that serves an axis, directly or through its product's objectives in the cycle (three queries)."""
-    committed = Indicator.objects.filter(region__in=regions, weightings__cycle=cycle)
-    committed_ids = set(committed.values_list("pk", flat=True))
-    direct = Indicator.axes.through.objects.filter(indicator_id__in=committed_ids).values_list(
+    that serves an axis, directly or through its product's objectives in the cycle (two queries, the regions'
+    committed indicators as a subquery: no list of ids however many there are)."""
+    committed = Indicator.objects.filter(region__in=regions, weightings__cycle=cycle).values("pk")
+    direct = Indicator.axes.through.objects.filter(indicator__in=committed).values_list(
         "priorityaxis_id", "indicator_id", "indicator__region_id"
     )
-    through = StrategicObjective.axes.through.objects.filter(strategicobjective__definition__cycle=cycle).values_list(
+    through = StrategicObjective.axes.through.objects.filter(
+        strategicobjective__definition__cycle=cycle, strategicobjective__products__indicators__in=committed
+    ).values_list(
         "priorityaxis_id",
         "strategicobjective__products__indicators",
         "strategicobjective__products__indicators__region_id",
     )
-    return set(direct) | {(axis, pk, region) for axis, pk, region in through if pk in committed_ids}
+    return set(direct) | set(through)
 
 
 def axes_overview(*, cycle: EvaluationCycle, user) -> list[tuple[PriorityAxis, int, int]]:
