@@ -291,6 +291,9 @@ class RegionDataVersion(models.Model):
     region = models.ForeignKey("regions.Region", on_delete=models.CASCADE, related_name="data_versions")
     cycle = models.ForeignKey(EvaluationCycle, on_delete=models.CASCADE, related_name="data_versions")
     value = models.PositiveBigIntegerField(_("versión"), default=1)
+    # Raised with `value` by every change, except those that cannot alter what the instruments beside the
+    # indicators show (evaluations, PROPIR, PMG): a figure's change leaves their cached sections in place.
+    instruments = models.PositiveBigIntegerField(_("versión de los instrumentos"), default=1)
 
     class Meta:
         verbose_name = _("versión de los datos de una región")

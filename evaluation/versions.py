@@ -44,11 +44,20 @@ def trial_write():
 
 
 def raise_versions(
-    *, region_ids: Iterable[int] | None = None, cycle_ids: Iterable[int] | None = None, recompute: bool = True
+    *,
+    region_ids: Iterable[int] | None = None,
+    cycle_ids: Iterable[int] | None = None,
+    recompute: bool = True,
+    instruments: bool = True,
 ) -> None:
     """Raise the versions of those regions (None: every region of the cycle's year) in those cycles (None: every
     open cycle), creating the missing ones; then send `versions_raised`. Call inside the writing transaction.
-    Inside `trial_write()`, nothing: the write will be rolled back."""
+    Inside `trial_write()`, nothing: the write will be rolled back.
+
+    `instruments=False` says the change cannot alter what the instruments beside the indicators show
+    (evaluations, PROPIR, PMG: an indicator's figures, say): their version stays, and so do their cached
+    sections of the dashboards. When in doubt, leave it True: a needless raise costs a redraw, a missing one
+    shows stale data."""
     if _trial.get():
         return
     cycles = EvaluationCycle.objects.all()
@@ -62,9 +71,16 @@ def raise_versions(
         existing = RegionDataVersion.objects.filter(cycle=cycle, region_id__in=ids)
         present = set(existing.values_list("region_id", flat=True))
         now = _clock()
-        existing.update(value=Greatest(F("value") + 1, Value(now)))
+        raised = {"value": Greatest(F("value") + 1, Value(now))}
+        if instruments:
+            raised["instruments"] = Greatest(F("instruments") + 1, Value(now))
+        existing.update(**raised)
         RegionDataVersion.objects.bulk_create(
-            [RegionDataVersion(region_id=pk, cycle=cycle, value=now) for pk in ids if pk not in present],
+            [
+                RegionDataVersion(region_id=pk, cycle=cycle, value=now, instruments=now)
+                for pk in ids
+                if pk not in present
+            ],
             ignore_conflicts=True,
         )
         versions_raised.send(sender=RegionDataVersion, cycle=cycle, region_ids=ids, recompute=recompute)
@@ -83,11 +99,13 @@ def raise_everything() -> None:
 
 @dataclass(frozen=True)
 class Stamp:
-    """What a cached page is keyed by: the region (None for a whole cycle), the cycle and the version."""
+    """What a cached page is keyed by: the region (None for a whole cycle), the cycle and the version; and what
+    its sections on the instruments beside the indicators are keyed by (`instruments`)."""
 
     region_id: int | None
     cycle_id: int
     version: int
+    instruments: int
 
     def region(self) -> Region:
         return Region.objects.get(pk=self.region_id)
@@ -107,7 +125,7 @@ def cycle_stamp(*, year: int) -> Stamp | None:
     """Return a stamp of the whole cycle of that year (one query): its version rises whenever any region's
     does. None when the cycle has no versions."""
     row = _fetch_one(_cycle_stamp_sql(), [year])
-    return None if row is None or row[0] is None else Stamp(None, row[0], int(row[1]))
+    return None if row is None or row[0] is None else Stamp(None, row[0], int(row[1]), int(row[2]))
 
 
 def _fetch_one(sql: str, params: list) -> tuple | None:
@@ -121,7 +139,7 @@ def _fetch_one(sql: str, params: list) -> tuple | None:
 def _region_stamp_sql() -> str:
     version, region, cycle = (m._meta.db_table for m in (RegionDataVersion, Region, EvaluationCycle))
     return (
-        f'SELECT v.region_id, v.cycle_id, v.value FROM "{version}" v '  # noqa: S608  (table names from the models)
+        f'SELECT v.region_id, v.cycle_id, v.value, v.instruments FROM "{version}" v '  # noqa: S608  (table names from the models)
         f'JOIN "{region}" r ON r.id = v.region_id JOIN "{cycle}" c ON c.id = v.cycle_id '
         "WHERE r.iso_code = %s AND c.year = %s"
     )
@@ -131,6 +149,6 @@ def _region_stamp_sql() -> str:
 def _cycle_stamp_sql() -> str:
     version, cycle = (m._meta.db_table for m in (RegionDataVersion, EvaluationCycle))
     return (
-        f'SELECT MAX(v.cycle_id), SUM(v.value) FROM "{version}" v '  # noqa: S608  (table names from the models)
+        f'SELECT MAX(v.cycle_id), SUM(v.value), SUM(v.instruments) FROM "{version}" v '  # noqa: S608  (table names from the models)
         f'JOIN "{cycle}" c ON c.id = v.cycle_id WHERE c.year = %s'
     )

@@ -42,7 +42,7 @@ def figures_changed(*, indicator_ids: Iterable[int]) -> None:
     cycles = open_cycles_of(indicator_ids)
     if cycles:
         regions = Indicator.objects.filter(pk__in=indicator_ids).values_list("region_id", flat=True).distinct()
-        raise_versions(region_ids=set(regions), cycle_ids=cycles)
+        raise_versions(region_ids=set(regions), cycle_ids=cycles, instruments=False)
 
 
 def _indicator_scope(indicator: Indicator, cycle_id: int | None = None) -> tuple[set[int], set[int]]:
@@ -81,6 +81,9 @@ def _scope(instance) -> tuple[set[int] | None, set[int] | None]:
 # A product's name and money are stored with the region's result (the dashboard's table of products).
 RESULT_INPUTS = (Indicator, IndicatorWeighting, Measurement, ResultAnalysis, StrategicProduct, ProductBudget)
 SHOWN_ONLY = (StrategicDefinition, StrategicObjective, Client, Evidence, ImprovementCommitment, ComputedFigure)
+# What no section on the instruments beside the indicators shows (evaluations, PROPIR, PMG: they name products,
+# never an indicator's figures): a change here leaves those sections' version, and their cache, alone.
+INDICATORS_ONLY = (IndicatorWeighting, Measurement, ResultAnalysis, ProductBudget, Evidence, ImprovementCommitment)
 
 
 def _changed(sender, instance, raw: bool = False, **_kwargs) -> None:
@@ -92,7 +95,12 @@ def _changed(sender, instance, raw: bool = False, **_kwargs) -> None:
         return  # deleted with its parent, whose own signal raises the versions
     if cycle_ids is not None and not cycle_ids:
         return  # committed in no open cycle: no page of an open cycle shows it
-    raise_versions(region_ids=region_ids, cycle_ids=cycle_ids, recompute=sender in RESULT_INPUTS)
+    raise_versions(
+        region_ids=region_ids,
+        cycle_ids=cycle_ids,
+        recompute=sender in RESULT_INPUTS,
+        instruments=sender not in INDICATORS_ONLY,
+    )
 
 
 def _links_changed(sender, instance, action: str, **_kwargs) -> None:

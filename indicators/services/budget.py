@@ -107,7 +107,7 @@ def _write(budgets: list[ProductBudget], *, user: AbstractBaseUser, reason: str,
     bulk_save_with_history(ProductBudget, budgets, AMOUNTS, user=user, reason=reason)
     if budgets:
         cycles = EvaluationCycle.objects.filter(year=year).values_list("pk", flat=True)
-        raise_versions(region_ids=[region.pk], cycle_ids=cycles)
+        raise_versions(region_ids=[region.pk], cycle_ids=cycles, instruments=False)
 
 
 def product_budget_save(

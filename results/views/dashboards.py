@@ -40,14 +40,14 @@ def region_dashboard(request: HttpRequest, code: str, year: int) -> HttpResponse
         page = selectors.region_in_cycle(iso_code=code, year=year, authorize=authorize_view, user=request.user)
     region, cycle = page.region, page.cycle
     if page.stamp is None:  # no versions yet: nothing to key a cache by
-        fragment = _region_body(region, cycle, page.cycles)
+        fragment = _region_body(region, cycle, page.cycles, instruments=None)
     else:
         fragment = caching.cached(
             "region-body",
             region.pk,
             cycle.pk,
             version=page.stamp.version,
-            compute=lambda: _region_body(region, cycle, page.cycles),
+            compute=lambda: _region_body(region, cycle, page.cycles, instruments=page.stamp.instruments),
         )
     context = {"region": region, "cycle": cycle}
     shell_key = None if page.stamp is None else (*_shown(region, cycle), user_role(request.user))
@@ -69,10 +69,11 @@ def _listing(cycles: list) -> tuple:
 REGION_SLOTS = ("kpis", "rows", "dimensions", "products", "charts", "evaluations", "propir", "pmg")
 
 
-def _region_body(region, cycle, cycles: list) -> caching.Fragment:
+def _region_body(region, cycle, cycles: list, *, instruments: int | None) -> caching.Fragment:
     """Return the dashboard's body: its skeleton (rendered once per state of the region, the cycle and the
     cycles it links to) filled with what the result decides. After a change only the summary's cards and
-    tables are rendered again, with the few indicators whose result changed."""
+    tables are rendered again, with the few indicators whose result changed; the sections on the instruments
+    (evaluations, PROPIR, PMG) only when their own version (`instruments`, None: not cached) rose."""
     with reading_from_replica():
         result = outcomes.region_result(region=region, cycle=cycle)
     shown = {
@@ -90,11 +91,7 @@ def _region_body(region, cycle, cycles: list) -> caching.Fragment:
         context={"region": region, "cycle": cycle, "cycles": cycles, **shown},
         slots=REGION_SLOTS,
     )
-    instruments = {
-        "evaluations": _evaluations_html(region, cycle),
-        "propir": _propir_html(region, cycle),
-        "pmg": _pmg_html(region, cycle),
-    }
+    instruments = _instrument_sections(region, cycle, instruments)
     if result is None:
         return skeleton.fill({**dict.fromkeys(REGION_SLOTS, ""), **instruments})
     rows, charts = _card_chunks(result, region, cycle)
@@ -116,6 +113,22 @@ def _region_body(region, cycle, cycles: list) -> caching.Fragment:
             "charts": charts,
         }
     )
+
+
+def _instrument_sections(region, cycle, version: int | None) -> dict[str, str]:
+    """Return the dashboard's sections on the instruments beside the indicators, as HTML by slot: drawn once
+    per version of the instruments' data in the region and cycle (a figure's change leaves it alone)."""
+
+    def draw() -> dict[str, str]:
+        return {
+            "evaluations": _evaluations_html(region, cycle),
+            "propir": _propir_html(region, cycle),
+            "pmg": _pmg_html(region, cycle),
+        }
+
+    if version is None:
+        return draw()
+    return caching.cached("region-instruments", *_shown(region, cycle), version=version, compute=draw)
 
 
 def _evaluations_html(region, cycle) -> str:
@@ -239,20 +252,24 @@ def national_overview(request: HttpRequest, year: int) -> HttpResponse:
         stamp = versions.cycle_stamp(year=year)
     if stamp is None:
         cycle = selectors.cycle_get(year=year)
-        fragment = _national_body(cycle, list(selectors.cycles_all()))
+        fragment = _national_body(cycle, list(selectors.cycles_all()), instruments=None)
     else:
         cycles = selectors.cycles_at(stamp)
         cycle = next(cycle for cycle in cycles if cycle.pk == stamp.cycle_id)
         fragment = caching.cached(
-            "national-body", cycle.pk, version=stamp.version, compute=lambda: _national_body(cycle, cycles)
+            "national-body",
+            cycle.pk,
+            version=stamp.version,
+            compute=lambda: _national_body(cycle, cycles, instruments=stamp.instruments),
         )
     shell_key = None if stamp is None else (*_shown(None, cycle), user_role(request.user))
     return caching.fragment_response(request, "results/national.html", {"cycle": cycle}, fragment, shell_key=shell_key)
 
 
-def _national_body(cycle, cycles: list) -> caching.Fragment:
+def _national_body(cycle, cycles: list, *, instruments: int | None) -> caching.Fragment:
     """Return the national overview's body: its skeleton (rendered once per state of the cycles) filled with
-    each region's rows, drawn again only for the regions whose result or rank changed."""
+    each region's rows, drawn again only for the regions whose result or rank changed, and the instruments'
+    tables, drawn again only when their version (`instruments`, None: not cached) rose."""
     with reading_from_replica():
         ranking = dashboard.ranking(outcomes.cycle_results(cycle=cycle, with_indicators=False))
     skeleton = caching.cached_skeleton(
@@ -265,27 +282,41 @@ def _national_body(cycle, cycles: list) -> caching.Fragment:
         slots=("ranking", "heat", "evaluations", "propir", "pmg"),
     )
     rows = _rendered_ranking_rows(ranking, cycle)
-    with reading_from_replica():
-        summary = program_selectors.cycle_summary(cycle=cycle, today=timezone.localdate())
-        propir = investment_selectors.cycle_propir(cycle=cycle)
-        pmg = pmg_selectors.cycle_pmg(cycle=cycle)
-    evaluations = render_to_string(
-        "results/_national_evaluations.html", {"rows": dashboard.evaluation_rows(ranking, summary), "cycle": cycle}
-    )
-    propir_rows = render_to_string(
-        "results/_national_propir.html", {"rows": dashboard.regions_with(ranking, propir), "cycle": cycle}
-    )
     return skeleton.fill(
         {
             "ranking": "".join(row.ranking for row in rows),
             "heat": "".join(row.heat for row in rows),
-            "evaluations": evaluations,
-            "propir": propir_rows,
+            **_national_instruments(cycle, ranking, instruments),
+        }
+    )
+
+
+def _national_instruments(cycle, ranking: list, version: int | None) -> dict[str, str]:
+    """Return the national view's tables on the instruments (evaluations, PROPIR, PMG per region) as HTML by
+    slot: drawn once per version of the instruments' data in the cycle and set of regions it lists."""
+
+    def draw() -> dict[str, str]:
+        with reading_from_replica():
+            summary = program_selectors.cycle_summary(cycle=cycle, today=timezone.localdate())
+            propir = investment_selectors.cycle_propir(cycle=cycle)
+            pmg = pmg_selectors.cycle_pmg(cycle=cycle)
+        return {
+            "evaluations": render_to_string(
+                "results/_national_evaluations.html",
+                {"rows": dashboard.evaluation_rows(ranking, summary), "cycle": cycle},
+            ),
+            "propir": render_to_string(
+                "results/_national_propir.html", {"rows": dashboard.regions_with(ranking, propir), "cycle": cycle}
+            ),
             "pmg": render_to_string(
                 "results/_national_pmg.html", {"rows": dashboard.regions_with(ranking, pmg), "cycle": cycle}
             ),
         }
-    )
+
+    if version is None:
+        return draw()
+    listed = tuple(sorted((row.result.region_code, row.result.region_name) for row in ranking))
+    return caching.cached("national-instruments", *_shown(None, cycle), listed, version=version, compute=draw)
 
 
 @login_required

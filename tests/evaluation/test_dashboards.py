@@ -308,6 +308,38 @@ def test_dashboard_queries_do_not_grow_with_the_data(client, daniela, coquimbo, 
     assert small[1] == cached[1] + 5
 
 
+def test_a_figure_leaves_the_instruments_sections_cached_and_an_instrument_draws_them_again(
+    client, camila, daniela, coquimbo
+):
+    from pmg import services as pmg_services
+    from pmg.models import ManagementSystem
+
+    client.force_login(daniela)
+    urls = [
+        reverse("results:dashboard", kwargs={"code": "CL-CO", "year": 2012}),
+        reverse("results:national", kwargs={"year": 2012}),
+    ]
+    drawn = [count_queries(client, url) for url in urls]
+    cached = [count_queries(client, url) for url in urls]
+    enter_2012_actual(camila, "CO-01", "250", "262")
+    # Drawn again after a figure: the stored results only (the region's row, the cycles, the region; the
+    # national view: every region's summary and the cycles), never the evaluations, the PROPIR or the PMG.
+    assert [count_queries(client, url) for url in urls] == [cached[0] + 3, cached[1] + 2]
+    assert drawn[0] > cached[0] + 3
+    assert drawn[1] > cached[1] + 2
+    system = ManagementSystem.objects.get(cycle__year=2012, code="oirs")
+    pmg_services.pmg_commitments_save(
+        user=camila,
+        region=coquimbo,
+        cycle=EvaluationCycle.objects.get(year=2012),
+        rows=[pmg_services.CommitmentInput(system, 3, 3, 0)],
+    )
+    page = dashboard(client)
+    assert "0 cumplidos de 0 validados (1 comprometidos)" in text(page.select_one(".pmg-summary"))
+    national = soup(client.get(urls[1]))
+    assert cells(national, "#national-pmg tr[data-region='CL-CO'] td")[:2] == ["1", "0"]
+
+
 def test_cached_dashboards_follow_every_change(client, camila, ana, daniela):
     client.force_login(daniela)
     assert achievement_cells(dashboard(client), "CO-01")["classification"] == "pendiente"
