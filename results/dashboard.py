@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -139,15 +140,22 @@ class RankingRow:
     heat: list[tuple[str, object]]
 
 
+def deciding_compliance(result) -> Decimal | None:
+    """Return the compliance that decides the region's incentive: the indicators' alone, or blended with the
+    PMG's where the cycle gives the PMG a weight (a result stored before the PMG existed has only the first)."""
+    return result.compliance if result.incentive_compliance is None else result.incentive_compliance
+
+
 def ranking(results: list) -> list[RankingRow]:
-    """Return the regions ordered by institutional compliance, each with its share of cumplidos per dimensión.
+    """Return the regions ordered by the compliance that decides their incentive (the indicators', blended with
+    the PMG's where the cycle gives it a weight), each with its share of cumplidos per dimensión.
 
     Ties go to the region that reported more (fewer indicators pending, then more figures entered), then by
     name; regions without a score come last, by name.
     """
     scored = sorted(
         (r for r in results if r.compliance is not None),
-        key=lambda r: (-r.compliance, r.pending, -(r.completeness or 0), r.region_name),
+        key=lambda r: (-deciding_compliance(r), r.pending, -(r.completeness or 0), r.region_name),
     )
     unscored = sorted((r for r in results if r.compliance is None), key=lambda r: r.region_name)
     rows = []
@@ -326,6 +334,7 @@ def national_tables(rows, evaluations: list[RegionEvaluationsRow] = (), propir: 
             _("Posición"),
             _("Región"),
             _("Cumplimiento (%)"),
+            _("Cumplimiento que decide el incentivo (%)"),
             _("Bono (% remuneración)"),
             _("Cumplidos"),
             _("Parciales"),
@@ -340,6 +349,7 @@ def national_tables(rows, evaluations: list[RegionEvaluationsRow] = (), propir: 
                 row.position,
                 row.result.region_name,
                 _rounded(row.result.compliance, 2),
+                _rounded(deciding_compliance(row.result), 2),
                 _rounded(row.result.bonus_rate, 1),
                 row.result.counts["cumplido"],
                 row.result.counts["parcialmente_cumplido"],

@@ -88,7 +88,7 @@ def test_national_exports(client, daniela, camila):
     enter_2012_actual(camila, "CO-01", "250", "262")
     client.force_login(daniela)
     csv = client.get(reverse("results:national_csv", kwargs={"year": 2012})).content.decode().splitlines()
-    assert csv[1].startswith("1;Coquimbo;100;7,6;1;0;0;0;100;borrador;")
+    assert csv[1].startswith("1;Coquimbo;100;100;7,6;1;0;0;0;100;borrador;")
     workbook = openpyxl.load_workbook(
         io.BytesIO(client.get(reverse("results:national_xlsx", kwargs={"year": 2012})).content)
     )

@@ -159,6 +159,43 @@ def test_where_the_cycle_gives_the_pmg_a_weight_it_decides_the_incentive_with_th
     assert text(page.select_one("[data-kpi=incentive]")).startswith("Decidido por 85,00 %")
     assert text(page.select_one("[data-kpi=bonus]")) == "3,8 %"
     assert text(page.select_one("[data-kpi=compliance]")) == "100,00 %"
+    national = soup(client.get(reverse("results:national", kwargs={"year": 2012})))
+    row = national.select_one("#ranking tr[data-region='CL-CO']")
+    assert text(row.select_one("[data-kind=incentive]")) == "decide 85,00 % con el PMG"
+    assert "peso de 30 %" in text(national.select_one("[data-pmg-share]"))
+
+
+def test_the_ranking_orders_by_the_compliance_that_decides_the_incentive():
+    from decimal import Decimal as D
+    from types import SimpleNamespace
+
+    from results.dashboard import ranking
+
+    def result(name, compliance, incentive):
+        return SimpleNamespace(
+            region_name=name,
+            region_code=name[:2],
+            compliance=D(compliance) if compliance is not None else None,
+            incentive_compliance=D(incentive) if incentive is not None else None,
+            pending=0,
+            completeness=D(100),
+            dimension_share_met=lambda code: None,
+        )
+
+    rows = ranking(
+        [
+            result("Coquimbo", 100, 85),  # all indicators met, half the PMG: 85 % decides
+            result("Biobío", 90, 90),  # no PMG committed: its indicators decide
+            result("Antofagasta", 95, None),  # stored before the PMG existed: its indicators decide
+            result("Ñuble", None, None),  # nothing to score yet: last
+        ]
+    )
+    assert [(row.position, row.result.region_name) for row in rows] == [
+        (1, "Antofagasta"),
+        (2, "Biobío"),
+        (3, "Coquimbo"),
+        (None, "Ñuble"),
+    ]
 
 
 def test_the_pmg_and_the_self_assessment_export(client, camila, daniela, coquimbo):
