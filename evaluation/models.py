@@ -227,6 +227,36 @@ class Submission(models.Model):
         return self.events.order_by("-at", "-pk").first()
 
 
+class FormulationReview(models.Model):
+    """DIPRES's review of a region's formulation in a cycle (in Formulación: its committed indicators' way of
+    measuring, weights and metas), with a fingerprint of what it reviewed: a later change to any of that makes
+    the review read «cambió desde la revisión» until it is reviewed again."""
+
+    region = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+", verbose_name=_("región"))
+    cycle = models.ForeignKey(
+        EvaluationCycle, on_delete=models.CASCADE, related_name="formulation_reviews", verbose_name=_("ciclo")
+    )
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("revisada por")
+    )
+    reviewed_at = models.DateTimeField(_("revisada el"))
+    comment = models.TextField(_("comentario"), blank=True)
+    fingerprint = models.CharField(_("huella de lo revisado"), max_length=64)
+    version = models.PositiveIntegerField(_("versión"), default=1)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("revisión de la formulación")
+        verbose_name_plural = _("revisiones de la formulación")
+        constraints = [
+            models.UniqueConstraint(fields=["region", "cycle"], name="one_formulation_review_per_region_cycle")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.region_id} · {self.cycle_id} · v{self.version}"
+
+
 class SubmissionEvent(models.Model):
     """One step of a submission's workflow: who did what, when, and why."""
 

@@ -12,6 +12,7 @@ from django.db.models.signals import post_delete, post_save, pre_save
 from evaluation.models import (
     CycleSnapshot,
     EvaluationCycle,
+    FormulationReview,
     RegionDataVersion,
     Submission,
     SubmissionEvent,
@@ -50,6 +51,13 @@ def _submission_changed(sender, instance, raw: bool = False, signal=None, create
             instance = instance.submission
         except Submission.DoesNotExist:
             return  # deleted with its submission, whose own signal raises the version
+    if sender is FormulationReview:  # shown on the region's page only: no result, no instrument changes
+        if signal is post_delete:
+            return  # deleted only with its cycle (the admin shows reviews read-only), whose versions go too
+        raise_versions(
+            region_ids=[instance.region_id], cycle_ids=[instance.cycle_id], recompute=False, instruments=False
+        )
+        return
     raise_versions(region_ids=[instance.region_id], cycle_ids=[instance.cycle_id])
 
 
@@ -66,7 +74,7 @@ def connect() -> None:
         name = "save" if signal is post_save else "delete"
         signal.connect(_cycle_changed, sender=EvaluationCycle, dispatch_uid=f"pbr.versions.cycle.{name}")
         signal.connect(_region_changed, sender=Region, dispatch_uid=f"pbr.versions.region.{name}")
-        for model in (Submission, SubmissionEvent, CycleSnapshot):
+        for model in (Submission, SubmissionEvent, CycleSnapshot, FormulationReview):
             signal.connect(_submission_changed, sender=model, dispatch_uid=f"pbr.versions.{model.__name__}.{name}")
 
 

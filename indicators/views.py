@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from core import caching
 from evaluation import selectors as cycle_selectors
-from evaluation.models import SubmissionStatus
+from evaluation.models import Stage, SubmissionStatus
 from indicators import forms, selectors, services
 from indicators.charts import indicator_figure
 from indicators.models import CommitmentStatus, Evidence, ImportLog
@@ -76,8 +76,24 @@ def region_indicators(request: HttpRequest, code: str, year: int) -> HttpRespons
         "submission": submission,
         "can_edit": can_edit_region(user=request.user, region=region),
         "can_review": can_review(request.user),
+        "formulation": _formulation(region, cycle, stamp),
     }
     return caching.fragment_response(request, "indicators/region.html", context, fragment)
+
+
+def _formulation(region, cycle, stamp) -> selectors.FormulationState | None:
+    """Return the state of DIPRES's review of the region's formulation while the cycle is in Formulación (None
+    in other stages, or when the region commits no indicator in the cycle); cached by the region's version."""
+    if cycle.stage != Stage.FORMULATION:
+        return None
+
+    def state():
+        found = selectors.formulation_states(cycle=cycle, region=region)
+        return found[0] if found else None
+
+    if stamp is None:
+        return state()
+    return caching.cached("formulation-state", region.pk, cycle.pk, version=stamp.version, compute=state)
 
 
 def _region_in_cycle(request: HttpRequest, code: str, year: int, *, editor: bool = False):

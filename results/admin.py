@@ -8,8 +8,15 @@ from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from core.admin_safety import SafeHistoryAdmin
-from evaluation.models import CycleSnapshot, EvaluationCycle, RegionDataVersion, Submission, SubmissionEvent
+from core.admin_safety import ReadOnlyHistoryAdmin, SafeHistoryAdmin
+from evaluation.models import (
+    CycleSnapshot,
+    EvaluationCycle,
+    FormulationReview,
+    RegionDataVersion,
+    Submission,
+    SubmissionEvent,
+)
 from indicators.services import rollover
 from results.models import StoredRegionResult
 from results.services import workflow as services
@@ -216,6 +223,15 @@ class SubmissionEventAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+
+@admin.register(FormulationReview)
+class FormulationReviewAdmin(ReadOnlyHistoryAdmin):
+    """Recorded on the region's page (results.services.workflow.formulation_review_record): read here."""
+
+    list_display = ("region", "cycle", "reviewed_by", "reviewed_at", "version")
+    list_filter = ("cycle", "region")
+    list_select_related = ("region", "cycle", "reviewed_by")
 
 
 @admin.register(CycleSnapshot)

@@ -357,6 +357,14 @@ def demo_load(*, today: datetime.date) -> DemoLoad | None:
         )
         figures += saved
         pending_reviews.append((spec, region, decisions))
+    for _spec, region, _decisions in pending_reviews:  # DIPRES reviews each formulation before the budget bill
+        services.formulation_review_record(
+            user=users[REVIEWER],
+            region=region,
+            cycle=cycle,
+            comment=_("Fórmulas medibles y metas coherentes con la serie (ilustrativo)."),
+            version=0,
+        )
     for _stage in range(3):
         cycle = services.cycle_stage_advance(user=users[REVIEWER], cycle=cycle, reason=_reason())
     for spec, region, decisions in pending_reviews:

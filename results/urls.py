@@ -6,6 +6,11 @@ app_name = "results"
 urlpatterns = [
     path("pendientes/", workflow.pending, name="pending"),
     path("ciclos/<int:year>/etapa/", stages.cycle_stage, name="stage"),
+    path(
+        "regiones/<str:code>/<int:year>/formulacion/revision/",
+        stages.formulation_review,
+        name="formulation_review",
+    ),
     path("ejes/", axes.axes_current, name="axes_current"),
     path("ejes/<int:year>/", axes.axes, name="axes"),
     path("ejes/<int:year>/nuevo/", axes.axis_create, name="axis_create"),

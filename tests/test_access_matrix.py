@@ -80,6 +80,8 @@ MATRIX = {
     "results:send": ("post", CO, row(LOGIN, 302, 403, 403, 302, 403)),
     "results:return": ("post", CO, row(LOGIN, 403, 403, 302, 302, 403)),
     "results:approve": ("post", CO, row(LOGIN, 403, 403, 302, 302, 403)),
+    # DIPRES reviews a region's formulation (refused outside Formulación, with a message on the region page).
+    "results:formulation_review": ("post", CO, row(LOGIN, 403, 403, 302, 302, 403)),
     "results:reopen": ("post", CO, row(LOGIN, 403, 403, 302, 302, 403)),
     "programs:evaluations": ("get", CO, row(LOGIN, 200, 403, 200, 200, 403)),
     "programs:xlsx": ("get", CO, row(LOGIN, 200, 403, 200, 200, 403)),
@@ -171,6 +173,7 @@ POST_DATA = {
     "programs:commitment_add": {"description": "Rediseñar", "owner": "Jefe DIPLAN", "due_date": "2013-03-31"},
     "programs:commitment_change": {"description": "Rediseñar", "owner": "Jefa DIPLAN", "due_date": "2013-03-31"},
     "results:return": {"comment": "Revisar 2010"},
+    "results:formulation_review": {"version": "0"},
     "results:reopen": {"comment": "Corrección"},
 }
 

@@ -19,6 +19,11 @@ from indicators.selectors.entry import (
     entry_page,
     entry_page_refreshed,
 )
+from indicators.selectors.formulation import (
+    FormulationState,
+    formulation_fingerprints,
+    formulation_states,
+)
 from indicators.selectors.history import (
     Change,
     FieldChange,
@@ -56,6 +61,7 @@ __all__ = [
     "Column",
     "EntryPage",
     "FieldChange",
+    "FormulationState",
     "IndicatorDetail",
     "IndicatorRow",
     "ProductBlock",
@@ -69,6 +75,8 @@ __all__ = [
     "entry_page_refreshed",
     "fixed_columns",
     "fixed_definition_cycles",
+    "formulation_fingerprints",
+    "formulation_states",
     "indicator_changes",
     "indicator_counts_by_region",
     "indicator_detail",

@@ -12,11 +12,13 @@ from __future__ import annotations
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from evaluation.models import (
     CycleSnapshot,
     EvaluationCycle,
+    FormulationReview,
     Stage,
     Submission,
     SubmissionAction,
@@ -24,7 +26,7 @@ from evaluation.models import (
     SubmissionStatus,
 )
 from evaluation.services import submission_get_locked
-from indicators.selectors import submission_problems
+from indicators.selectors import formulation_fingerprints, formulation_states, submission_problems
 from regions.models import Region
 from regions.selectors import can_edit_region, can_review
 from results.compute import compute_cycle_results
@@ -171,10 +173,15 @@ def next_stage(cycle: EvaluationCycle) -> Stage | None:
 
 
 @transaction.atomic
-def cycle_stage_advance(*, user: AbstractBaseUser, cycle: EvaluationCycle, reason: str) -> EvaluationCycle:
+def cycle_stage_advance(
+    *, user: AbstractBaseUser, cycle: EvaluationCycle, reason: str, unreviewed_ok: bool = False
+) -> EvaluationCycle:
     """Move the cycle to its next stage, recorded with who and why (the cycle's history). DIPRES's reviewers
     and the admins do it; the reason is required. Each stage changes what may be edited (docs/domain.md §6b)
-    and what the pages stress; every region's pages of the cycle are drawn again."""
+    and what the pages stress; every region's pages of the cycle are drawn again.
+
+    Leaving Formulación with regions whose formulation DIPRES has not reviewed (or that changed since) is
+    refused, naming them, unless `unreviewed_ok` says the person chose to go on without them."""
     if not can_review(user):
         raise PermissionDenied(_("Solo DIPRES cambia la etapa de un ciclo."))
     cycle = EvaluationCycle.objects.select_for_update().get(pk=cycle.pk)
@@ -186,8 +193,53 @@ def cycle_stage_advance(*, user: AbstractBaseUser, cycle: EvaluationCycle, reaso
         )
     if not reason.strip():
         raise ValidationError(_("Indique por qué el ciclo pasa de etapa."))
+    if cycle.stage == Stage.FORMULATION and not unreviewed_ok:
+        pending = [state.region.name for state in formulation_states(cycle=cycle) if not state.is_current]
+        if pending:
+            raise ValidationError(
+                _(
+                    "Falta revisar la formulación de: %(regions)s. Revísela o marque que el ciclo pasa de etapa "
+                    "sin esa revisión."
+                )
+                % {"regions": ", ".join(pending)}
+            )
     cycle.stage = following
     cycle._history_user = user
     cycle._change_reason = reason.strip()[:100]
     cycle.save()
     return cycle
+
+
+@transaction.atomic
+def formulation_review_record(
+    *, user: AbstractBaseUser, region: Region, cycle: EvaluationCycle, comment: str, version: int
+) -> FormulationReview:
+    """Record DIPRES's review of the region's formulation as it is now (its fingerprint), in Formulación only;
+    `version` is the review the person saw (0: none), so two reviewers never overwrite each other unseen."""
+    if not can_review(user):
+        raise PermissionDenied(_("La formulación la revisa DIPRES."))
+    cycle = EvaluationCycle.objects.select_for_update().get(pk=cycle.pk)
+    if cycle.stage != Stage.FORMULATION:
+        raise ValidationError(
+            _("La formulación se revisa en la etapa de formulación; el ciclo %(year)s está en %(stage)s.")
+            % {"year": cycle.year, "stage": cycle.get_stage_display()}
+        )
+    fingerprint = formulation_fingerprints(cycle=cycle, region_ids={region.pk}).get(region.pk)
+    if fingerprint is None:
+        raise ValidationError(
+            _("%(region)s no compromete indicadores en %(year)s: no hay formulación que revisar.")
+            % {"region": region.name, "year": cycle.year}
+        )
+    review = FormulationReview.objects.select_for_update().filter(region=region, cycle=cycle).first()
+    if (review.version if review else 0) != version:
+        raise ValidationError(
+            _("Otra persona revisó esta formulación mientras usted la veía: revise el estado actual.")
+        )
+    if review is None:
+        review = FormulationReview(region=region, cycle=cycle, version=0)
+    review.version += 1
+    review.reviewed_by, review.reviewed_at = user, timezone.now()
+    review.comment, review.fingerprint = comment.strip(), fingerprint
+    review._history_user = user
+    review.save()
+    return review

@@ -82,6 +82,11 @@ def test_the_load_goes_through_every_state_and_leaves_2012_the_current_cycle(dem
     cycle = EvaluationCycle.objects.get(year=2011)
     assert cycle.is_illustrative
     assert cycle.stage == "evaluacion"
+    # DIPRES reviewed every region's formulation before the cycle left Formulación.
+    from evaluation.models import FormulationReview
+
+    reviewed = FormulationReview.objects.filter(cycle=cycle).values_list("region__iso_code", flat=True)
+    assert set(reviewed) == REGIONS_IN_2011
     assert selectors.cycle_current().year == 2012
     assert not EvaluationCycle.objects.get(year=2012).is_illustrative
 

@@ -132,3 +132,102 @@ def test_an_indicators_formula_is_fixed_while_a_cycle_committing_it_is_in_execut
     data = change_form(client, url)
     data["notes"] = "Solo notas"  # what does not measure still changes
     assert client.post(url, data).status_code == 302
+
+
+def formulating():
+    """Put the document's 2012 cycle back in Formulación (a saved change: the pages follow it)."""
+    formulated = cycle()
+    formulated.stage = "formulacion"
+    formulated.save()
+    return formulated
+
+
+def review(user, region, version=0, comment=""):
+    return workflow.formulation_review_record(user=user, region=region, cycle=cycle(), comment=comment, version=version)
+
+
+def test_dipres_reviews_a_regions_formulation_and_a_later_change_asks_for_another(client, daniela, camila, coquimbo):
+    from evaluation.models import FormulationReview
+
+    formulating()
+    region_url = reverse("indicators:region", kwargs={"code": "CL-CO", "year": 2012})
+    review_url = reverse("results:formulation_review", kwargs={"code": "CL-CO", "year": 2012})
+    client.force_login(camila)
+    page = soup(client.get(region_url))
+    assert page.select_one("[data-formulation-state]")["data-formulation-state"] == "sin_revisar"
+    assert page.select_one("#formulation-review-form") is None  # the analysts read it; DIPRES reviews
+    assert client.post(review_url, {"version": 0}).status_code == 403
+    client.force_login(daniela)
+    form = soup(client.get(region_url)).select_one("#formulation-review-form")
+    assert form["action"] == review_url
+    posted = {**form_data(form), "comment": "Metas consistentes con la serie"}
+    page = soup(client.post(review_url, posted, follow=True))
+    assert "Formulación de Coquimbo 2012 revisada." in text(page)
+    state = page.select_one("[data-formulation-state]")
+    assert state["data-formulation-state"] == "revisada"
+    assert "Revisada por Daniela" in text(state)
+    assert "«Metas consistentes con la serie»" in text(state)
+    assert page.select_one("#formulation-review-form") is None
+    # The same form posted again (a stale tab) is refused where the reviewer looks, and changes nothing.
+    page = soup(client.post(review_url, posted, follow=True))
+    assert "Otra persona revisó esta formulación" in text(page)
+    assert FormulationReview.objects.get().version == 1
+    # The analyst changes a meta: the review no longer covers the formulation.
+    meta = Measurement.objects.get(indicator__code="CO-01", year=2012, kind="meta")
+    indicator_services.measurements_save(
+        user=camila, region=coquimbo, cycle=cycle(), cells=[meta_cell(251, meta.version)]
+    )
+    page = soup(client.get(region_url))
+    assert page.select_one("[data-formulation-state]")["data-formulation-state"] == "cambiada"
+    again = page.select_one("#formulation-review-form")
+    assert again.select_one("input[name=version]")["value"] == "1"
+    client.post(review_url, form_data(again))
+    assert FormulationReview.objects.get().version == 2
+    assert FormulationReview.history.count() == 2  # each review recorded, with who
+    assert {record.history_user for record in FormulationReview.history.all()} == {daniela}
+
+
+def test_a_formulation_is_reviewed_only_in_formulacion_and_only_where_there_is_one(daniela, camila, coquimbo):
+    from regions.models import Region
+
+    with pytest.raises(ValidationError, match="se revisa en la etapa de formulación"):
+        review(daniela, coquimbo)  # the document's cycle is in discusión y aprobación
+    formulating()
+    with pytest.raises(PermissionDenied):
+        review(camila, coquimbo)
+    nuble = Region.objects.get(iso_code="CL-NB")
+    with pytest.raises(ValidationError, match="no compromete indicadores en 2012"):
+        review(daniela, nuble)
+    assert review(daniela, coquimbo).version == 1
+
+
+def test_leaving_formulacion_asks_for_every_regions_formulation_reviewed(
+    client, daniela, antofagasta, coquimbo, biobio
+):
+    formulating()
+    client.force_login(daniela)
+    url = reverse("results:stage", kwargs={"year": 2012})
+    page = soup(client.get(url))
+    assert cells(page, "#formulation-reviews [data-kind=state]") == ["sin revisar"] * 3
+    response = client.post(url, {"reason": "Proyecto de ley al Congreso"})
+    assert response.status_code == 400
+    refusal = text(soup(response, 400).select_one("#advance-form"))
+    assert "Falta revisar la formulación de: Antofagasta, Coquimbo, Biobío" in refusal
+    assert cycle().stage == "formulacion"
+    review(daniela, antofagasta)
+    review(daniela, coquimbo)
+    review(daniela, biobio)
+    page = soup(client.get(url))
+    assert cells(page, "#formulation-reviews [data-kind=state]") == ["revisada"] * 3
+    assert client.post(url, {"reason": "Proyecto de ley al Congreso"}).status_code == 302
+    assert cycle().stage == "discusion_aprobacion"
+
+
+def test_dipres_may_leave_formulacion_without_a_review_when_it_says_so(client, daniela):
+    formulating()
+    client.force_login(daniela)
+    url = reverse("results:stage", kwargs={"year": 2012})
+    response = client.post(url, {"reason": "Plazo legal", "unreviewed_ok": "on"})
+    assert response.status_code == 302
+    assert cycle().stage == "discusion_aprobacion"
+    assert soup(client.get(url)).select_one("#formulation-reviews") is None  # shown in Formulación only
