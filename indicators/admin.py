@@ -34,35 +34,74 @@ from indicators.models import (
 from indicators.selectors import FIXED_DEFINITION_FIELDS, fixed_definition_cycles
 
 
-class StrategicObjectiveInline(admin.TabularInline):
-    model = StrategicObjective
+class ReadOnlyInline(admin.TabularInline):
+    """Rows shown under another, read-only: they are written on their own page, through its service."""
+
     extra = 0
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class StrategicObjectiveInline(ReadOnlyInline):
+    model = StrategicObjective
+    fields = ["number", "description", "version"]
+    readonly_fields = fields
+
+
+class DefinitionsPageLink:
+    """Links a row to the region's definitions page, where the region's analysts and DIPRES change it."""
+
+    @admin.display(description=_("se modifica en"))
+    def definitions_page(self, obj):
+        definition = self.definition_of(obj)
+        url = reverse(
+            "indicators:definitions", kwargs={"code": definition.region.iso_code, "year": definition.cycle.year}
+        )
+        return format_html('<a href="{}">{}</a>', url, gettext("la página de definiciones estratégicas"))
 
 
 @admin.register(StrategicDefinition)
-class StrategicDefinitionAdmin(SafeHistoryAdmin):
-    list_display = ["region", "cycle"]
-    list_filter = ["region", "cycle"]
+class StrategicDefinitionAdmin(DefinitionsPageLink, ReadOnlyHistoryAdmin):
+    """Shown only: the region's analysts formulate the definitions on their page (the service: permission,
+    stage, lock, version, history)."""
+
+    list_display = ["region", "cycle", "is_illustrative", "definitions_page"]
+    list_filter = ["region", "cycle", "is_illustrative"]
     search_fields = ["region__name", "mission"]
     inlines = [StrategicObjectiveInline]
     list_select_related = ["region", "cycle"]
+    readonly_fields = ["definitions_page"]
+
+    def definition_of(self, obj):
+        return obj
 
 
-class MediumTermTargetInline(admin.TabularInline):
+class MediumTermTargetInline(ReadOnlyInline):
     model = MediumTermTarget
-    extra = 0
-    fields = ["indicator", "year", "value", "notes", "is_illustrative"]
-    autocomplete_fields = ["indicator"]
+    fields = ["indicator", "year", "value", "notes", "is_illustrative", "version"]
+    readonly_fields = fields
 
 
 @admin.register(StrategicObjective)
-class StrategicObjectiveAdmin(SafeHistoryAdmin):
-    list_display = ["number", "description", "definition"]
+class StrategicObjectiveAdmin(DefinitionsPageLink, ReadOnlyHistoryAdmin):
+    """Shown only: analysts change objectives and DIPRES their axes on the definitions page."""
+
+    list_display = ["number", "description", "definition", "definitions_page"]
     list_filter = ["definition__region", "definition__cycle", "axes"]
     search_fields = ["description", "definition__region__name"]
     list_select_related = ["definition__region", "definition__cycle"]
-    filter_horizontal = ["axes"]
     inlines = [MediumTermTargetInline]
+    readonly_fields = ["definitions_page"]
+
+    def definition_of(self, obj):
+        return obj.definition
 
 
 @admin.register(PriorityAxis)
@@ -75,11 +114,16 @@ class PriorityAxisAdmin(ReadOnlyHistoryAdmin):
 
 
 @admin.register(MediumTermTarget)
-class MediumTermTargetAdmin(SafeHistoryAdmin):
-    list_display = ["indicator", "year", "value", "objective", "is_illustrative"]
+class MediumTermTargetAdmin(DefinitionsPageLink, ReadOnlyHistoryAdmin):
+    """Shown only: the region's analysts set medium-term targets on the definitions page."""
+
+    list_display = ["indicator", "year", "value", "objective", "is_illustrative", "definitions_page"]
     list_filter = ["indicator__region", "year", "is_illustrative"]
-    list_select_related = ["indicator", "objective"]
-    autocomplete_fields = ["indicator", "objective"]
+    list_select_related = ["indicator", "objective__definition__region", "objective__definition__cycle"]
+    readonly_fields = ["definitions_page"]
+
+    def definition_of(self, obj):
+        return obj.objective.definition
 
 
 @admin.register(Client)
@@ -92,11 +136,27 @@ class ClientAdmin(SafeAdmin):
 
 @admin.register(StrategicProduct)
 class StrategicProductAdmin(SafeHistoryAdmin):
+    """Products and their clients; which objectives a product serves is set on the definitions page."""
+
     list_display = ["number", "name", "region", "is_institutional"]
     list_filter = ["region", "is_institutional"]
     search_fields = ["name", "description", "region__name"]
-    filter_horizontal = ["objectives", "clients"]
+    filter_horizontal = ["clients"]
+    readonly_fields = ["objectives_served"]
+    exclude = ["objectives"]
     list_select_related = ["region"]
+
+    @admin.display(description=_("objetivos estratégicos que sirve"))
+    def objectives_served(self, product):
+        return (
+            "; ".join(
+                f"{objective.definition.cycle.year} · {objective}"
+                for objective in product.objectives.select_related("definition__cycle").order_by(
+                    "-definition__cycle__year", "number"
+                )
+            )
+            or "—"
+        )
 
 
 class MeasurementInline(admin.TabularInline):

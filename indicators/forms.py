@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from django import forms
 from django.conf import settings
+from django.core.validators import MinValueValidator
 from django.utils.dateparse import parse_datetime
 from django.utils.formats import get_format
 from django.utils.translation import get_language
@@ -441,3 +442,81 @@ class BudgetForm(forms.Form):
             for name, messages in fields.items():
                 for message in messages:
                     self.add_error(f"p{product_id}_{name if name in AMOUNTS else 'allocated'}", message)
+
+
+class VersionedForm(forms.Form):
+    """A form on a row that carries the version of the row the page showed (0: none yet)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0, initial=0)
+
+
+class MissionForm(VersionedForm):
+    mission = forms.CharField(
+        label=_("Misión institucional"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=4000,
+        help_text=_("La razón de ser del Gobierno Regional: qué hace, para quién y con qué fin."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "mission-%s")
+        super().__init__(*args, **kwargs)
+
+
+class ObjectiveForm(VersionedForm):
+    number = forms.IntegerField(label=_("Número"), min_value=1, max_value=99)
+    description = forms.CharField(
+        label=_("Objetivo estratégico"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000
+    )
+    products = forms.MultipleChoiceField(
+        label=_("Productos estratégicos que lo sirven"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args, products: list[StrategicProduct], prefix_id: str = "new", **kwargs):
+        kwargs.setdefault("auto_id", f"objective-{prefix_id}-%s")
+        super().__init__(*args, **kwargs)
+        self.products_by_id = {str(product.pk): product for product in products}
+        self.fields["products"].choices = [(str(product.pk), str(product)) for product in products]
+
+    def chosen_products(self) -> list[StrategicProduct]:
+        return [self.products_by_id[pk] for pk in self.cleaned_data["products"]]
+
+
+class ObjectiveAxesForm(VersionedForm):
+    axes = forms.MultipleChoiceField(
+        label=_("Ejes prioritarios que sirve"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args, axes: list, prefix_id: str, **kwargs):
+        kwargs.setdefault("auto_id", f"axes-{prefix_id}-%s")
+        super().__init__(*args, **kwargs)
+        self.axes_by_id = {str(axis.pk): axis for axis in axes}
+        self.fields["axes"].choices = [(str(axis.pk), axis.label) for axis in axes]
+
+    def chosen_axes(self) -> list:
+        return [self.axes_by_id[pk] for pk in self.cleaned_data["axes"]]
+
+
+class MediumTermTargetForm(VersionedForm):
+    objective = forms.TypedChoiceField(label=_("Objetivo estratégico"), coerce=int)
+    indicator = forms.TypedChoiceField(label=_("Indicador que la mide"), coerce=int)
+    year = forms.IntegerField(label=_("Año"), max_value=2100)
+    value = LocalDecimalField(
+        label=_("Valor meta"), required=True, help_text=_("En la unidad del indicador (por ejemplo 98 para 98 %).")
+    )
+    notes = forms.CharField(label=_("Notas"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 1}))
+
+    def __init__(
+        self, *args, objectives: list, indicators: list[Indicator], cycle_year: int, prefix_id: str = "new", **kwargs
+    ):
+        kwargs.setdefault("auto_id", f"target-{prefix_id}-%s")
+        super().__init__(*args, **kwargs)
+        self.objectives = {objective.pk: objective for objective in objectives}
+        self.indicators = {indicator.pk: indicator for indicator in indicators}
+        self.fields["objective"].choices = [(o.pk, f"{o.number}. {o.description[:80]}") for o in objectives]
+        self.fields["indicator"].choices = [(i.pk, f"{i.code} · {i.name[:80]}") for i in indicators]
+        self.fields["year"].min_value = cycle_year + 1
+        self.fields["year"].validators.append(MinValueValidator(cycle_year + 1))
+        self.fields["year"].widget.attrs["min"] = cycle_year + 1
+        self.fields["year"].help_text = _("Un año posterior al ciclo (%(year)s).") % {"year": cycle_year}

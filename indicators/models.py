@@ -75,6 +75,18 @@ class StrategicDefinition(models.Model):
         verbose_name=_("ciclo"),
     )
     mission = models.TextField(_("misión institucional"), blank=True)
+    is_illustrative = models.BooleanField(
+        _("ilustrativa"),
+        default=False,
+        help_text=_("Definiciones de ejemplo en un ciclo del documento, que no las da; se quitan con la demostración."),
+    )
+    # 1 when first saved, then one more per change; a page that showed none sends 0.
+    version = models.PositiveIntegerField(
+        _("versión"),
+        default=1,
+        editable=False,
+        help_text=_("Aumenta con cada cambio; evita que un cambio pise a otro."),
+    )
 
     history = HistoricalRecords()
     objects = StrategicDefinitionManager()
@@ -118,6 +130,13 @@ class StrategicObjective(models.Model):
     description = models.TextField(_("descripción"))
     axes = models.ManyToManyField(
         PriorityAxis, blank=True, related_name="objectives", verbose_name=_("ejes prioritarios que sirve")
+    )
+    # 1 when first saved, then one more per change; a page that showed none sends 0.
+    version = models.PositiveIntegerField(
+        _("versión"),
+        default=1,
+        editable=False,
+        help_text=_("Aumenta con cada cambio; evita que un cambio pise a otro."),
     )
 
     history = HistoricalRecords(m2m_fields=[axes])
@@ -695,6 +714,11 @@ class ProductBudget(models.Model):
         validators=[MinValueValidator(Decimal(0))],
         help_text=_("Unidades entregadas en el año, en la unidad de producción del producto."),
     )
+    is_illustrative = models.BooleanField(
+        _("ilustrativo"),
+        default=False,
+        help_text=_("Montos de ejemplo: el documento no da presupuestos; se quitan con la demostración."),
+    )
     # 1 when first saved, then one more per change; a page that showed no budget sends 0.
     version = models.PositiveIntegerField(
         _("versión"),
@@ -836,6 +860,13 @@ class MediumTermTarget(models.Model):
     )
     notes = models.TextField(_("notas"), blank=True)
     is_illustrative = models.BooleanField(_("ilustrativo"), default=False)
+    # 1 when first saved, then one more per change; a page that showed none sends 0.
+    version = models.PositiveIntegerField(
+        _("versión"),
+        default=1,
+        editable=False,
+        help_text=_("Aumenta con cada cambio; evita que un cambio pise a otro."),
+    )
 
     history = HistoricalRecords()
 

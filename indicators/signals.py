@@ -1,6 +1,7 @@
 """Raising the data versions when indicators' data change: which regions and cycles a saved or deleted row
 touches, and whether the change can alter a result (figures, weights, analysis) or only what pages show
-(definitions, objectives, evidence, compromisos de mejora). Connected in IndicatorsConfig.ready()."""
+(definitions, objectives and their medium-term targets, evidence, compromisos de mejora). Connected in
+IndicatorsConfig.ready()."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from indicators.models import (
     Indicator,
     IndicatorWeighting,
     Measurement,
+    MediumTermTarget,
     ProductBudget,
     ResultAnalysis,
     StrategicDefinition,
@@ -68,6 +70,9 @@ def _scope(instance) -> tuple[set[int] | None, set[int] | None]:
         return {instance.region_id}, {instance.cycle_id}
     if isinstance(instance, StrategicObjective):
         return {instance.definition.region_id}, {instance.definition.cycle_id}
+    if isinstance(instance, MediumTermTarget):
+        definition = instance.objective.definition
+        return {definition.region_id}, {definition.cycle_id}
     if isinstance(instance, StrategicProduct):
         return {instance.region_id}, _every_cycle()  # its name is stored with the results, closed cycles' too
     if isinstance(instance, Client):
@@ -80,7 +85,15 @@ def _scope(instance) -> tuple[set[int] | None, set[int] | None]:
 
 # A product's name and money are stored with the region's result (the dashboard's table of products).
 RESULT_INPUTS = (Indicator, IndicatorWeighting, Measurement, ResultAnalysis, StrategicProduct, ProductBudget)
-SHOWN_ONLY = (StrategicDefinition, StrategicObjective, Client, Evidence, ImprovementCommitment, ComputedFigure)
+SHOWN_ONLY = (
+    StrategicDefinition,
+    StrategicObjective,
+    MediumTermTarget,
+    Client,
+    Evidence,
+    ImprovementCommitment,
+    ComputedFigure,
+)
 # What no section on the instruments beside the indicators shows (evaluations, PROPIR, PMG: they name products,
 # never an indicator's figures): a change here leaves those sections' version, and their cache, alone.
 INDICATORS_ONLY = (IndicatorWeighting, Measurement, ResultAnalysis, ProductBudget, Evidence, ImprovementCommitment)
@@ -91,7 +104,12 @@ def _changed(sender, instance, raw: bool = False, **_kwargs) -> None:
         return  # loaddata: load_document raises every version once at its end
     try:
         region_ids, cycle_ids = _scope(instance)
-    except (Indicator.DoesNotExist, StrategicDefinition.DoesNotExist, StrategicProduct.DoesNotExist):
+    except (
+        Indicator.DoesNotExist,
+        StrategicDefinition.DoesNotExist,
+        StrategicObjective.DoesNotExist,
+        StrategicProduct.DoesNotExist,
+    ):
         return  # deleted with its parent, whose own signal raises the versions
     if cycle_ids is not None and not cycle_ids:
         return  # committed in no open cycle: no page of an open cycle shows it

@@ -1,9 +1,11 @@
 from django.urls import path
 
-from indicators import views
+from indicators.views import definitions
+from indicators.views import pages as views
 
 app_name = "indicators"
 indicator = "regiones/<str:code>/<int:year>/indicadores/<str:indicator>/"
+definitions_path = "regiones/<str:code>/<int:year>/definiciones/"
 urlpatterns = [
     path("regiones/<str:code>/", views.region_current, name="region_current"),
     path("regiones/<str:code>/<int:year>/", views.region_indicators, name="region"),
@@ -13,6 +15,27 @@ urlpatterns = [
     path("regiones/<str:code>/<int:year>/planilla.xlsx", views.spreadsheet_download, name="spreadsheet_download"),
     path(
         "regiones/<str:code>/<int:year>/planilla/<int:pk>/aplicar/", views.spreadsheet_apply, name="spreadsheet_apply"
+    ),
+    path(definitions_path, definitions.definitions, name="definitions"),
+    path(definitions_path + "mision/", definitions.mission_save, name="mission_save"),
+    path(definitions_path + "objetivos/", definitions.objective_save, name="objective_add"),
+    path(definitions_path + "objetivos/<int:pk>/", definitions.objective_save, name="objective_change"),
+    path(definitions_path + "objetivos/<int:pk>/quitar/", definitions.objective_delete, name="objective_delete"),
+    path(definitions_path + "objetivos/<int:pk>/ejes/", definitions.objective_axes, name="objective_axes"),
+    path(definitions_path + "metas/", definitions.target_save, name="target_add"),
+    path(definitions_path + "metas/<int:pk>/", definitions.target_save, name="target_change"),
+    path(definitions_path + "metas/<int:pk>/quitar/", definitions.target_delete, name="target_delete"),
+    path(
+        "regiones/<str:code>/<int:year>/definiciones.xlsx",
+        definitions.definitions_export,
+        {"fmt": "xlsx"},
+        name="definitions_xlsx",
+    ),
+    path(
+        "regiones/<str:code>/<int:year>/definiciones.csv",
+        definitions.definitions_export,
+        {"fmt": "csv"},
+        name="definitions_csv",
     ),
     path(indicator, views.indicator_detail, name="indicator"),
     path(indicator + "historial/", views.indicator_history, name="history"),

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, Max, Q, QuerySet, Sum
 
 from evaluation.models import EvaluationCycle
 from indicators.models import ComputedFigure, Indicator, Measurement
@@ -61,6 +61,17 @@ def propir_summary(*, region: Region, year: int) -> PropirSummary:
     """Return the summary of the region's PROPIR of the year (one query)."""
     found = InvestmentInitiative.objects.filter(region=region, year=year).aggregate(**_AGGREGATES)
     return _summary(year, found)
+
+
+def propir_summary_latest(*, region: Region, first_year: int, year: int) -> PropirSummary:
+    """Return the summary of the region's PROPIR of `year` or, when it has none yet, of the latest year from
+    `first_year` on that has one; the empty summary of `year` when none has (two queries at most)."""
+    summary = propir_summary(region=region, year=year)
+    if summary:
+        return summary
+    years = InvestmentInitiative.objects.filter(region=region, year__gte=first_year, year__lt=year)
+    latest = years.aggregate(latest=Max("year"))["latest"]
+    return propir_summary(region=region, year=latest) if latest is not None else summary
 
 
 def _summary(year: int, found: dict) -> PropirSummary:

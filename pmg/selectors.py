@@ -21,6 +21,7 @@ class PmgSummary:
     met: int = 0
     weight_committed: Decimal = Decimal(0)
     weight_met: Decimal = Decimal(0)
+    illustrative: int = 0  # the demonstration's commitments, labelled where shown
 
     def __bool__(self) -> bool:
         return bool(self.committed)
@@ -28,6 +29,7 @@ class PmgSummary:
     def add(self, commitment: PmgCommitment, weight: Decimal) -> None:
         self.committed += 1
         self.weight_committed += weight
+        self.illustrative += commitment.is_illustrative
         if commitment.validated_stage is not None:
             self.validated += 1
             if commitment.met:

@@ -46,10 +46,17 @@ def _save(obj, user, reason: str) -> None:
 
 @transaction.atomic
 def pmg_commitments_save(
-    *, user: AbstractBaseUser, region: Region, cycle: EvaluationCycle, rows: list[CommitmentInput], reason: str = ""
+    *,
+    user: AbstractBaseUser,
+    region: Region,
+    cycle: EvaluationCycle,
+    rows: list[CommitmentInput],
+    reason: str = "",
+    illustrative: bool = False,
 ) -> int:
     """Save the region's PMG commitments of the cycle, all or nothing; return how many changed. A commitment
-    already validated keeps its committed stage (the validation was of it)."""
+    already validated keeps its committed stage (the validation was of it). New commitments are illustrative
+    in an illustrative cycle, or when `illustrative` (the demonstration's, in a cycle of the document)."""
     authorize_edit(user=user, region=region, cycle=cycle)
     stored = {
         c.system_id: c for c in PmgCommitment.objects.select_for_update().filter(region=region, system__cycle=cycle)
@@ -80,7 +87,9 @@ def pmg_commitments_save(
         ):
             errors[row.system.pk] = [_("DIPRES ya validó este sistema: la etapa comprometida no cambia.")]
             continue
-        commitment = current or PmgCommitment(region=region, system=row.system, is_illustrative=cycle.is_illustrative)
+        commitment = current or PmgCommitment(
+            region=region, system=row.system, is_illustrative=illustrative or cycle.is_illustrative
+        )
         commitment.committed_stage, commitment.reported_stage = row.committed_stage, row.reported_stage
         try:
             commitment.full_clean(exclude=["region", "system", "version"], validate_unique=False)

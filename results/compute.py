@@ -78,6 +78,7 @@ def _products(cycle: EvaluationCycle, region_list: list[Region]) -> dict[int, li
                 executed=budget.executed if budget else None,
                 output=budget.output if budget else None,
                 output_unit=product.output_unit,
+                money_is_illustrative=bool(budget and budget.is_illustrative),
             )
         )
     return lines

@@ -270,6 +270,7 @@ def region_tables(result) -> list:
             _("Producción"),
             _("Unidad de producción"),
             _("Costo por unidad M$"),
+            _("Montos ilustrativos"),
         ],
         [
             [
@@ -286,6 +287,7 @@ def region_tables(result) -> list:
                 p.output,
                 p.output_unit,
                 round_half_up(p.unit_cost, 1) if p.unit_cost is not None else None,
+                _("sí") if p.money_is_illustrative else "",
             ]
             for p in result.products
         ],

@@ -14,15 +14,17 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import models, transaction
-from django.db.models import Max, ProtectedError
+from django.db.models import Count, Max, Min, ProtectedError, Q
+from django.utils import translation
 from django.utils.translation import gettext as _
 
-from evaluation.models import CycleSnapshot, EvaluationCycle, Stage, Submission
+from evaluation.models import CycleSnapshot, EvaluationCycle, Stage, Submission, SubmissionStatus
 from indicators import services as indicator_services
 from indicators.models import (
     ComputedFigure,
@@ -378,6 +380,7 @@ def demo_load(*, today: datetime.date) -> DemoLoad | None:
         )
     _axes_and_plans(region=regions[demo_data.PLAN_REGION], cycle=cycle, admin=admin)
     _evaluations(reviewer=users[REVIEWER], today=today)
+    _document_plans(users=users)
     _propir(region=regions[demo_data.PROPIR_REGION], cycle=cycle, users=users)
     _pmg(regions=regions, cycle=cycle, users=users)
     return DemoLoad(cycle=cycle, regions=len(specs), indicators=indicator_count, figures=figures)
@@ -490,6 +493,116 @@ def _propir(*, region: Region, cycle: EvaluationCycle, users: dict[str, Abstract
     )
 
 
+def _document_plans(*, users: dict[str, AbstractBaseUser]) -> None:
+    """Enter the illustrative definiciones estratégicas, medium-term targets, budgets and PMG commitments of the
+    document's GOREs in its cycle, as each region's analyst, through the services; DIPRES's reviewer links the
+    objectives to the axes. A region whose 2012 data someone already entered, or a cycle past Discusión y
+    aprobación, is left as it is."""
+    cycle = EvaluationCycle.objects.filter(year=demo_data.DOCUMENT_YEAR).first()
+    if cycle is None or cycle.is_closed or not indicator_services.definitions_editable(cycle):
+        return
+    axes = {axis.code: axis for axis in PriorityAxis.objects.all()}
+    systems = {system.code: system for system in ManagementSystem.objects.filter(cycle=cycle)}
+    for plan in demo_data.DOCUMENT_PLANS:
+        region = Region.objects.filter(iso_code=plan.code).first()
+        if region is None or _has_own_plans(region, cycle):
+            continue
+        analyst = users.get(plan.analyst, users[ADMIN])
+        _document_plan(plan=plan, region=region, cycle=cycle, analyst=analyst, users=users, axes=axes)
+        _document_money_and_pmg(plan=plan, region=region, cycle=cycle, analyst=analyst, systems=systems)
+
+
+def _has_own_plans(region: Region, cycle: EvaluationCycle) -> bool:
+    """Return whether the region has definitions, budgets or PMG commitments of its own in the cycle, or its
+    data there is no longer with its analysts."""
+    editable = [status for status in SubmissionStatus if status.is_editable]
+    return (
+        Submission.objects.filter(region=region, cycle=cycle).exclude(status__in=editable).exists()
+        or StrategicDefinition.objects.filter(region=region, cycle=cycle).exists()
+        or ProductBudget.objects.filter(product__region=region, year=cycle.year).exists()
+        or PmgCommitment.objects.filter(region=region, system__cycle=cycle).exists()
+    )
+
+
+def _document_plan(
+    *,
+    plan: demo_data.DocumentPlan,
+    region: Region,
+    cycle: EvaluationCycle,
+    analyst: AbstractBaseUser,
+    users: dict[str, AbstractBaseUser],
+    axes: dict[str, PriorityAxis],
+) -> None:
+    indicator_services.definition_save(
+        user=analyst, region=region, cycle=cycle, mission=plan.mission, version=0, reason=_reason(), illustrative=True
+    )
+    products = {product.number: product for product in StrategicProduct.objects.filter(region=region)}
+    objectives = {}
+    for number, description, axis_codes, product_numbers in plan.objectives:
+        objective = indicator_services.objective_save(
+            user=analyst,
+            region=region,
+            cycle=cycle,
+            objective=None,
+            number=number,
+            description=description,
+            products=[products[n] for n in product_numbers],
+            version=0,
+            reason=_reason(),
+        )
+        objectives[number] = indicator_services.objective_axes_set(
+            user=users[REVIEWER],
+            objective=objective,
+            axes=[axes[code] for code in axis_codes],
+            version=objective.version,
+        )
+    for code, number, year, value in plan.targets:
+        indicator_services.medium_term_target_save(
+            user=analyst,
+            objective=objectives[number],
+            target=None,
+            data=indicator_services.TargetInput(
+                indicator=Indicator.objects.get(region=region, code=code),
+                year=year,
+                value=Decimal(value),
+                notes=_("Meta de mediano plazo ilustrativa."),
+            ),
+            version=0,
+            reason=_reason(),
+            illustrative=True,
+        )
+
+
+def _document_money_and_pmg(
+    *,
+    plan: demo_data.DocumentPlan,
+    region: Region,
+    cycle: EvaluationCycle,
+    analyst: AbstractBaseUser,
+    systems: dict[str, ManagementSystem],
+) -> None:
+    products = {product.number: product for product in StrategicProduct.objects.filter(region=region)}
+    indicator_services.product_budgets_save(
+        user=analyst,
+        region=region,
+        cycle=cycle,
+        rows=[
+            indicator_services.BudgetInput(products[number], Decimal(allocated), None, None, 0)
+            for number, allocated in plan.budgets
+        ],
+        reason=_reason(),
+        illustrative=True,
+    )
+    pmg_services.pmg_commitments_save(
+        user=analyst,
+        region=region,
+        cycle=cycle,
+        rows=[pmg_services.CommitmentInput(systems[code], stage, None, 0) for code, stage in plan.pmg],
+        reason=_reason(),
+        illustrative=True,
+    )
+
+
 def _evaluations(*, reviewer: AbstractBaseUser, today: datetime.date) -> None:
     """Record the illustrative evaluations of the document's GOREs in its cycle, as DIPRES's reviewer, with
     their commitments, still open for the analysts to follow up: a follow-up would open the region's 2012
@@ -559,6 +672,54 @@ def _propir_remove(cycles: list[EvaluationCycle], purged: dict[type, set[int]]) 
             _delete(ComputedFigure.objects.filter(indicator__region_id=region_id, year=year), purged)
 
 
+def _reasons() -> set[str]:
+    """Return the demonstration's history reason in every language it may have been loaded in."""
+    reasons = set()
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            reasons.add(_reason())
+    return reasons
+
+
+def _document_plans_remove(cycles: list[EvaluationCycle], purged: dict[type, set[int]]) -> None:
+    """Delete what the demonstration entered in the document's cycle (illustrative definitions with their
+    objectives and targets, budgets and PMG commitments), the audit records its links left on the document's
+    products, and the submissions it opened there that nobody used since (borrador, no event, never changed:
+    the same as none)."""
+    since = EvaluationCycle.history.filter(id__in=[c.pk for c in cycles], history_type="+").aggregate(
+        since=Min("history_date")
+    )["since"]
+    definitions = StrategicDefinition.objects.filter(is_illustrative=True)
+    objectives = StrategicObjective.objects.filter(definition__in=definitions)
+    linked = set(StrategicProduct.objects.filter(objectives__in=objectives).values_list("pk", flat=True))
+    region_ids = set(definitions.values_list("region_id", flat=True))
+    region_ids |= set(ProductBudget.objects.filter(is_illustrative=True).values_list("product__region_id", flat=True))
+    region_ids |= set(PmgCommitment.objects.filter(is_illustrative=True).values_list("region_id", flat=True))
+    _delete(MediumTermTarget.objects.filter(objective__in=objectives), purged)
+    _delete(objectives, purged)
+    _delete(definitions, purged)
+    _delete(ProductBudget.objects.filter(is_illustrative=True), purged)
+    _delete(PmgCommitment.objects.filter(is_illustrative=True), purged)
+    if since is None:
+        return
+    StrategicProduct.history.filter(
+        id__in=linked, history_date__gte=since, history_change_reason__in=_reasons()
+    ).delete()
+    opened = (
+        Submission.objects.filter(region_id__in=region_ids, cycle__is_illustrative=False, status=SubmissionStatus.DRAFT)
+        .annotate(events_count=Count("events"))
+        .filter(events_count=0)
+    )
+    unused = [
+        submission.pk
+        for submission in opened
+        if not Submission.history.filter(id=submission.pk)
+        .filter(Q(history_type="~") | Q(history_date__lt=since))
+        .exists()
+    ]
+    _delete(Submission.objects.filter(pk__in=unused), purged)
+
+
 @transaction.atomic
 def demo_remove() -> DemoRemoval | None:
     """Delete the illustrative cycles and everything that belongs only to them, with its audit history,
@@ -589,6 +750,7 @@ def demo_remove() -> DemoRemoval | None:
     ImportLog.objects.filter(cycle__in=cycles).delete()
     CycleSnapshot.objects.filter(cycle__in=cycles).delete()
     _propir_remove(cycles, purged)
+    _document_plans_remove(cycles, purged)
     _delete(PmgCommitment.objects.filter(system__cycle__in=cycles), purged)
     _delete(SelfAssessment.objects.filter(cycle__in=cycles), purged)
     _delete(ManagementSystem.objects.filter(cycle__in=cycles), purged)

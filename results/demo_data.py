@@ -990,3 +990,81 @@ SELF_ASSESSMENT = {
     "CL-CO": {"liderazgo": 65, "planificacion-estrategica": 45, "usuarios": 70, "procesos": 50, "resultados": 120},
     "CL-BI": {"liderazgo": 80, "planificacion-estrategica": 55, "personas": 75, "informacion": 35, "resultados": 160},
 }
+
+
+# Illustrative planning of the document's three GOREs in its cycle (2012), labelled «ilustrativo» wherever shown
+# and removed with the demonstration: the document gives their indicators, not their definiciones estratégicas,
+# budgets or PMG. Entered by each region's analyst (the admin for Antofagasta) through the services while the
+# 2012 cycle is in Discusión y aprobación. The medium-term targets (2014) put AN-01, AN-02 and CO-01's 2012
+# metas on the way and BI-01's 96 % below the path from its 95,4 % of 2010 to 98 % (flagged).
+@dataclass(frozen=True)
+class DocumentPlan:
+    code: str
+    analyst: str
+    mission: str
+    objectives: tuple[tuple[int, str, tuple[str, ...], tuple[int, ...]], ...]  # number, text, axes, products
+    targets: tuple[tuple[str, int, int, str], ...]  # indicator, objective, year, value in the indicator's unit
+    budgets: tuple[tuple[int, int], ...]  # product number, allocated M$ (executed: not yet, the budget is a bill)
+    pmg: tuple[tuple[str, int], ...]  # system code, stage committed
+
+
+DOCUMENT_PLANS = [
+    DocumentPlan(
+        code="CL-AN",
+        analyst="admin",
+        mission=(
+            "Ejemplo ilustrativo: conducir el desarrollo de la región de Antofagasta administrando la inversión "
+            "regional con eficiencia, planificando su territorio y proyectándola hacia sus vecinos."
+        ),
+        objectives=(
+            (
+                1,
+                "Ejecutar la inversión regional con oportunidad y eficiencia",
+                ("crecimiento", "descentralizacion"),
+                (1, 2),
+            ),
+            (2, "Ordenar el territorio regional e integrarlo con la macrozona andina", ("descentralizacion",), (3, 4)),
+        ),
+        targets=(("AN-01", 1, 2014, "99"), ("AN-02", 1, 2014, "95")),
+        budgets=((1, 68_450_000), (2, 1_320_000), (3, 950_000), (4, 410_000)),
+        pmg=(("capacitacion", 4), ("planificacion", 5), ("compras", 5), ("gobierno-electronico", 3)),
+    ),
+    DocumentPlan(
+        code="CL-CO",
+        analyst="analista.coquimbo",
+        mission=(
+            "Ejemplo ilustrativo: promover el desarrollo de la región de Coquimbo con una gestión cercana, que "
+            "informa y responde a la ciudadanía con oportunidad."
+        ),
+        objectives=(
+            (
+                1,
+                "Acercar el Gobierno Regional a la ciudadanía con información y respuestas oportunas",
+                ("descentralizacion",),
+                (1,),
+            ),
+        ),
+        targets=(("CO-01", 1, 2014, "97"),),
+        budgets=((1, 285_000),),
+        pmg=(("capacitacion", 4), ("oirs", 4), ("gobierno-electronico", 4)),
+    ),
+    DocumentPlan(
+        code="CL-BI",
+        analyst="analista.biobio",
+        mission=(
+            "Ejemplo ilustrativo: impulsar el desarrollo de la región del Biobío poniendo en ejecución la inversión "
+            "pública que programa, con los municipios y los servicios públicos."
+        ),
+        objectives=(
+            (
+                1,
+                "Poner en ejecución oportunamente la inversión pública regional programada",
+                ("crecimiento", "descentralizacion"),
+                (0,),
+            ),
+        ),
+        targets=(("BI-01", 1, 2014, "98"),),
+        budgets=((0, 97_300_000),),
+        pmg=(("capacitacion", 3), ("oirs", 4), ("gestion-territorial", 3), ("genero", 2)),
+    ),
+]

@@ -42,6 +42,7 @@ class ProductLine:
     executed: Decimal | None = None
     output: Decimal | None = None  # units delivered in the year, in `output_unit`
     output_unit: str = ""
+    money_is_illustrative: bool = False  # the demonstration's invented amounts, labelled where shown
     scope_counts: ScopeCounts = field(default_factory=ScopeCounts)
     met: int = 0
     measured: int = 0

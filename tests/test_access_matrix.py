@@ -9,6 +9,7 @@ permission system) and the language switcher are checked elsewhere.
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -126,6 +127,19 @@ MATRIX = {
     "investments:csv": ("get", CO, row(LOGIN, 200, 403, 200, 200, 403)),
     "investments:spreadsheet": ("get", CO, row(LOGIN, 200, 403, 403, 200, 403)),
     "investments:preview": ("get", {**CO, "pk": "{propir_import}"}, row(LOGIN, 200, 403, 403, 200, 403)),
+    # The definiciones estratégicas: whoever sees the region reads them; its analysts (and admins) formulate them,
+    # DIPRES links their objectives to axes.
+    "indicators:definitions": ("get", CO, row(LOGIN, 200, 403, 200, 200, 403)),
+    "indicators:definitions_xlsx": ("get", CO, row(LOGIN, 200, 403, 200, 200, 403)),
+    "indicators:definitions_csv": ("get", CO, row(LOGIN, 200, 403, 200, 200, 403)),
+    "indicators:mission_save": ("post", CO, row(LOGIN, 302, 403, 403, 302, 403)),
+    "indicators:objective_add": ("post", CO, row(LOGIN, 302, 403, 403, 302, 403)),
+    "indicators:objective_change": ("post", {**CO, "pk": "{objective}"}, row(LOGIN, 302, 403, 403, 302, 403)),
+    "indicators:objective_delete": ("post", {**CO, "pk": "{objective}"}, row(LOGIN, 302, 403, 403, 302, 403)),
+    "indicators:objective_axes": ("post", {**CO, "pk": "{objective}"}, row(LOGIN, 403, 403, 302, 302, 403)),
+    "indicators:target_add": ("post", CO, row(LOGIN, 302, 403, 403, 302, 403)),
+    "indicators:target_change": ("post", {**CO, "pk": "{target}"}, row(LOGIN, 302, 403, 403, 302, 403)),
+    "indicators:target_delete": ("post", {**CO, "pk": "{target}"}, row(LOGIN, 302, 403, 403, 302, 403)),
 }
 
 # Pages that also take a POST (the same URL as their GET): name → (kwargs, expected statuses of the POST).
@@ -175,6 +189,26 @@ POST_DATA = {
     "results:return": {"comment": "Revisar 2010"},
     "results:formulation_review": {"version": "0"},
     "results:reopen": {"comment": "Corrección"},
+    "indicators:mission_save": {"mission": "Misión", "version": 1},
+    "indicators:objective_add": {"number": 2, "description": "Dos", "version": 0},
+    "indicators:objective_change": {"number": 1, "description": "Uno", "version": 1},
+    "indicators:objective_delete": {"version": 1},
+    "indicators:objective_axes": {"version": 1},
+    "indicators:target_add": {
+        "objective": "{objective}",
+        "indicator": "{co01}",
+        "year": 2015,
+        "value": "97",
+        "version": 0,
+    },
+    "indicators:target_change": {
+        "objective": "{objective}",
+        "indicator": "{co01}",
+        "year": 2014,
+        "value": "98",
+        "version": 1,
+    },
+    "indicators:target_delete": {"version": 1},
 }
 
 
@@ -279,7 +313,21 @@ def records(camila, daniela):
     pmg_services.pmg_commitments_save(
         user=camila, region=indicator.region, cycle=cycle, rows=[pmg_services.CommitmentInput(system, 2, None, 0)]
     )
+    objective = services.objective_save(
+        user=camila, region=indicator.region, cycle=cycle, objective=None, number=1, description="Uno", products=[],
+        version=0,
+    )  # fmt: skip
+    target = services.medium_term_target_save(
+        user=camila,
+        objective=objective,
+        target=None,
+        data=services.TargetInput(indicator, 2014, Decimal(97)),
+        version=0,
+    )
     return {
+        "objective": objective.pk,
+        "target": target.pk,
+        "co01": indicator.pk,
         "pmg": indicator.region.pmg_commitments.get().pk,
         "initiative": initiative.pk,
         "propir_import": propir_import.pk,
@@ -317,7 +365,11 @@ def test_access(client, cast, records, name, person):
     if person != "anonymous":
         client.force_login(cast[person])
     url = reverse(name, kwargs=kwargs)
-    response = getattr(client, method)(url, POST_DATA.get(name, {}))
+    data = {
+        key: records[value[1:-1]] if isinstance(value, str) and value.startswith("{") else value
+        for key, value in POST_DATA.get(name, {}).items()
+    }
+    response = getattr(client, method)(url, data)
     response.close()  # a streamed file holds its handle until closed
     want = expected[person]
     if want == LOGIN:

@@ -1,5 +1,6 @@
 """A region's formulation in a cycle as DIPRES reviews it in Formulación: its committed indicators' way of
-measuring, their weights and the cycle's metas; its fingerprint, and whether DIPRES's review still covers it."""
+measuring, their weights and the cycle's metas, and its definiciones estratégicas; its fingerprint, and whether
+DIPRES's review still covers it."""
 
 from __future__ import annotations
 
@@ -9,7 +10,15 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from evaluation.models import EvaluationCycle, FormulationReview
-from indicators.models import IndicatorWeighting, Measurement, MeasurementKind
+from indicators.models import (
+    IndicatorWeighting,
+    Measurement,
+    MeasurementKind,
+    MediumTermTarget,
+    StrategicDefinition,
+    StrategicObjective,
+    StrategicProduct,
+)
 from indicators.selectors.rows import FIXED_DEFINITION_FIELDS
 from regions.models import Region
 
@@ -38,8 +47,8 @@ class FormulationState:
 
 def formulation_fingerprints(*, cycle: EvaluationCycle, region_ids: set[int] | None = None) -> dict[int, str]:
     """Return {region id: the fingerprint of its formulation in the cycle} for the regions that commit
-    indicators in it (two queries): any change to a reviewed field, a weight or a meta of the cycle's year
-    changes it."""
+    indicators in it (six queries): any change to a reviewed field, a weight or a meta of the cycle's year, or to
+    the region's definiciones estratégicas in the cycle, changes it."""
     weightings = IndicatorWeighting.objects.filter(cycle=cycle).select_related("indicator")
     if region_ids is not None:
         weightings = weightings.filter(indicator__region_id__in=region_ids)
@@ -60,10 +69,38 @@ def formulation_fingerprints(*, cycle: EvaluationCycle, region_ids: set[int] | N
                 targets.get(indicator.pk),
             ]
         )
-    return {
-        region_id: hashlib.sha256(json.dumps(sorted(rows), default=str).encode()).hexdigest()
-        for region_id, rows in by_region.items()
-    }
+    definitions = _definitions_parts(cycle=cycle, region_ids=set(by_region))
+    prints = {}
+    for region_id, rows in by_region.items():
+        covered = sorted(rows) if region_id not in definitions else [sorted(rows), definitions[region_id]]
+        prints[region_id] = hashlib.sha256(json.dumps(covered, default=str).encode()).hexdigest()
+    return prints
+
+
+def _definitions_parts(*, cycle: EvaluationCycle, region_ids: set[int]) -> dict[int, list]:
+    """Return {region id: what a review covers of its definiciones estratégicas in the cycle}: the misión, each
+    objective's number and text, the products serving it and its medium-term targets (four queries). The
+    axes an objective serves are DIPRES's own decision, not the region's formulation."""
+    if not region_ids:
+        return {}
+    parts: dict[int, list] = defaultdict(lambda: ["definiciones"])
+    definitions = StrategicDefinition.objects.filter(cycle=cycle, region_id__in=region_ids)
+    for region_id, mission in definitions.values_list("region_id", "mission"):
+        parts[region_id].append(["mision", mission])
+    objectives = StrategicObjective.objects.filter(definition__cycle=cycle, definition__region_id__in=region_ids)
+    for region_id, number, description in objectives.values_list("definition__region_id", "number", "description"):
+        parts[region_id].append(["objetivo", number, description])
+    links = StrategicProduct.objectives.through.objects.filter(strategicobjective__in=objectives)
+    for region_id, number, product in links.values_list(
+        "strategicobjective__definition__region_id", "strategicobjective__number", "strategicproduct__number"
+    ):
+        parts[region_id].append(["producto", number, product])
+    targets = MediumTermTarget.objects.filter(objective__in=objectives)
+    for region_id, number, code, year, value in targets.values_list(
+        "objective__definition__region_id", "objective__number", "indicator__code", "year", "value"
+    ):
+        parts[region_id].append(["meta", number, code, year, str(value)])
+    return {region_id: sorted(items, key=str) for region_id, items in parts.items()}
 
 
 def formulation_states(*, cycle: EvaluationCycle, region: Region | None = None) -> list[FormulationState]:

@@ -48,10 +48,18 @@ class BudgetErrors(ValidationError):
 
 @transaction.atomic
 def product_budgets_save(
-    *, user: AbstractBaseUser, region: Region, cycle: EvaluationCycle, rows: list[BudgetInput], reason: str = ""
+    *,
+    user: AbstractBaseUser,
+    region: Region,
+    cycle: EvaluationCycle,
+    rows: list[BudgetInput],
+    reason: str = "",
+    illustrative: bool = False,
 ) -> int:
     """Save the changed budgets of the region's products for the cycle's year, all or nothing; return how many
     changed. Each with its audit record (who, why); the region's results in the cycle are recomputed once.
+    `illustrative` marks new budgets as the demonstration's (labelled, removed with it); a budget stays
+    illustrative when corrected, since the rest of its amounts are still invented.
 
     Raises PermissionDenied (not the person's region), DataLockedError (sent, approved or closed) or
     BudgetErrors: invalid amounts, a budget someone else changed after the person loaded it, or a stored
@@ -87,7 +95,7 @@ def product_budgets_save(
             )
             errors[row.product.pk] = {"allocated": [message]}
             continue
-        budget = current or ProductBudget(product=row.product, year=cycle.year)
+        budget = current or ProductBudget(product=row.product, year=cycle.year, is_illustrative=illustrative)
         budget.allocated, budget.executed, budget.output = row.amounts
         try:
             budget.full_clean(exclude=["product"], validate_unique=False, validate_constraints=False)

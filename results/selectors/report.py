@@ -14,7 +14,7 @@ from indicators import calculations
 from indicators.models import ImprovementCommitment, MediumTermTarget, ResultAnalysis, StrategicDefinition
 from indicators.results import results_with_codes
 from indicators.selectors import cycle_products
-from investments.selectors import propir_summary
+from investments.selectors import propir_summary_latest
 from pmg.selectors import region_pmg
 from programs.selectors import region_evaluations
 from results.selectors.outcomes import region_result
@@ -47,7 +47,7 @@ def region_report(*, region, cycle: EvaluationCycle) -> dict:
         "analyses": analyses,
         "commitments": commitments,
         "evaluations": region_evaluations(region=region, cycle=cycle, today=timezone.localdate()),
-        "propir": propir_summary(region=region, year=cycle.year),
+        "propir": propir_summary_latest(region=region, first_year=cycle.first_year, year=cycle.year),
         "pmg": region_pmg(region=region, cycle=cycle).summary,
         "medium_term": medium_term(region=region, cycle=cycle, result=result),
         "generated": timezone.localtime(),

@@ -140,17 +140,20 @@ def _evaluations_html(region, cycle) -> str:
 
 
 def _propir_html(region, cycle) -> str:
-    """Return the dashboard's summary of the region's PROPIR of the cycle's year."""
+    """Return the dashboard's summary of the region's PROPIR of the cycle's year, or of the latest year of the
+    cycle's window with one (the year's list is drawn up as the year goes)."""
     with reading_from_replica():
-        summary = investment_selectors.propir_summary(region=region, year=cycle.year)
-    return render_to_string("investments/_summary.html", {"summary": summary})
+        summary = investment_selectors.propir_summary_latest(
+            region=region, first_year=cycle.first_year, year=cycle.year
+        )
+    return render_to_string("investments/_summary.html", {"summary": summary, "cycle": cycle})
 
 
 def _pmg_html(region, cycle) -> str:
     """Return the dashboard's line on the region's PMG in the cycle."""
     with reading_from_replica():
         summary = pmg_selectors.region_pmg(region=region, cycle=cycle).summary
-    return render_to_string("pmg/_summary.html", {"summary": summary})
+    return render_to_string("pmg/_summary.html", {"summary": summary, "cycle": cycle})
 
 
 @dataclass(frozen=True)

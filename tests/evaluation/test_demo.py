@@ -27,12 +27,14 @@ from indicators.models import (
     Indicator,
     IndicatorWeighting,
     Measurement,
+    MediumTermTarget,
     ProductBudget,
     ResultAnalysis,
     StrategicDefinition,
     StrategicObjective,
     StrategicProduct,
 )
+from pmg.models import PmgCommitment
 from regions.models import AnalystAssignment, Region
 from results.services import workflow as services
 from tests.html import cells, soup, text
@@ -112,8 +114,15 @@ def test_the_load_goes_through_every_state_and_leaves_2012_the_current_cycle(dem
         ("CL-BI", "revisor.dipres"),
     }
     assert all(event.comment for event in returned)
-    # Nothing of the demonstration touches the 2012 cycle, not even a lock row.
-    assert not Submission.objects.filter(cycle__year=2012).exists()
+    # In the 2012 cycle the demonstration only enters the three GOREs' illustrative planning, which takes the
+    # lock row of their data there: still borradores, with no step of the workflow.
+    document = Submission.objects.filter(cycle__year=2012)
+    assert {(s.region.iso_code, s.status) for s in document} == {
+        ("CL-AN", "borrador"),
+        ("CL-CO", "borrador"),
+        ("CL-BI", "borrador"),
+    }
+    assert not SubmissionEvent.objects.filter(submission__cycle__year=2012).exists()
 
     # Analyses: causes where results miss, external ones accepted, rejected and awaiting DIPRES.
     decisions = dict(
@@ -379,3 +388,46 @@ def test_remove_demo_keeps_the_demo_analyst_when_it_acted_elsewhere(demo, coquim
     assert get_user_model().objects.filter(username="analista.demo").exists()
     assert not EvaluationCycle.objects.filter(year=2011).exists()
     assert Submission.objects.filter(region=coquimbo, cycle__year=2012, status="enviado").exists()
+
+
+def test_biobio_2012_shows_every_instrument_of_the_demonstration_labelled(client, demo, daniela, bruno):
+    """A reviewer opens Biobío in the document's cycle: its definitions serving axes, the PROPIR and the indicator
+    computed from it, an evaluation with commitments, the budget beside results and its PMG, each illustrative
+    addition labelled."""
+    client.force_login(daniela)
+    place = {"code": "CL-BI", "year": 2012}
+    definitions = soup(client.get(reverse("indicators:definitions", kwargs=place)))
+    assert definitions.select_one("h1 [data-illustrative]")
+    block = definitions.select_one('[data-objective="1"]')
+    assert "Crecimiento económico" in text(block.select_one("[data-axes]"))
+    row = block.select_one('tr[data-target="BI-01-2014"]')
+    assert cells(row, "td") == ["98 % en 2014", "96 %", "97 %", "meta no concuerda con el mediano plazo"]
+    axis = soup(client.get(reverse("results:axis", kwargs={"year": 2012, "code": "crecimiento"})))
+    assert axis.select_one('[data-region="CL-BI"] tr[data-indicator="BI-01"]')  # through its objective
+
+    dashboard = soup(client.get(reverse("results:dashboard", kwargs=place)))
+    money = dashboard.select_one('#by-product tr[data-product="0"]')
+    assert "97.300.000" in text(money)
+    assert money.select_one("[data-illustrative-money]")
+    assert dashboard.select_one("[data-latest-propir='2010']")
+    assert text(dashboard.select_one('.propir-summary [data-kind="running"]')) == "1.045 (95,4 %)"
+    assert dashboard.select_one("[data-illustrative-pmg]")
+    assert "4 comprometidos" in text(dashboard.select_one(".pmg-summary"))
+    assert "Programa Regional de Saneamiento Sanitario Rural" in text(dashboard)
+
+    report = soup(client.get(reverse("results:report", kwargs=place)))
+    assert report.select_one("#definiciones [data-illustrative-definitions]")
+    assert "Poner en ejecución oportunamente la inversión pública regional programada" in text(report)
+    # Biobío's analyst may still correct the illustrative definitions: the cycle is in Discusión y aprobación.
+    client.force_login(bruno)
+    assert soup(client.get(reverse("indicators:definitions", kwargs=place))).select_one("#mission-form")
+
+
+def test_removal_takes_the_illustrative_additions_to_2012(demo):
+    assert StrategicDefinition.objects.filter(cycle__year=2012, is_illustrative=True).count() == 3
+    call_command("remove_demo", stdout=io.StringIO())
+    assert not StrategicDefinition.objects.filter(cycle__year=2012).exists()
+    assert not ProductBudget.objects.filter(year=2012).exists()
+    assert not PmgCommitment.objects.exists()
+    assert not MediumTermTarget.objects.exists()
+    assert not Submission.objects.filter(cycle__year=2012).exists()  # the lock rows nobody used

@@ -161,7 +161,7 @@ def test_the_report_carries_the_money_beside_the_results(client, daniela):
     assert cells(row, "td")[1:] == ["0 / 0", "56.200", "54.000", "96,1 %", "12", "4.500,0"]
     export = client.get(reverse("results:dashboard_csv", kwargs={"code": "CL-CO", "year": 2012}), {"tabla": "producto"})
     lines = export.content.decode("utf-8-sig").splitlines()
-    assert lines[-1].endswith(";56200;54000;96,1;12;;4500")
+    assert lines[-1].endswith(";56200;54000;96,1;12;;4500;")  # the amounts are the region's own, not illustrative
 
 
 def test_the_budget_goes_out_and_comes_back_as_a_spreadsheet(client, camila):
