@@ -159,24 +159,14 @@ class StrategicProductAdmin(SafeHistoryAdmin):
         )
 
 
-class MeasurementInline(admin.TabularInline):
+class MeasurementInline(ReadOnlyInline):
     """The indicator's figures, read-only: saving the indicator's page never writes a figure."""
 
     model = Measurement
-    extra = 0
     fields = ["year", "kind", "numerator", "denominator", "version", "edit_link"]
     readonly_fields = fields
     ordering = ["year", "kind"]
     verbose_name_plural = _("valores (se modifican en el ingreso de datos o en la página de cada valor)")
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.display(description=_("modificar"))
     def edit_link(self, measurement):

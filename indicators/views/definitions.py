@@ -229,20 +229,32 @@ def objective_save(request: HttpRequest, code: str, year: int, pk: int | None = 
     return _done(request, region, cycle, message % {"number": saved.number}, f"objetivo-{saved.pk}")
 
 
+def _removal(request, region, cycle, remove, message: str) -> HttpResponse:
+    """Remove a row with the version the page showed (`remove(version)`, a service); a stale or locked row is
+    said on the page and nothing is removed."""
+    form = forms.VersionedForm(request.POST)
+    if not form.is_valid():
+        return _locked(request, region, cycle, ValidationError(_("No se quitó nada: recargue la página.")))
+    try:
+        remove(form.cleaned_data["version"])
+    except ValidationError as error:  # stale, locked
+        return _locked(request, region, cycle, error)
+    return _done(request, region, cycle, message)
+
+
 @require_POST
 @login_required
 def objective_delete(request: HttpRequest, code: str, year: int, pk: int) -> HttpResponse:
     """The region's analysts remove an objective, with its medium-term targets."""
     region, cycle = _place(request, code, year)
     objective = selectors.objective_get(region=region, cycle=cycle, pk=pk)
-    form = forms.VersionedForm(request.POST)
-    if not form.is_valid():
-        return _locked(request, region, cycle, ValidationError(_("No se quitó nada: recargue la página.")))
-    try:
-        services.objective_delete(user=request.user, objective=objective, version=form.cleaned_data["version"])
-    except ValidationError as error:  # stale, locked
-        return _locked(request, region, cycle, error)
-    return _done(request, region, cycle, _("Se quitó el objetivo %(number)s.") % {"number": objective.number})
+    return _removal(
+        request,
+        region,
+        cycle,
+        lambda version: services.objective_delete(user=request.user, objective=objective, version=version),
+        _("Se quitó el objetivo %(number)s.") % {"number": objective.number},
+    )
 
 
 @require_POST
@@ -319,15 +331,14 @@ def target_delete(request: HttpRequest, code: str, year: int, pk: int) -> HttpRe
     """The region's analysts remove a medium-term target."""
     region, cycle = _place(request, code, year)
     target = selectors.target_get(region=region, cycle=cycle, pk=pk)
-    form = forms.VersionedForm(request.POST)
-    if not form.is_valid():
-        return _locked(request, region, cycle, ValidationError(_("No se quitó nada: recargue la página.")))
-    try:
-        services.medium_term_target_delete(user=request.user, target=target, version=form.cleaned_data["version"])
-    except ValidationError as error:  # stale, locked
-        return _locked(request, region, cycle, error)
-    message = _("Se quitó la meta de mediano plazo %(year)s de %(code)s.")
-    return _done(request, region, cycle, message % {"year": target.year, "code": target.indicator.code})
+    return _removal(
+        request,
+        region,
+        cycle,
+        lambda version: services.medium_term_target_delete(user=request.user, target=target, version=version),
+        _("Se quitó la meta de mediano plazo %(year)s de %(code)s.")
+        % {"year": target.year, "code": target.indicator.code},
+    )
 
 
 @login_required

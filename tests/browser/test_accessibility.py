@@ -28,6 +28,7 @@ PAGES = [
     "/regiones/CL-CO/2012/indicadores/CO-01/",
     "/regiones/CL-CO/2012/tablero/",
     "/regiones/CL-CO/2012/planilla/",
+    "/regiones/CL-CO/2012/definiciones/",
     "/pendientes/",
     "/nacional/2012/",
     "/revision/",
