@@ -136,3 +136,16 @@ class ReadOnlyHistoryAdmin(SafeHistoryAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+
+class ReadOnlyAdmin(SafeAdmin):
+    """An admin that only shows rows without history of their own (a thread's messages, notifications)."""
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

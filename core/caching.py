@@ -11,6 +11,7 @@ the database, so every process sees a change as soon as it commits.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import secrets
@@ -21,6 +22,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
@@ -28,6 +30,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.html import escape
+from django.utils.module_loading import import_string
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
@@ -270,14 +273,22 @@ def _shell(request: HttpRequest, template: str, context: dict, shell_key: tuple 
         return nonce, before, after
 
     user = request.user
+    variants = ":".join(variant(request) for variant in _shell_variants())
     person = hashlib.blake2b(
-        f"{user.pk}:{user.get_username()}:{user.get_full_name()}:{user.is_staff}".encode(), digest_size=12
+        f"{user.pk}:{user.get_username()}:{user.get_full_name()}:{user.is_staff}:{variants}".encode(), digest_size=12
     ).hexdigest()
     nonce, before, after = cached(
         "shell", template, request.get_full_path(), person, *shell_key, version=0, compute=render
     )
     token = get_token(request)
     return before.replace(nonce, token), after.replace(nonce, token)
+
+
+@functools.cache
+def _shell_variants() -> list:
+    """Return the functions (settings.PBR_SHELL_VARIANTS, request → text) of what else of the person a page's
+    own parts show: the bell's count, from the layer that keeps it (named here, never imported)."""
+    return [import_string(path) for path in getattr(settings, "PBR_SHELL_VARIANTS", [])]
 
 
 def _has_messages(request: HttpRequest) -> bool:

@@ -11,19 +11,22 @@ from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from core.admin_safety import ReadOnlyHistoryAdmin, SafeAdmin, SafeHistoryAdmin, StaleAdminFormMixin
+from core.admin_safety import ReadOnlyAdmin, ReadOnlyHistoryAdmin, SafeAdmin, SafeHistoryAdmin, StaleAdminFormMixin
 from core.numbers import format_number
 from indicators import services
 from indicators.models import (
     Client,
     ComputedFigure,
     Evidence,
+    FormulationCheck,
     ImportLog,
     ImprovementCommitment,
     Indicator,
     IndicatorWeighting,
     Measurement,
     MediumTermTarget,
+    Observation,
+    ObservationMessage,
     PriorityAxis,
     ProductBudget,
     ResultAnalysis,
@@ -495,3 +498,34 @@ class ComputedFigureAdmin(ReadOnlyHistoryAdmin):
     list_display = ["indicator", "year", "source", "numerator", "denominator", "applied_version", "computed_at"]
     list_filter = ["source", "indicator__region", "year"]
     list_select_related = ["indicator"]
+
+
+class ObservationMessageInline(ReadOnlyInline):
+    model = ObservationMessage
+    fields = ["created_at", "author", "text"]
+    readonly_fields = fields
+
+
+@admin.register(Observation)
+class ObservationAdmin(ReadOnlyHistoryAdmin):
+    """Shown only: DIPRES and the region keep the threads on the indicator's page (the service)."""
+
+    list_display = ["indicator", "cycle", "topic", "status", "opened_by", "opened_at", "resolved_at"]
+    list_filter = ["status", "topic", "cycle", "indicator__region"]
+    list_select_related = ["indicator", "cycle", "opened_by"]
+    inlines = [ObservationMessageInline]
+
+
+@admin.register(ObservationMessage)
+class ObservationMessageAdmin(ReadOnlyAdmin):
+    """Shown only: a thread's messages are never changed."""
+
+    list_display = ["observation", "author", "created_at"]
+    list_select_related = ["observation__indicator", "author"]
+
+
+@admin.register(FormulationCheck)
+class FormulationCheckAdmin(ReadOnlyHistoryAdmin):
+    list_display = ["indicator", "cycle", "item", "state", "checked_by", "checked_at"]
+    list_filter = ["item", "state", "cycle", "indicator__region"]
+    list_select_related = ["indicator", "cycle", "checked_by"]

@@ -18,6 +18,8 @@ from core.models import Labelled
 from evaluation.models import EvaluationCycle
 from indicators import calculations
 from indicators.vocabulary import (
+    CheckItem,
+    CheckState,
     CommitmentStatus,
     ControlScope,
     Dimension,
@@ -25,6 +27,8 @@ from indicators.vocabulary import (
     FigureSource,
     ImportStatus,
     MeasurementKind,
+    ObservationStatus,
+    ObservationTopic,
     Unit,
 )
 from regions.models import Region
@@ -324,6 +328,15 @@ class Indicator(models.Model):
     axes = models.ManyToManyField(
         PriorityAxis, blank=True, related_name="indicators", verbose_name=_("ejes prioritarios que sirve")
     )
+    responsible = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="indicators_responsible",
+        verbose_name=_("responsable en el GORE"),
+        help_text=_("Un analista de la región: recibe los avisos sobre el indicador."),
+    )
 
     history = HistoricalRecords(m2m_fields=[axes])
     objects = IndicatorManager()
@@ -378,6 +391,12 @@ class Indicator(models.Model):
             raise ValidationError(
                 {"product": _("El producto estratégico debe ser de la misma región que el indicador.")}
             )
+        if (
+            self.responsible_id
+            and self.region_id
+            and not self.responsible.analyst_assignments.filter(region_id=self.region_id).exists()
+        ):
+            raise ValidationError({"responsible": _("El responsable debe ser un analista de la región.")})
 
     @property
     def is_percentage(self) -> bool:
@@ -898,3 +917,110 @@ class MediumTermTarget(models.Model):
                     % {"year": definition.cycle.year}
                 }
             )
+
+
+class Observation(models.Model):
+    """A reviewer's observation on an indicator in a cycle, and its thread: the region answers, either side
+    replies, DIPRES resolves it. While not resolved, the region's data in the cycle cannot be approved."""
+
+    indicator = models.ForeignKey(
+        Indicator, on_delete=models.CASCADE, related_name="observations", verbose_name=_("indicador")
+    )
+    cycle = models.ForeignKey(
+        EvaluationCycle, on_delete=models.CASCADE, related_name="observations", verbose_name=_("ciclo")
+    )
+    topic = models.CharField(_("sobre"), max_length=16, choices=ObservationTopic)
+    check_item = models.CharField(_("punto de la revisión"), max_length=16, choices=CheckItem, blank=True)
+    status = models.CharField(_("estado"), max_length=12, choices=ObservationStatus, default=ObservationStatus.OPEN)
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("abierta por")
+    )
+    opened_at = models.DateTimeField(_("abierta"), auto_now_add=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("resuelta por"),
+    )
+    resolved_at = models.DateTimeField(_("resuelta"), null=True, blank=True)
+    # One more per message or change of state: resolving a thread that got a reply meanwhile is refused.
+    version = models.PositiveIntegerField(_("versión"), default=1, editable=False)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("observación")
+        verbose_name_plural = _("observaciones")
+        ordering = ["opened_at", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(status__in=ObservationStatus.values), name="observation_status_valid"),
+            models.CheckConstraint(
+                condition=Q(status=ObservationStatus.RESOLVED, resolved_at__isnull=False)
+                | (~Q(status=ObservationStatus.RESOLVED) & Q(resolved_at__isnull=True)),
+                name="observation_resolved_has_date",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator.code} · {self.get_topic_display()} · {self.get_status_display()}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status != ObservationStatus.RESOLVED
+
+
+class ObservationMessage(models.Model):
+    """One message of an observation's thread: who wrote what, when. Messages are never changed."""
+
+    observation = models.ForeignKey(
+        Observation, on_delete=models.CASCADE, related_name="messages", verbose_name=_("observación")
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("autor")
+    )
+    text = models.TextField(_("texto"))
+    created_at = models.DateTimeField(_("fecha"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("mensaje de observación")
+        verbose_name_plural = _("mensajes de observación")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.author} · {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class FormulationCheck(models.Model):
+    """A reviewer's verdict on one point of an indicator's formulation in a cycle: conforme, or observado
+    (with the observation that says why)."""
+
+    indicator = models.ForeignKey(
+        Indicator, on_delete=models.CASCADE, related_name="formulation_checks", verbose_name=_("indicador")
+    )
+    cycle = models.ForeignKey(
+        EvaluationCycle, on_delete=models.CASCADE, related_name="formulation_checks", verbose_name=_("ciclo")
+    )
+    item = models.CharField(_("punto"), max_length=16, choices=CheckItem)
+    state = models.CharField(_("estado"), max_length=12, choices=CheckState)
+    checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("revisado por")
+    )
+    checked_at = models.DateTimeField(_("revisado"), auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("punto de la revisión de la formulación")
+        verbose_name_plural = _("puntos de la revisión de la formulación")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator", "cycle", "item"],
+                name="formulation_check_unique",
+                violation_error_message=_("Ese punto ya fue revisado para el indicador en el ciclo."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator.code} · {self.get_item_display()}: {self.get_state_display()}"

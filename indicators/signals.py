@@ -20,6 +20,7 @@ from indicators.models import (
     IndicatorWeighting,
     Measurement,
     MediumTermTarget,
+    Observation,
     ProductBudget,
     ResultAnalysis,
     StrategicDefinition,
@@ -70,6 +71,8 @@ def _scope(instance) -> tuple[set[int] | None, set[int] | None]:
         return {instance.region_id}, {instance.cycle_id}
     if isinstance(instance, StrategicObjective):
         return {instance.definition.region_id}, {instance.definition.cycle_id}
+    if isinstance(instance, Observation):
+        return {instance.indicator.region_id}, {instance.cycle_id}
     if isinstance(instance, MediumTermTarget):
         definition = instance.objective.definition
         return {definition.region_id}, {definition.cycle_id}
@@ -89,6 +92,7 @@ SHOWN_ONLY = (
     StrategicDefinition,
     StrategicObjective,
     MediumTermTarget,
+    Observation,
     Client,
     Evidence,
     ImprovementCommitment,
@@ -96,7 +100,15 @@ SHOWN_ONLY = (
 )
 # What no section on the instruments beside the indicators shows (evaluations, PROPIR, PMG: they name products,
 # never an indicator's figures): a change here leaves those sections' version, and their cache, alone.
-INDICATORS_ONLY = (IndicatorWeighting, Measurement, ResultAnalysis, ProductBudget, Evidence, ImprovementCommitment)
+INDICATORS_ONLY = (
+    IndicatorWeighting,
+    Measurement,
+    ResultAnalysis,
+    ProductBudget,
+    Evidence,
+    ImprovementCommitment,
+    Observation,
+)
 
 
 def _changed(sender, instance, raw: bool = False, **_kwargs) -> None:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from indicators.views import definitions
+from indicators.views import definitions, observations
 from indicators.views import pages as views
 
 app_name = "indicators"
@@ -45,6 +45,11 @@ urlpatterns = [
     path(indicator + "compromisos/<int:pk>/", views.commitment_follow_up, name="commitment_follow_up"),
     path(indicator + "evidencia/", views.evidence_upload, name="evidence_upload"),
     path(indicator + "calculado/<int:pk>/", views.computed_apply, name="computed_apply"),
+    path(indicator + "observaciones/", observations.observation_open, name="observation_open"),
+    path(indicator + "observaciones/<int:pk>/responder/", observations.observation_reply, name="observation_reply"),
+    path(indicator + "observaciones/<int:pk>/resolver/", observations.observation_resolve, name="observation_resolve"),
+    path(indicator + "revision-formulacion/", observations.formulation_check, name="formulation_check"),
+    path(indicator + "responsable/", observations.responsible_set, name="responsible_set"),
     path(indicator + "evidencia/<int:pk>/", views.evidence_download, name="evidence_download"),
     path(indicator + "evidencia/<int:pk>/retirar/", views.evidence_withdraw, name="evidence_withdraw"),
 ]

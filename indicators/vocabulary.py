@@ -64,3 +64,57 @@ class FigureSource(models.TextChoices):
 
     ENTERED = "ingresado", _("Ingresado por los analistas")
     PROPIR = "propir", _("Calculado desde el PROPIR (iniciativas en ejecución / programadas)")
+
+
+class ObservationTopic(models.TextChoices):
+    """What of an indicator a reviewer's observation is about."""
+
+    FORMULA = "formula", _("Fórmula")
+    FIGURE = "cifra", _("Una cifra")
+    AMBITION = "ambicion", _("Ambición de la meta")
+    VERIFICATION = "verificacion", _("Medios de verificación")
+    CAUSES = "causas", _("Causas del resultado")
+    OTHER = "otro", _("Otro")
+
+
+class ObservationStatus(models.TextChoices):
+    """Where an observation's thread stands: awaiting the region (abierta), awaiting DIPRES (respondida), or
+    closed by DIPRES (resuelta). Until resolved it keeps the region's data from being approved."""
+
+    OPEN = "abierta", _("Abierta")
+    ANSWERED = "respondida", _("Respondida")
+    RESOLVED = "resuelta", _("Resuelta")
+
+    @property
+    def badge_class(self) -> str:
+        return {
+            ObservationStatus.OPEN: "text-bg-danger",
+            ObservationStatus.ANSWERED: "text-bg-warning",
+            ObservationStatus.RESOLVED: "text-bg-success",
+        }[self]
+
+
+class CheckItem(models.TextChoices):
+    """The formulation checklist a reviewer goes through for each indicator (ours, from DIPRES's guide)."""
+
+    MEASURABLE = "medible", _("Fórmula medible")
+    PARTS = "partes", _("Numerador y denominador descritos")
+    VERIFICATION = "verificacion", _("Medios de verificación")
+    ASSUMPTIONS = "supuestos", _("Supuestos")
+    CONSISTENT = "coherente", _("Meta coherente con la serie histórica")
+
+    @property
+    def topic(self) -> ObservationTopic:
+        """Return the topic an observation of this item is about."""
+        return {
+            CheckItem.MEASURABLE: ObservationTopic.FORMULA,
+            CheckItem.PARTS: ObservationTopic.FORMULA,
+            CheckItem.VERIFICATION: ObservationTopic.VERIFICATION,
+            CheckItem.ASSUMPTIONS: ObservationTopic.OTHER,
+            CheckItem.CONSISTENT: ObservationTopic.AMBITION,
+        }[self]
+
+
+class CheckState(models.TextChoices):
+    OK = "conforme", _("Conforme")
+    OBSERVED = "observado", _("Observado")

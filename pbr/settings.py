@@ -9,6 +9,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+import dj_email_url
 from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.contrib.messages import constants as message_constants
 from django.core.exceptions import ImproperlyConfigured
@@ -56,11 +57,13 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "simple_history",
     "csp",
+    "post_office",
     "pbr.apps.AxesConfig",
     # The project's layers, from the foundation up (docs/architecture.md; enforced by `make lint`).
     "core",
     "regions",
     "evaluation",
+    "notifications",
     "indicators",
     "programs",
     "investments",
@@ -131,6 +134,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "regions.context_processors.role",
+                "notifications.context_processors.bell",
             ],
             "builtins": [
                 "core.templatetags.chile",
@@ -307,3 +311,36 @@ FILE_UPLOAD_HANDLERS = [
 # Reverting from an admin history page would write a model's old values with a plain save(), around the
 # services' checks (lock, versions, validation): changes go through the services only.
 SIMPLE_HISTORY_REVERT_DISABLED = True
+
+# Mail (notifications, reminders). EMAIL_URL names the server, e.g. submission://user:pass@smtp.example.cl:587 or
+# smtp://relay.interno:25; or set Django's EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD,
+# EMAIL_USE_TLS. Without either, in DEBUG (make run) mails are written as files to MAIL_DIR (correos/), one
+# file a mail; otherwise they are written to the log only (console), so nothing leaves by surprise.
+MAIL_DIR = Path(os.environ.get("MAIL_DIR", BASE_DIR / "correos"))
+if os.environ.get("EMAIL_URL"):
+    vars().update(dj_email_url.parse(os.environ["EMAIL_URL"]))
+elif os.environ.get("EMAIL_HOST"):
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_HOST = os.environ["EMAIL_HOST"]
+    EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "587"))
+    EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+    EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+    EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
+elif DEBUG:
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = MAIL_DIR
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "10"))
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "PbR GORE <no-responder@pbr.example.cl>")
+# The address mails link to (the site as its users reach it).
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
+# django-post-office keeps every mail in an outbox with its log; a mail that fails is tried again by
+# `manage.py send_reminders` (run it from cron) every RETRY_INTERVAL, up to MAX_RETRIES times.
+POST_OFFICE = {
+    "MAX_RETRIES": int(os.environ.get("MAIL_MAX_RETRIES", "5")),
+    "RETRY_INTERVAL": datetime.timedelta(minutes=int(os.environ.get("MAIL_RETRY_MINUTES", "15"))),
+    "LOG_LEVEL": 2,  # every attempt, sent or failed
+}
+# What a cached page's own parts (core.caching) depend on besides who the person is: the bell's count.
+PBR_SHELL_VARIANTS = ["notifications.selectors.shell_variant"]

@@ -8,7 +8,7 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import RedirectView
 
-from pbr.views import health
+from pbr.views import health, set_language
 from results.views.home import home
 
 admin.site.site_header = _("Presupuesto por Resultados · GORE")
@@ -21,7 +21,8 @@ urlpatterns = [
     path("salud/", health, name="health"),
     # Browsers ask for /favicon.ico whatever the pages link: send them to the icon (its hashed name, hence lazy).
     path("favicon.ico", RedirectView.as_view(url=lazy(static, str)("favicon.svg")), name="favicon"),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("", include("notifications.urls")),
     path("admin/", admin.site.urls),
     path("", home, name="home"),
     path("", include("indicators.urls")),

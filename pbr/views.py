@@ -1,10 +1,13 @@
 """Project-level views."""
 
+from django.conf import settings
 from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.views import i18n
 from django.views.decorators.cache import never_cache
 
+from notifications import services as notification_services
 from regions.models import Region
 
 
@@ -17,3 +20,12 @@ def health(request: HttpRequest) -> HttpResponse:
     except DatabaseError:
         return render(request, "health.html", {"ok": False}, status=503)
     return render(request, "health.html", {"ok": True, "regions": regions})
+
+
+def set_language(request: HttpRequest) -> HttpResponse:
+    """Django's language switcher; a signed-in person's choice is also kept for the mails they receive."""
+    response = i18n.set_language(request)
+    language = request.POST.get("language")
+    if request.method == "POST" and request.user.is_authenticated and language in dict(settings.LANGUAGES):
+        notification_services.language_save(user=request.user, language=language)
+    return response

@@ -140,6 +140,18 @@ MATRIX = {
     "indicators:target_add": ("post", CO, row(LOGIN, 302, 403, 403, 302, 403)),
     "indicators:target_change": ("post", {**CO, "pk": "{target}"}, row(LOGIN, 302, 403, 403, 302, 403)),
     "indicators:target_delete": ("post", {**CO, "pk": "{target}"}, row(LOGIN, 302, 403, 403, 302, 403)),
+    # Observations: DIPRES opens, resolves and ticks the checklist; the region's analysts answer and name the
+    # indicator's responsible.
+    "indicators:observation_open": ("post", CO01, row(LOGIN, 403, 403, 302, 302, 403)),
+    "indicators:observation_reply": ("post", {**CO01, "pk": "{observation}"}, row(LOGIN, 302, 403, 302, 302, 403)),
+    "indicators:observation_resolve": ("post", {**CO01, "pk": "{observation}"}, row(LOGIN, 403, 403, 302, 302, 403)),
+    "indicators:formulation_check": ("post", CO01, row(LOGIN, 403, 403, 302, 302, 403)),
+    "indicators:responsible_set": ("post", CO01, row(LOGIN, 302, 403, 403, 302, 403)),
+    # Notifications: each person their own (another's is not found).
+    "notifications:list": ("get", {}, row(LOGIN, 200, 200, 200, 200, 200)),
+    "notifications:open": ("post", {"pk": "{notification}"}, row(LOGIN, 302, 404, 404, 404, 404)),
+    "notifications:read_all": ("post", {}, row(LOGIN, 302, 302, 302, 302, 302)),
+    "notifications:preferences": ("get", {}, row(LOGIN, 200, 200, 200, 200, 200)),
 }
 
 # Pages that also take a POST (the same URL as their GET): name → (kwargs, expected statuses of the POST).
@@ -153,6 +165,7 @@ POST_MATRIX = {
     "investments:preview": ({**CO, "pk": "{propir_import}"}, row(LOGIN, 302, 403, 403, 403, 403)),
     "pmg:pmg": (CO, row(LOGIN, 302, 403, 403, 302, 403)),
     "results:stage": ({"year": 2012}, row(LOGIN, 403, 403, 302, 302, 403)),  # DIPRES moves a cycle on
+    "notifications:preferences": ({}, row(LOGIN, 302, 302, 302, 302, 302)),  # each person their own
 }
 
 
@@ -174,6 +187,10 @@ def post_data(name: str) -> dict:
         return {"reason": "Ley de presupuestos promulgada"}
     if name == "pmg:pmg":
         return {"accion": "autoevaluacion"}  # no scores: nothing to change, saved as it is
+    if name == "notifications:preferences":
+        from notifications.vocabulary import Delivery, Event
+
+        return {"language": "en", **{event.value: Delivery.DIGEST for event in Event}}
     return evaluation_post_data(1 if name == "programs:evaluation" else 0)
 
 
@@ -209,6 +226,11 @@ POST_DATA = {
         "version": 1,
     },
     "indicators:target_delete": {"version": 1},
+    "indicators:observation_open": {"topic": "cifra", "text": "Revise 2009"},
+    "indicators:observation_reply": {"text": "Respuesta", "version": 1},
+    "indicators:observation_resolve": {"text": "", "version": 1},
+    "indicators:formulation_check": {"item": "medible", "state": "conforme"},
+    "indicators:responsible_set": {"responsible": "", "current": ""},
 }
 
 
@@ -324,7 +346,15 @@ def records(camila, daniela):
         data=services.TargetInput(indicator, 2014, Decimal(97)),
         version=0,
     )
+    observation = services.observation_open(
+        user=daniela, indicator=indicator, cycle=cycle, topic="cifra", text="¿Por qué cambió 2009?"
+    )
+    from notifications.models import Notification
+
+    notification = Notification.objects.create(recipient=camila, event="devuelto", path="/pendientes/")
     return {
+        "notification": notification.pk,
+        "observation": observation.pk,
         "objective": objective.pk,
         "target": target.pk,
         "co01": indicator.pk,

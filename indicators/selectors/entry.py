@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from evaluation.models import EvaluationCycle
 from indicators.models import (
     Indicator,
+    Observation,
     StrategicProduct,
 )
 from indicators.selectors.rows import (
@@ -20,6 +21,7 @@ from indicators.selectors.rows import (
     indicator_rows,
     products_with_indicators,
 )
+from indicators.vocabulary import ObservationStatus
 from regions.models import Region
 
 
@@ -32,6 +34,7 @@ class EntryPage:
     products: list[StrategicProduct]
     columns: list[Column]
     rows: list[IndicatorRow]
+    observed: dict[str, int] = field(default_factory=dict)  # {indicator code: its unresolved observations}
 
 
 def entry_page(*, region: Region, cycle: EvaluationCycle, product_number: int) -> EntryPage:
@@ -43,11 +46,24 @@ def entry_page(*, region: Region, cycle: EvaluationCycle, product_number: int) -
     columns = cycle_entry_columns(cycle)
     indicators = cycle_indicators(region=region, cycle=cycle).filter(product=product)
     rows = indicator_rows(cycle=cycle, indicators=indicators, columns=columns)
-    return EntryPage(cycle, product, products, columns, rows)
+    return EntryPage(cycle, product, products, columns, rows, _observed(rows, cycle))
+
+
+def _observed(rows: list[IndicatorRow], cycle: EvaluationCycle) -> dict[str, int]:
+    """Return {indicator code: how many of its observations in the cycle are unresolved} (one query)."""
+    found = (
+        Observation.objects.filter(indicator__in=[row.indicator.pk for row in rows], cycle=cycle)
+        .exclude(status=ObservationStatus.RESOLVED)
+        .values_list("indicator__code", flat=True)
+    )
+    counts: dict[str, int] = {}
+    for code in found:
+        counts[code] = counts.get(code, 0) + 1
+    return counts
 
 
 def entry_page_refreshed(page: EntryPage) -> EntryPage:
     """Return the same entry page with the figures as they are stored now."""
     indicators = Indicator.objects.filter(pk__in=[row.indicator.pk for row in page.rows]).order_by("code")
     rows = indicator_rows(cycle=page.cycle, indicators=indicators, columns=page.columns)
-    return EntryPage(page.cycle, page.product, page.products, page.columns, rows)
+    return EntryPage(page.cycle, page.product, page.products, page.columns, rows, page.observed)

@@ -56,6 +56,13 @@ from indicators.services.evidence import (
 from indicators.services.guards import (
     DataLockedError,
 )
+from indicators.services.observations import (
+    formulation_check_set,
+    indicator_responsible_set,
+    observation_open,
+    observation_reply,
+    observation_resolve,
+)
 from indicators.services.planning import (
     axis_indicators_set,
     priority_axis_save,
@@ -111,8 +118,10 @@ __all__ = [
     "definitions_editable",
     "evidence_add",
     "evidence_withdraw",
+    "formulation_check_set",
     "improvement_commitment_add",
     "improvement_commitment_follow_up",
+    "indicator_responsible_set",
     "measurement_delete",
     "measurement_save",
     "measurements_save",
@@ -121,6 +130,9 @@ __all__ = [
     "objective_axes_set",
     "objective_delete",
     "objective_save",
+    "observation_open",
+    "observation_reply",
+    "observation_resolve",
     "priority_axis_save",
     "product_budget_save",
     "product_budgets_import",

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from evaluation.models import EvaluationCycle, SubmissionStatus
@@ -15,8 +16,11 @@ from indicators.models import (
     Indicator,
     ResultAnalysis,
 )
+from indicators.selectors.people import indicator_recipients
 from indicators.services.commitments import commitment_follow_up_apply
 from indicators.services.guards import authorize_edit
+from notifications.services import notify
+from notifications.vocabulary import Event
 from regions.selectors import can_review
 
 
@@ -66,6 +70,18 @@ def result_analysis_decide(*, user: AbstractBaseUser, analysis: ResultAnalysis, 
     analysis.external_accepted = accepted
     analysis._history_user = user
     analysis.save(update_fields=["external_accepted"])
+    indicator = analysis.indicator
+    notify(
+        event=Event.CAUSE_DECIDED,
+        recipients=indicator_recipients(indicator),
+        path=reverse(
+            "indicators:indicator", kwargs={"code": region.iso_code, "year": cycle.year, "indicator": indicator.code}
+        ),
+        region=region,
+        cycle=cycle,
+        actor=user,
+        params={"indicator": indicator.code, "accepted": accepted},
+    )
     return analysis
 
 

@@ -20,6 +20,8 @@ from indicators.charts import indicator_figure
 from indicators.models import CommitmentStatus, Evidence, ImportLog
 from indicators.results import indicator_result
 from indicators.spreadsheets import SpreadsheetError
+from indicators.views.observations import OpenForm
+from indicators.vocabulary import ObservationStatus
 from regions.selectors import (
     authorize_edit,
     authorize_view,
@@ -249,7 +251,15 @@ def _detail_context(request, region, cycle, detail, **forms_override) -> dict:
         "evidence_form": forms.EvidenceForm(years=detail.years),
         "commitment_statuses": CommitmentStatus.choices,
         "figure": indicator_figure(indicator_result(row, cycle), cycle.year),
+        "can_answer": can_edit_region(user=request.user, region=region),
+        "responsible_choices": selectors.responsible_choices(detail.indicator),
+        "open_form": OpenForm(auto_id="observation-%s"),
     }
+    observations = selectors.indicator_observations(indicator=detail.indicator, cycle=cycle)
+    for observation in observations:
+        observation.status_badge = ObservationStatus(observation.status).badge_class
+    context["observations"] = observations
+    context["open_count"] = sum(1 for observation in observations if observation.is_open)
     context.update(forms_override)
     return context
 

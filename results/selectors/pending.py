@@ -12,7 +12,13 @@ from evaluation.models import (
 )
 from evaluation.selectors import cycles_open, submission_for
 from indicators.models import ImprovementCommitment
-from indicators.selectors import cycle_indicators, cycle_required_columns, indicator_rows, submission_problems
+from indicators.selectors import (
+    awaiting_region,
+    cycle_indicators,
+    cycle_required_columns,
+    indicator_rows,
+    submission_problems,
+)
 from programs.selectors import open_commitments as open_institutional
 from regions.selectors import regions_editable_by
 
@@ -29,6 +35,7 @@ class RegionPending:
     open_commitments: list
     problems: list[str]
     institutional_commitments: list = field(default_factory=list)
+    observations: list = field(default_factory=list)  # DIPRES's observations awaiting the region's answer
 
     @property
     def returned_event(self):
@@ -51,7 +58,9 @@ class RegionPending:
 
     @property
     def is_clear(self) -> bool:
-        return not (self.missing or self.needs_analysis or self.problems) and self.submission.status in (
+        return not (
+            self.missing or self.needs_analysis or self.problems or self.observations
+        ) and self.submission.status in (
             SubmissionStatus.SENT,
             SubmissionStatus.APPROVED,
         )
@@ -90,6 +99,7 @@ def pending_for(*, user, cycle: EvaluationCycle) -> list[RegionPending]:
                 open_commitments=commitments,
                 problems=submission_problems(region=region, cycle=cycle, rows=rows),
                 institutional_commitments=open_institutional(region=region, cycle=cycle),
+                observations=awaiting_region(region_ids=[region.pk], cycle_ids=[cycle.pk]),
             )
         )
     return pending

@@ -12,6 +12,7 @@ from __future__ import annotations
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -26,10 +27,47 @@ from evaluation.models import (
     SubmissionStatus,
 )
 from evaluation.services import submission_get_locked
-from indicators.selectors import formulation_fingerprints, formulation_states, submission_problems
+from indicators.selectors import (
+    formulation_fingerprints,
+    formulation_states,
+    open_observations,
+    submission_problems,
+)
+from notifications import selectors as notification_selectors
+from notifications.services import notify
+from notifications.vocabulary import Event
 from regions.models import Region
 from regions.selectors import can_edit_region, can_review
 from results.compute import compute_cycle_results
+
+# Who hears of each step, and which event it is for them.
+_EVENTS = {
+    SubmissionAction.SEND: Event.SENT,
+    SubmissionAction.RETURN: Event.RETURNED,
+    SubmissionAction.APPROVE: Event.APPROVED,
+    SubmissionAction.REOPEN: Event.REOPENED,
+}
+
+
+def _tell(*, user: AbstractBaseUser, submission: Submission, action: str, comment: str) -> None:
+    """Notify the step: a sending to DIPRES's reviewers (to the review page), the others to the region's
+    people (to the region's page), with the comment."""
+    region, cycle = submission.region, submission.cycle
+    if action == SubmissionAction.SEND:
+        recipients = notification_selectors.reviewers()
+        path = reverse("results:review", kwargs={"code": region.iso_code, "year": cycle.year})
+    else:
+        recipients = notification_selectors.region_followers(region)
+        path = reverse("indicators:region", kwargs={"code": region.iso_code, "year": cycle.year})
+    notify(
+        event=_EVENTS[action],
+        recipients=recipients,
+        path=path,
+        region=region,
+        cycle=cycle,
+        actor=user,
+        params={"comment": comment.strip()} if comment.strip() else {},
+    )
 
 
 def _transition(
@@ -53,6 +91,7 @@ def _transition(
     submission._history_user = user
     submission.save()
     SubmissionEvent.objects.create(submission=submission, action=action, actor=user, comment=comment.strip())
+    _tell(user=user, submission=submission, action=action, comment=comment)
     return submission
 
 
@@ -109,7 +148,20 @@ def submission_return(*, user: AbstractBaseUser, region: Region, cycle: Evaluati
 def submission_approve(
     *, user: AbstractBaseUser, region: Region, cycle: EvaluationCycle, comment: str = ""
 ) -> Submission:
-    """Approve sent data: it is locked from then on."""
+    """Approve sent data: it is locked from then on. Refused while an observation on one of its indicators is
+    unresolved (the message lists them)."""
+    unresolved = [
+        _("%(code)s: observación %(status)s sobre «%(topic)s».")
+        % {
+            "code": observation.indicator.code,
+            "status": observation.get_status_display().lower(),
+            "topic": observation.get_topic_display().lower(),
+        }
+        for observations in open_observations(region=region, cycle=cycle).values()
+        for observation in observations
+    ]
+    if unresolved and can_review(user):
+        raise ValidationError([_("No se puede aprobar mientras haya observaciones sin resolver:"), *unresolved])
     return _reviewer_transition(
         user=user,
         region=region,

@@ -13,7 +13,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from evaluation import selectors
+from indicators import selectors as indicator_selectors
 from indicators.forms import ReasonForm
+from indicators.vocabulary import CheckItem, ObservationTopic
 from regions.selectors import can_review, region_get_for_user
 from results.selectors import pending as pending_selectors
 from results.selectors import report, review
@@ -88,11 +90,19 @@ def submission_review(request: HttpRequest, code: str, year: int) -> HttpRespons
         raise PermissionDenied(_("Solo DIPRES revisa los envíos."))
     region = region_get_for_user(user=request.user, iso_code=code)
     cycle = selectors.cycle_get(year=year, region=region)
+    unresolved = indicator_selectors.open_observations(region=region, cycle=cycle)
+    checklists = indicator_selectors.formulation_checklists(region=region, cycle=cycle)
+    codes = indicator_selectors.indicator_codes(region=region, cycle=cycle)
     context = {
         "region": region,
         "cycle": cycle,
         "submission": selectors.submission_for(region=region, cycle=cycle),
         **report.region_report(region=region, cycle=cycle),
+        "observations": {codes[pk]: found for pk, found in unresolved.items() if pk in codes},
+        "checklists": {code: checklists.get(pk, indicator_selectors.Checklist()) for pk, code in codes.items()},
+        "unresolved_count": sum(len(found) for found in unresolved.values()),
+        "check_items": CheckItem.choices,
+        "topics": ObservationTopic.choices,
     }
     return render(request, "results/review.html", context)
 

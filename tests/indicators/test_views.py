@@ -179,7 +179,7 @@ def test_region_page_queries_do_not_grow_with_the_data(client, daniela, coquimbo
     grow_region(coquimbo, EvaluationCycle.objects.get(year=2012), products=3, indicators_per_product=4)
     large = count_queries(client, url)
     assert small == large
-    assert small <= 15
+    assert small <= 16  # 15, and the bell's unread count (none with a shared cache: tests/test_request_cost.py)
     page = soup(client.get(url))
     assert len(page.select("tbody[data-indicator]")) == 13
 

@@ -1,0 +1,98 @@
+"""Reads of notifications: who hears of what happens in a region, a person's unread count (under the bell on
+every page), their notifications and preferences."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.cache import cache
+from django.core.paginator import Page, Paginator
+from django.db.models import Q, QuerySet
+
+from notifications.models import Notification, NotificationPreference, PersonSettings
+from notifications.vocabulary import Delivery, Event
+from regions.models import Region
+from regions.selectors import REVIEW_PERMISSION
+
+PAGE_SIZE = 30
+UNREAD_TIMEOUT = 5 * 60
+
+
+def reviewers() -> QuerySet:
+    """Return DIPRES's reviewers: active people with the review permission (through a group or their own)."""
+    app_label, codename = REVIEW_PERMISSION.split(".")
+    permission = Q(user_permissions__codename=codename, user_permissions__content_type__app_label=app_label) | Q(
+        groups__permissions__codename=codename, groups__permissions__content_type__app_label=app_label
+    )
+    return get_user_model().objects.filter(permission, is_active=True, is_superuser=False).distinct()
+
+
+def region_analysts(region: Region) -> QuerySet:
+    """Return the active analysts of the region."""
+    return get_user_model().objects.filter(analyst_assignments__region=region, is_active=True).distinct()
+
+
+def region_followers(region: Region) -> QuerySet:
+    """Return who follows a region's state: its active analysts."""
+    return region_analysts(region)
+
+
+def _unread_key(user_id: int) -> str:
+    return f"pbr:notifications:unread:{user_id}"
+
+
+def unread_count(user: AbstractBaseUser) -> int:
+    """Return how many notifications the person has not read: from the shared cache when there is one (every
+    change to their notifications forgets it), else counted (one query)."""
+    if not user.is_authenticated:
+        return 0
+    known = getattr(user, "_pbr_unread", None)  # read once per request (the user object is the request's)
+    if known is not None:
+        return known
+    count = cache.get(_unread_key(user.pk)) if settings.CACHE_IS_SHARED else None
+    if count is None:
+        count = Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+        if settings.CACHE_IS_SHARED:
+            cache.set(_unread_key(user.pk), count, UNREAD_TIMEOUT)
+    user._pbr_unread = count
+    return count
+
+
+def unread_forget(user_ids) -> None:
+    """Make the cached unread counts of those people stale (call once the change is committed)."""
+    cache.delete_many([_unread_key(user_id) for user_id in user_ids])
+
+
+def shell_variant(request) -> str:
+    """Return what of the person a page's cached parts depend on besides who they are: the bell's count."""
+    return str(unread_count(request.user))
+
+
+def notifications_page(*, user: AbstractBaseUser, number: int | str | None, unread_only: bool = False) -> Page:
+    """Return one page of the person's notifications, newest first (two queries)."""
+    mine = Notification.objects.filter(recipient=user).select_related("region", "cycle", "actor")
+    if unread_only:
+        mine = mine.filter(read_at__isnull=True)
+    return Paginator(mine, PAGE_SIZE).get_page(number)
+
+
+def notification_get(*, user: AbstractBaseUser, pk: int) -> Notification | None:
+    """Return the person's own notification with that id; None for any other (another person's included)."""
+    return Notification.objects.filter(recipient=user, pk=pk).first()
+
+
+def deliveries(user: AbstractBaseUser) -> dict[str, str]:
+    """Return {event: how the person wants its mail}, every event present (at once unless chosen)."""
+    chosen = dict(NotificationPreference.objects.filter(user=user).values_list("event", "delivery"))
+    return {event.value: chosen.get(event.value, Delivery.IMMEDIATE.value) for event in Event}
+
+
+def languages(user_ids) -> dict[int, str]:
+    """Return {user id: the language of their mails} (the site's default for those who chose none)."""
+    chosen = dict(PersonSettings.objects.filter(user_id__in=list(user_ids)).values_list("user_id", "language"))
+    return {user_id: chosen.get(user_id, settings.LANGUAGE_CODE) for user_id in user_ids}
+
+
+def language_of(user: AbstractBaseUser) -> str:
+    return languages([user.pk])[user.pk]

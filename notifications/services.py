@@ -1,0 +1,182 @@
+"""Writes of notifications: telling people what happened (in-app at once, and by mail after the writing
+transaction commits, in each person's language and by their preference), marking them read, and a person's
+preferences and language.
+
+A mail is queued in django-post-office's outbox once the transaction commits and sent at once; a failure never
+fails the action that caused it: the mail stays queued and `manage.py send_reminders` (or post-office's
+`send_queued_mail`) tries it again, up to POST_OFFICE["MAX_RETRIES"] times. Every attempt is logged.
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from post_office import mail
+from post_office.models import STATUS
+
+from evaluation.models import EvaluationCycle
+from notifications import selectors
+from notifications.messages import text_of
+from notifications.models import Notification, NotificationPreference, PersonSettings
+from notifications.vocabulary import Delivery, Event, MailState
+from regions.models import Region
+from regions.selectors import can_view_region
+
+logger = logging.getLogger(__name__)
+
+
+def absolute(path: str) -> str:
+    """Return the page's address as a mail should carry it (settings.SITE_URL in front)."""
+    return settings.SITE_URL.rstrip("/") + path
+
+
+def notify(
+    *,
+    event: Event,
+    recipients: Iterable[AbstractBaseUser],
+    path: str,
+    region: Region | None = None,
+    cycle: EvaluationCycle | None = None,
+    actor: AbstractBaseUser | None = None,
+    params: dict | None = None,
+) -> list[Notification]:
+    """Tell each recipient what happened; call inside the writing transaction (a rollback takes the
+    notifications with it, and no mail leaves before the commit).
+
+    Nobody is told of their own action; a person who may not see the region hears nothing of it, whoever the
+    caller named. Mails go out after the commit to those who want them at once; those who chose the daily
+    digest get them in it.
+    """
+    people = {person.pk: person for person in recipients if person.is_active}
+    if actor is not None:
+        people.pop(actor.pk, None)
+    if region is not None:
+        people = {pk: person for pk, person in people.items() if can_view_region(user=person, region=region)}
+    if not people:
+        return []
+    chosen = dict(
+        NotificationPreference.objects.filter(user_id__in=people, event=event).values_list("user_id", "delivery")
+    )
+    created = []
+    for pk, person in people.items():
+        delivery = chosen.get(pk, Delivery.IMMEDIATE)
+        if delivery == Delivery.OFF or not person.email:
+            state = MailState.NONE
+        elif delivery == Delivery.DIGEST:
+            state = MailState.PENDING_DIGEST
+        else:
+            state = MailState.QUEUED
+        created.append(
+            Notification(
+                recipient=person,
+                event=event,
+                region=region,
+                cycle=cycle,
+                actor=actor,
+                params=params or {},
+                path=path,
+                mail=state,
+            )
+        )
+    Notification.objects.bulk_create(created)
+    immediate = [n.pk for n in created if n.mail == MailState.QUEUED]
+    recipient_ids = list(people)
+    transaction.on_commit(lambda: _after_commit(immediate, recipient_ids))
+    return created
+
+
+def _after_commit(notification_ids: list[int], recipient_ids: list[int]) -> None:
+    """Forget the recipients' unread counts and mail the notifications they want at once; never raises."""
+    selectors.unread_forget(recipient_ids)
+    if not notification_ids:
+        return
+    notifications = Notification.objects.filter(pk__in=notification_ids).select_related(
+        "recipient", "region", "cycle", "actor"
+    )
+    languages = selectors.languages({n.recipient_id for n in notifications})
+    for notification in notifications:
+        try:
+            with translation.override(languages[notification.recipient_id]):
+                text = text_of(notification)
+                body = render_to_string(
+                    "notifications/email.txt",
+                    {"text": text, "link": absolute(notification.path), "notification": notification},
+                )
+                subject = _("[PbR GORE] %(title)s") % {"title": text.title}
+            send_mail(notification.recipient.email, subject[:250], body)
+        except Exception:  # a mail that cannot even be queued must not undo what already happened
+            logger.exception("No se pudo encolar el correo de la notificación %s", notification.pk)
+
+
+def send_mail(address: str, subject: str, body: str) -> None:
+    """Queue one mail in the outbox and try it now; a failed attempt stays queued for the next run of
+    `send_reminders` (logged by post-office, retried up to its MAX_RETRIES)."""
+    email = mail.send(address, settings.DEFAULT_FROM_EMAIL, subject=subject, message=body, priority="now")
+    if email.status == STATUS.failed and mail_retries() > 0:
+        email.status = STATUS.requeued
+        email.number_of_retries = 0
+        email.scheduled_time = timezone.now() + settings.POST_OFFICE.get("RETRY_INTERVAL", datetime.timedelta(0))
+        email.save(update_fields=["status", "number_of_retries", "scheduled_time"])
+
+
+def mail_retries() -> int:
+    return settings.POST_OFFICE.get("MAX_RETRIES", 0)
+
+
+@transaction.atomic
+def notification_read(*, user: AbstractBaseUser, notification: Notification) -> Notification:
+    """Mark the person's own notification read (once: the first reading stays)."""
+    if notification.recipient_id != user.pk:
+        raise PermissionDenied(_("Esa notificación no es suya."))
+    if notification.read_at is None:
+        notification.read_at = timezone.now()
+        notification.save(update_fields=["read_at"])
+        transaction.on_commit(lambda: selectors.unread_forget([user.pk]))
+    return notification
+
+
+@transaction.atomic
+def notifications_read_all(*, user: AbstractBaseUser) -> int:
+    """Mark every unread notification of the person read; return how many."""
+    count = Notification.objects.filter(recipient=user, read_at__isnull=True).update(read_at=timezone.now())
+    transaction.on_commit(lambda: selectors.unread_forget([user.pk]))
+    return count
+
+
+@transaction.atomic
+def preferences_save(*, user: AbstractBaseUser, deliveries: dict[str, str], language: str | None = None) -> int:
+    """Save how the person wants each event's mail (and their mails' language); return how many changed."""
+    if set(deliveries) - set(Event.values) or set(deliveries.values()) - set(Delivery.values):
+        raise ValidationError(_("Elija una opción válida para cada evento."))
+    current = selectors.deliveries(user)
+    changed = 0
+    for event, delivery in deliveries.items():
+        if current[event] != delivery:
+            NotificationPreference.objects.update_or_create(user=user, event=event, defaults={"delivery": delivery})
+            changed += 1
+    if language is not None:
+        changed += language_save(user=user, language=language)
+    return changed
+
+
+def language_save(*, user: AbstractBaseUser, language: str) -> int:
+    """Keep the person's language for their mails; return 1 when it changed, else 0."""
+    if language not in dict(settings.LANGUAGES):
+        raise ValidationError(_("Elija un idioma de la lista."))
+    if not user.is_authenticated:
+        return 0
+    settings_row, created = PersonSettings.objects.get_or_create(user=user, defaults={"language": language})
+    if created or settings_row.language == language:
+        return int(created)
+    settings_row.language = language
+    settings_row.save(update_fields=["language"])
+    return 1
