@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, validate_comma_separated_integer_list
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
@@ -53,6 +53,22 @@ class EvaluationCycle(models.Model):
         help_text=_("Cuántos años antes de la meta muestra el formulario (4: de t-4 a t)."),
     )
     data_deadline = models.DateField(_("plazo de ingreso de datos"), null=True, blank=True)
+    reminder_days_before = models.CharField(
+        _("recordar días antes del plazo"),
+        max_length=40,
+        default="7,1",
+        blank=True,
+        validators=[validate_comma_separated_integer_list],
+        help_text=_("Días antes de cada plazo en que los analistas reciben lo que les falta, separados por coma."),
+    )
+    reminder_days_after = models.CharField(
+        _("recordar días después del plazo"),
+        max_length=40,
+        default="1,7",
+        blank=True,
+        validators=[validate_comma_separated_integer_list],
+        help_text=_("Días después de un plazo vencido en que se recuerda lo que aún falta, separados por coma."),
+    )
 
     met_threshold = _percent_field(_("umbral de cumplido (%)"), "95")
     partial_threshold = _percent_field(_("umbral de parcialmente cumplido (%)"), "80")
@@ -137,6 +153,15 @@ class EvaluationCycle(models.Model):
 
     def __str__(self) -> str:
         return _("Ciclo %(year)s") % {"year": self.year}
+
+    @staticmethod
+    def _days(text: str) -> list[int]:
+        return sorted({int(part) for part in text.split(",") if part.strip().isdigit()})
+
+    @property
+    def reminder_offsets(self) -> list[int]:
+        """Return the days from a deadline on which reminders go: negative before it, positive after it."""
+        return sorted([-days for days in self._days(self.reminder_days_before)] + self._days(self.reminder_days_after))
 
     def natural_key(self) -> tuple[int]:
         return (self.year,)
@@ -332,3 +357,35 @@ class RegionDataVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.region_id} · {self.cycle_id} · v{self.value}"
+
+
+class StageDeadline(models.Model):
+    """The date by which the regions owe what a stage of the cycle asks of them (the metas in Formulación, the
+    efectivos in Evaluación…); reminders count from it."""
+
+    cycle = models.ForeignKey(
+        EvaluationCycle, on_delete=models.CASCADE, related_name="deadlines", verbose_name=_("ciclo")
+    )
+    stage = models.CharField(_("etapa"), max_length=24, choices=Stage)
+    due_date = models.DateField(_("plazo"))
+    note = models.CharField(_("qué se pide"), max_length=200, blank=True)
+    is_illustrative = models.BooleanField(
+        _("ilustrativo"), default=False, help_text=_("Un plazo de la demostración; se quita con ella.")
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("plazo de una etapa")
+        verbose_name_plural = _("plazos de las etapas")
+        ordering = ["cycle", "due_date"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cycle", "stage"],
+                name="stage_deadline_unique",
+                violation_error_message=_("La etapa ya tiene su plazo en ese ciclo."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.cycle} · {self.get_stage_display()}: {self.due_date}"

@@ -83,10 +83,10 @@ def text_of(notification) -> Text:
         values = {**place, "deadline": _date(params["deadline"]) if params.get("deadline") else ""}
         days = params.get("days", 0)
         if days > 0:
-            title = _("Faltan %(days)s días para el plazo del %(deadline)s: %(region)s, ciclo %(year)s.")
+            title = _("Faltan %(days)s días para el plazo del %(deadline)s (ciclo %(year)s).")
         elif days < 0:
-            title = _("El plazo del %(deadline)s venció hace %(days)s días: %(region)s, ciclo %(year)s.")
+            title = _("El plazo del %(deadline)s venció hace %(days)s días (ciclo %(year)s).")
         else:
-            title = _("Hoy vence el plazo: %(region)s, ciclo %(year)s.")
+            title = _("Hoy vence el plazo del ciclo %(year)s.")
         return Text(title % {**values, "days": abs(days)}, tuple(params.get("lines", ())))
     return Text(str(Event(event).label))

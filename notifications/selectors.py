@@ -33,9 +33,18 @@ def region_analysts(region: Region) -> QuerySet:
     return get_user_model().objects.filter(analyst_assignments__region=region, is_active=True).distinct()
 
 
+def region_heads(region: Region) -> QuerySet:
+    """Return the active heads of the region (jefatura)."""
+    return get_user_model().objects.filter(region_headships__region=region, is_active=True).distinct()
+
+
 def region_followers(region: Region) -> QuerySet:
-    """Return who follows a region's state: its active analysts."""
-    return region_analysts(region)
+    """Return who follows a region's state: its active analysts and heads."""
+    return (
+        get_user_model()
+        .objects.filter(Q(analyst_assignments__region=region) | Q(region_headships__region=region), is_active=True)
+        .distinct()
+    )
 
 
 def _unread_key(user_id: int) -> str:

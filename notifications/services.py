@@ -20,13 +20,14 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from post_office import mail
 from post_office.models import STATUS
 
 from evaluation.models import EvaluationCycle
 from notifications import selectors
 from notifications.messages import text_of
-from notifications.models import Notification, NotificationPreference, PersonSettings
+from notifications.models import Notification, NotificationPreference, PersonSettings, SentReminder
 from notifications.vocabulary import Delivery, Event, MailState
 from regions.models import Region
 from regions.selectors import can_view_region
@@ -180,3 +181,52 @@ def language_save(*, user: AbstractBaseUser, language: str) -> int:
     settings_row.language = language
     settings_row.save(update_fields=["language"])
     return 1
+
+
+def digests_send(*, now: datetime.datetime) -> int:
+    """Mail each person who chose daily digests one mail with what they have not been mailed yet, once a day
+    from settings.DIGEST_HOUR on (local time); return how many digests went out."""
+    local = timezone.localtime(now)
+    if local.hour < settings.DIGEST_HOUR:
+        return 0
+    key = f"resumen:{local.date().isoformat()}"
+    waiting = (
+        Notification.objects.filter(mail=MailState.PENDING_DIGEST)
+        .select_related("recipient", "region", "cycle", "actor")
+        .order_by("recipient_id", "created_at", "pk")
+    )
+    by_person: dict[int, list[Notification]] = {}
+    for notification in waiting:
+        by_person.setdefault(notification.recipient_id, []).append(notification)
+    done = set(SentReminder.objects.filter(key=key, user_id__in=by_person).values_list("user_id", flat=True))
+    languages = selectors.languages(by_person)
+    sent = 0
+    for person_id, notifications in by_person.items():
+        if person_id in done:
+            continue
+        _digest(notifications, key=key, language=languages[person_id])
+        sent += 1
+    return sent
+
+
+@transaction.atomic
+def _digest(notifications: list[Notification], *, key: str, language: str) -> None:
+    person = notifications[0].recipient
+    SentReminder.objects.create(user=person, key=key)
+    Notification.objects.filter(pk__in=[n.pk for n in notifications]).update(mail=MailState.QUEUED)
+    with translation.override(language):
+        items = [(text_of(n), absolute(n.path)) for n in notifications]
+        body = render_to_string("notifications/digest.txt", {"items": items, "link": absolute("/notificaciones/")})
+        subject = ngettext(
+            "[PbR GORE] Resumen diario: %(count)s aviso", "[PbR GORE] Resumen diario: %(count)s avisos", len(items)
+        ) % {"count": len(items)}
+    if person.email:
+        address = person.email
+        transaction.on_commit(lambda: _safely(address, subject, body))
+
+
+def _safely(address: str, subject: str, body: str) -> None:
+    try:
+        send_mail(address, subject, body)
+    except Exception:  # the digest is recorded; its mail waits in the outbox or the log says why
+        logger.exception("No se pudo encolar el resumen diario para %s", address)

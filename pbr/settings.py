@@ -276,7 +276,12 @@ LOGGING = {
     },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     # WeasyPrint reports every rendering step at INFO.
-    "loggers": {"weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
+    # django-post-office reports every run of its queue at INFO; its failures come at ERROR, with the mail.
+    "loggers": {
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+        "post_office": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+    },
 }
 
 CACHES = {
@@ -342,5 +347,9 @@ POST_OFFICE = {
     "RETRY_INTERVAL": datetime.timedelta(minutes=int(os.environ.get("MAIL_RETRY_MINUTES", "15"))),
     "LOG_LEVEL": 2,  # every attempt, sent or failed
 }
+# Reminders (`manage.py send_reminders`): daily digests go from this hour on (local time); a commitment is
+# announced when it falls due within this many days, and again when overdue.
+DIGEST_HOUR = int(os.environ.get("DIGEST_HOUR", "7"))
+COMMITMENT_NOTICE_DAYS = int(os.environ.get("COMMITMENT_NOTICE_DAYS", "7"))
 # What a cached page's own parts (core.caching) depend on besides who the person is: the bell's count.
 PBR_SHELL_VARIANTS = ["notifications.selectors.shell_variant"]

@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from core.admin_safety import SafeAdmin
-from regions.models import AnalystAssignment, Region
+from regions.models import AnalystAssignment, Region, RegionHead
 
 
 @admin.register(Region)
@@ -13,6 +13,17 @@ class RegionAdmin(SafeAdmin):
 
 @admin.register(AnalystAssignment)
 class AnalystAssignmentAdmin(SafeAdmin):
+    list_display = ["user", "region"]
+    list_filter = ["region"]
+    search_fields = ["user__username", "user__first_name", "user__last_name", "region__name"]
+    autocomplete_fields = ["user", "region"]
+    list_select_related = ["user", "region"]
+
+
+@admin.register(RegionHead)
+class RegionHeadAdmin(SafeAdmin):
+    """The regions' heads (jefatura): they read their regions and are notified of their state."""
+
     list_display = ["user", "region"]
     list_filter = ["region"]
     search_fields = ["user__username", "user__first_name", "user__last_name", "region__name"]

@@ -124,3 +124,30 @@ class AnalystAssignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} → {self.region}"
+
+
+class RegionHead(models.Model):
+    """The region's head (jefe de división, equipo directivo): reads the region's pages and hears of its state,
+    and changes nothing — the document asks that the management team take part."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="region_headships",
+        verbose_name=_("usuario"),
+    )
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="heads", verbose_name=_("región"))
+
+    class Meta:
+        verbose_name = _("jefatura de la región")
+        verbose_name_plural = _("jefaturas de las regiones")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "region"],
+                name="region_head_unique",
+                violation_error_message=_("El usuario ya es jefatura de esa región."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} → {self.region} ({_('jefatura')})"

@@ -19,7 +19,7 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db import connections, router
-from django.db.models import QuerySet
+from django.db.models import QuerySet, Value
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -36,17 +36,19 @@ T = TypeVar("T")
 
 
 class Access(NamedTuple):
-    """What a person's role is drawn from, besides the user row: the review permission and the regions
-    assigned to them as analyst (not read for reviewers, whose role does not depend on them)."""
+    """What a person's role is drawn from, besides the user row: the review permission, the regions assigned
+    to them as analyst and those they head (neither read for reviewers, whose role does not depend on them)."""
 
     reviews: bool
     region_ids: frozenset[int]
+    head_region_ids: frozenset[int] = frozenset()
 
 
 class Role(enum.StrEnum):
     ADMIN = "admin"
     REVIEWER = "revisor"
     ANALYST = "analista"
+    HEAD = "jefatura"  # reads its regions and hears of their state; changes nothing
     NONE = "ninguno"
 
 
@@ -64,6 +66,8 @@ def user_role(user: AbstractBaseUser | AnonymousUser) -> Role:
         return Role.REVIEWER
     if access.region_ids:
         return Role.ANALYST
+    if access.head_region_ids:
+        return Role.HEAD
     return Role.NONE
 
 
@@ -81,7 +85,15 @@ def _access_compute(user: AbstractBaseUser) -> Access:
     """Return the user's access read from the database (two queries for a reviewer, three otherwise)."""
     if user.has_perm(REVIEW_PERMISSION):
         return Access(reviews=True, region_ids=frozenset())
-    return Access(reviews=False, region_ids=frozenset(user.analyst_assignments.values_list("region_id", flat=True)))
+    # One query for both: the regions assigned as analyst and those headed.
+    assigned = user.analyst_assignments.annotate(head=Value(False)).values_list("region_id", "head")
+    headed = user.region_headships.annotate(head=Value(True)).values_list("region_id", "head")
+    rows = list(assigned.union(headed, all=True))
+    return Access(
+        reviews=False,
+        region_ids=frozenset(region_id for region_id, head in rows if not head),
+        head_region_ids=frozenset(region_id for region_id, head in rows if head),
+    )
 
 
 def _assigned_region_ids(user: AbstractBaseUser) -> frozenset[int]:
@@ -89,13 +101,20 @@ def _assigned_region_ids(user: AbstractBaseUser) -> frozenset[int]:
     return _access(user).region_ids
 
 
+def _seen_region_ids(user: AbstractBaseUser) -> frozenset[int]:
+    """Return the ids of the regions the user is analyst or head of."""
+    access = _access(user)
+    return access.region_ids | access.head_region_ids
+
+
 def regions_visible_to(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Region]:
-    """Return the regions the user may see: all for admins and reviewers, the assigned ones for analysts."""
+    """Return the regions the user may see: all for admins and reviewers, the assigned ones for analysts, the
+    ones they head for heads."""
     role = user_role(user)
     if role in (Role.ADMIN, Role.REVIEWER):
         return Region.objects.all()
-    if role == Role.ANALYST:
-        return Region.objects.filter(pk__in=_assigned_region_ids(user))
+    if role in (Role.ANALYST, Role.HEAD):
+        return Region.objects.filter(pk__in=_seen_region_ids(user))
     return Region.objects.none()
 
 
@@ -113,11 +132,12 @@ def regions_editable_by(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Regi
 
 
 def can_view_region(*, user: AbstractBaseUser | AnonymousUser, region: Region) -> bool:
-    """Return whether the user may see the region's pages: admins and reviewers all, analysts their own."""
+    """Return whether the user may see the region's pages: admins and reviewers all, analysts and heads their
+    own."""
     role = user_role(user)
     if role in (Role.ADMIN, Role.REVIEWER):
         return True
-    return role == Role.ANALYST and region.pk in _assigned_region_ids(user)
+    return role in (Role.ANALYST, Role.HEAD) and region.pk in _seen_region_ids(user)
 
 
 def can_edit_region(*, user: AbstractBaseUser | AnonymousUser, region: Region) -> bool:

@@ -6,7 +6,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractUser, Group
 from django.db import transaction
 
-from regions.models import AnalystAssignment, Region
+from regions.models import AnalystAssignment, Region, RegionHead
 from regions.signals import REVIEWER_GROUP
 
 
@@ -21,11 +21,12 @@ def user_upsert(
     is_superuser: bool = False,
     reviewer: bool = False,
     analyst_of: list[Region] | tuple[Region, ...] = (),
+    head_of: list[Region] | tuple[Region, ...] = (),
 ) -> AbstractUser:
     """Return the user with that username, created or updated to exactly the given role and regions.
 
-    A reviewer joins the «Revisores DIPRES» group; an analyst gets one assignment per region, and
-    assignments to other regions are removed.
+    A reviewer joins the «Revisores DIPRES» group; an analyst gets one assignment per region, a region's head
+    one headship per region, and those of other regions are removed.
     """
     user_model = get_user_model()
     user, _created = user_model.objects.get_or_create(username=username)
@@ -43,4 +44,7 @@ def user_upsert(
     AnalystAssignment.objects.filter(user=user).exclude(region__in=analyst_of).delete()
     for region in analyst_of:
         AnalystAssignment.objects.get_or_create(user=user, region=region)
+    RegionHead.objects.filter(user=user).exclude(region__in=head_of).delete()
+    for region in head_of:
+        RegionHead.objects.get_or_create(user=user, region=region)
     return user

@@ -14,7 +14,7 @@ from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils.translation import gettext_lazy as _
 
-from regions.models import AnalystAssignment
+from regions.models import AnalystAssignment, RegionHead
 from regions.selectors import access_cache_forget, access_cache_warm
 
 REVIEWER_GROUP = "Revisores DIPRES"
@@ -97,6 +97,8 @@ def connect_access_invalidation() -> None:
     post_delete.connect(
         _assignment_saved_or_deleted, sender=AnalystAssignment, dispatch_uid=f"{uid}.assignment_deleted"
     )
+    post_save.connect(_assignment_saved_or_deleted, sender=RegionHead, dispatch_uid=f"{uid}.head_saved")
+    post_delete.connect(_assignment_saved_or_deleted, sender=RegionHead, dispatch_uid=f"{uid}.head_deleted")
     m2m_changed.connect(_membership_changed, sender=user_model.groups.through, dispatch_uid=f"{uid}.groups")
     m2m_changed.connect(
         _membership_changed, sender=user_model.user_permissions.through, dispatch_uid=f"{uid}.user_permissions"

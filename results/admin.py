@@ -14,6 +14,7 @@ from evaluation.models import (
     EvaluationCycle,
     FormulationReview,
     RegionDataVersion,
+    StageDeadline,
     Submission,
     SubmissionEvent,
 )
@@ -70,9 +71,16 @@ class RolloverForm(RolloverYearForm):
         ]
 
 
+class StageDeadlineInline(admin.TabularInline):
+    model = StageDeadline
+    extra = 0
+    fields = ["stage", "due_date", "note"]
+
+
 @admin.register(EvaluationCycle)
 class EvaluationCycleAdmin(SafeHistoryAdmin):
     actions = [close_cycles, roll_over_cycle]
+    inlines = [StageDeadlineInline]
     list_display = [
         "year",
         "stage",
@@ -91,6 +99,16 @@ class EvaluationCycleAdmin(SafeHistoryAdmin):
 
     fieldsets = [
         (None, {"fields": ["year", "stage", "history_years", "data_deadline", "is_illustrative"]}),
+        (
+            _("Recordatorios"),
+            {
+                "fields": ["reminder_days_before", "reminder_days_after"],
+                "description": _(
+                    "Los plazos de cada etapa van abajo. `manage.py send_reminders` envía a cada analista, esos "
+                    "días, un resumen de lo que le falta a sus regiones (nunca uno vacío)."
+                ),
+            },
+        ),
         (
             _("Cumplimiento de indicadores"),
             {"fields": ["met_threshold", "partial_threshold", "overachievement_threshold", "scoring_cap"]},
@@ -273,3 +291,12 @@ class StoredRegionResultAdmin(DerivedDataAdmin):
     list_display = ["region", "cycle", "has_result", "computed_at"]
     list_filter = ["cycle", "has_result"]
     list_select_related = ["region", "cycle"]
+
+
+@admin.register(StageDeadline)
+class StageDeadlineAdmin(SafeHistoryAdmin):
+    """The stages' deadlines (also under each cycle): reminders count from them."""
+
+    list_display = ["cycle", "stage", "due_date", "note", "is_illustrative"]
+    list_filter = ["cycle", "stage", "is_illustrative"]
+    list_select_related = ["cycle"]

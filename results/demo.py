@@ -24,7 +24,7 @@ from django.db.models import Count, Max, Min, ProtectedError, Q
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from evaluation.models import CycleSnapshot, EvaluationCycle, Stage, Submission, SubmissionStatus
+from evaluation.models import CycleSnapshot, EvaluationCycle, Stage, StageDeadline, Submission, SubmissionStatus
 from indicators import services as indicator_services
 from indicators.models import (
     ComputedFigure,
@@ -381,6 +381,7 @@ def demo_load(*, today: datetime.date) -> DemoLoad | None:
     _axes_and_plans(region=regions[demo_data.PLAN_REGION], cycle=cycle, admin=admin)
     _evaluations(reviewer=users[REVIEWER], today=today)
     _document_plans(users=users)
+    _document_deadline(today=today, admin=admin)
     _propir(region=regions[demo_data.PROPIR_REGION], cycle=cycle, users=users)
     _pmg(regions=regions, cycle=cycle, users=users)
     return DemoLoad(cycle=cycle, regions=len(specs), indicators=indicator_count, figures=figures)
@@ -510,6 +511,23 @@ def _document_plans(*, users: dict[str, AbstractBaseUser]) -> None:
         analyst = users.get(plan.analyst, users[ADMIN])
         _document_plan(plan=plan, region=region, cycle=cycle, analyst=analyst, users=users, axes=axes)
         _document_money_and_pmg(plan=plan, region=region, cycle=cycle, analyst=analyst, systems=systems)
+
+
+def _document_deadline(*, today: datetime.date, admin: AbstractBaseUser) -> None:
+    """Give the document's cycle an illustrative deadline for its current stage a week from today (when it has
+    none), so that `manage.py send_reminders` has something to remind of."""
+    cycle = EvaluationCycle.objects.filter(year=demo_data.DOCUMENT_YEAR).first()
+    if cycle is None or cycle.is_closed or StageDeadline.objects.filter(cycle=cycle, stage=cycle.stage).exists():
+        return
+    deadline = StageDeadline(
+        cycle=cycle,
+        stage=cycle.stage,
+        due_date=today + datetime.timedelta(days=demo_data.DEADLINE_IN_DAYS),
+        note=_("Metas y definiciones para la ley de presupuestos (plazo ilustrativo)."),
+        is_illustrative=True,
+    )
+    deadline.full_clean()
+    _create(deadline, user=admin)
 
 
 def _has_own_plans(region: Region, cycle: EvaluationCycle) -> bool:
@@ -751,6 +769,7 @@ def demo_remove() -> DemoRemoval | None:
     CycleSnapshot.objects.filter(cycle__in=cycles).delete()
     _propir_remove(cycles, purged)
     _document_plans_remove(cycles, purged)
+    _delete(StageDeadline.objects.filter(is_illustrative=True), purged)
     _delete(PmgCommitment.objects.filter(system__cycle__in=cycles), purged)
     _delete(SelfAssessment.objects.filter(cycle__in=cycles), purged)
     _delete(ManagementSystem.objects.filter(cycle__in=cycles), purged)

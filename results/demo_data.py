@@ -774,6 +774,8 @@ REGIONS = [
 # GOREs, labelled «ilustrativo» on every page: the document names the kinds of evaluation, not any evaluated
 # program. DIPRES (revisor.dipres) records them; the region's analyst follows the commitments up.
 DOCUMENT_YEAR = 2012
+# The document's cycle gets an illustrative deadline for its stage this many days after the load (reminders).
+DEADLINE_IN_DAYS = 7
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,7 @@
 - Daniela: DIPRES reviewer, reads every region.
 - Ana: administrator.
 - Charlie: has an account and no role: sees nothing.
+- Héctor: head (jefatura) of GORE Coquimbo: reads it and is notified, changes nothing.
 """
 
 from __future__ import annotations
@@ -76,8 +77,13 @@ def charlie(db):
 
 
 @pytest.fixture
-def cast(camila, bruno, daniela, ana, charlie) -> dict:
-    return {"camila": camila, "bruno": bruno, "daniela": daniela, "ana": ana, "charlie": charlie}
+def hector(coquimbo):
+    return user_upsert(username="hector", password=PASSWORD, first_name="Héctor", head_of=[coquimbo])
+
+
+@pytest.fixture
+def cast(camila, bruno, daniela, ana, charlie, hector) -> dict:
+    return {"camila": camila, "bruno": bruno, "daniela": daniela, "ana": ana, "charlie": charlie, "hector": hector}
 
 
 @pytest.fixture(autouse=True)

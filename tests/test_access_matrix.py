@@ -2,8 +2,8 @@
 
 The patterns come from the resolver, so a view added without a row here fails this test. People:
 Camila is the analyst of the region in the URLs (Coquimbo), Bruno the analyst of another region,
-Daniela a DIPRES reviewer, Ana an admin, Charlie a user with no role. The admin site (Django's own
-permission system) and the language switcher are checked elsewhere.
+Daniela a DIPRES reviewer, Ana an admin, Charlie a user with no role, Héctor the head of Coquimbo. The admin
+site (Django's own permission system) and the language switcher are checked elsewhere.
 """
 
 from __future__ import annotations
@@ -24,12 +24,16 @@ from programs.models import EvaluationLine
 pytestmark = pytest.mark.django_db
 
 SKIPPED_PREFIXES = ("admin/", "i18n/")
-PEOPLE = ["anonymous", "camila", "bruno", "daniela", "ana", "charlie"]
+PEOPLE = ["anonymous", "camila", "bruno", "daniela", "ana", "charlie", "hector"]
 LOGIN = "login"  # redirected to the login page
 
 
-def row(anonymous, camila, bruno, daniela, ana, charlie):
-    return dict(zip(PEOPLE, [anonymous, camila, bruno, daniela, ana, charlie], strict=True))
+def row(anonymous, camila, bruno, daniela, ana, charlie, hector=None):
+    """The expected statuses per person. Héctor, the head of Coquimbo, gets what Camila (its analyst) and
+    Daniela (DIPRES) both get — he reads what both may read — and is refused the rest, unless said otherwise."""
+    if hector is None:
+        hector = camila if camila == daniela else 403
+    return dict(zip(PEOPLE, [anonymous, camila, bruno, daniela, ana, charlie, hector], strict=True))
 
 
 CO = {"code": "CL-CO", "year": 2012}
@@ -143,13 +147,17 @@ MATRIX = {
     # Observations: DIPRES opens, resolves and ticks the checklist; the region's analysts answer and name the
     # indicator's responsible.
     "indicators:observation_open": ("post", CO01, row(LOGIN, 403, 403, 302, 302, 403)),
-    "indicators:observation_reply": ("post", {**CO01, "pk": "{observation}"}, row(LOGIN, 302, 403, 302, 302, 403)),
+    "indicators:observation_reply": (
+        "post",
+        {**CO01, "pk": "{observation}"},
+        row(LOGIN, 302, 403, 302, 302, 403, hector=403),  # the head reads the thread, does not answer
+    ),
     "indicators:observation_resolve": ("post", {**CO01, "pk": "{observation}"}, row(LOGIN, 403, 403, 302, 302, 403)),
     "indicators:formulation_check": ("post", CO01, row(LOGIN, 403, 403, 302, 302, 403)),
     "indicators:responsible_set": ("post", CO01, row(LOGIN, 302, 403, 403, 302, 403)),
     # Notifications: each person their own (another's is not found).
     "notifications:list": ("get", {}, row(LOGIN, 200, 200, 200, 200, 200)),
-    "notifications:open": ("post", {"pk": "{notification}"}, row(LOGIN, 302, 404, 404, 404, 404)),
+    "notifications:open": ("post", {"pk": "{notification}"}, row(LOGIN, 302, 404, 404, 404, 404, 404)),
     "notifications:read_all": ("post", {}, row(LOGIN, 302, 302, 302, 302, 302)),
     "notifications:preferences": ("get", {}, row(LOGIN, 200, 200, 200, 200, 200)),
 }

@@ -33,6 +33,7 @@ AUTH_TABLES = (
     "auth_permission",
     "auth_group",
     "regions_analystassignment",
+    "regions_regionhead",
     "axes_",
 )
 

@@ -54,6 +54,9 @@ PAGES = [
     ("results:compare", {"code": "CL-CO"}),
     ("results:report", CO),
     ("results:review", CO),
+    ("indicators:definitions", CO),
+    ("notifications:list", {}),
+    ("notifications:preferences", {}),
 ]
 
 

@@ -30,6 +30,8 @@ PAGES = [
     "/regiones/CL-CO/2012/planilla/",
     "/regiones/CL-CO/2012/definiciones/",
     "/pendientes/",
+    "/notificaciones/",
+    "/notificaciones/preferencias/",
     "/nacional/2012/",
     "/revision/",
     "/regiones/CL-CO/2012/revision/",

@@ -35,6 +35,8 @@ PAGES = {
         "/regiones/CL-CO/comparar/?a=2012&b=2012",
         "/regiones/CL-CO/2012/informe/",
         "/pendientes/",
+        "/notificaciones/",
+        "/notificaciones/preferencias/",
     ],
     "bruno": ["/regiones/CL-BI/2012/", "/regiones/CL-BI/2012/ingreso/"],  # sent: locked
     "daniela": [

@@ -8,6 +8,7 @@ from unittest import mock
 
 import pytest
 from django.core import mail as django_mail
+from django.core.exceptions import PermissionDenied
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -220,3 +221,18 @@ def test_the_bell_costs_one_query_at_most(client, people, settings):
     with CaptureQueriesContext(connection) as queries:
         client.get(reverse("notifications:preferences"))
     assert not any('"notifications_notification"' in q["sql"] for q in queries.captured_queries)
+
+
+def test_the_regions_head_follows_its_state_and_changes_nothing(client, people, hector, cycle, coquimbo):
+    sent(coquimbo, cycle)
+    workflow.submission_return(user=people["daniela"], region=coquimbo, cycle=cycle, comment="Revisar 2010")
+    assert {n.recipient.username for n in Notification.objects.all()} == {"camila", "hector"}
+    client.force_login(hector)
+    assert client.get(reverse("indicators:region", kwargs={"code": "CL-CO", "year": 2012})).status_code == 200
+    assert client.get(reverse("results:dashboard", kwargs={"code": "CL-CO", "year": 2012})).status_code == 200
+    assert (
+        client.get(reverse("indicators:entry", kwargs={"code": "CL-CO", "year": 2012, "product": 1})).status_code == 403
+    )
+    assert client.get(reverse("indicators:region", kwargs={"code": "CL-BI", "year": 2012})).status_code == 403
+    with pytest.raises(PermissionDenied):
+        workflow.submission_send(user=hector, region=coquimbo, cycle=cycle)

@@ -29,6 +29,7 @@ def test_demo_users_have_their_roles(settings):
         "analista.coquimbo": Role.ANALYST,
         "analista.biobio": Role.ANALYST,
         "revisor.dipres": Role.REVIEWER,
+        "jefe.biobio": Role.HEAD,
     }
     assert set(AnalystAssignment.objects.values_list("user__username", "region__iso_code")) == {
         ("analista.coquimbo", "CL-CO"),

@@ -7,17 +7,42 @@ from django.utils.translation import gettext as _
 from regions.models import Region
 from regions.services import user_upsert
 
-# username, password, first name, last name, superuser, reviewer, analyst of (ISO codes)
+# username, password, first name, last name, e-mail, superuser, reviewer, analyst of, head of (ISO codes). The
+# addresses are the demo's own (example.cl): with `make run` their mails are written to correos/.
 DEMO_USERS = [
-    ("admin", "pbr-admin-2012", "Ana", "Administradora", True, False, ()),
-    ("analista.coquimbo", "pbr-demo-2012", "Camila", "Rojas", False, False, ("CL-CO",)),
-    ("analista.biobio", "pbr-demo-2012", "Bruno", "Sepúlveda", False, False, ("CL-BI",)),
-    ("revisor.dipres", "pbr-demo-2012", "Daniela", "Pérez", False, True, ()),
+    ("admin", "pbr-admin-2012", "Ana", "Administradora", "admin@pbr.example.cl", True, False, (), ()),
+    (
+        "analista.coquimbo",
+        "pbr-demo-2012",
+        "Camila",
+        "Rojas",
+        "analista.coquimbo@gore.example.cl",
+        False,
+        False,
+        ("CL-CO",),
+        (),
+    ),
+    (
+        "analista.biobio",
+        "pbr-demo-2012",
+        "Bruno",
+        "Sepúlveda",
+        "analista.biobio@gore.example.cl",
+        False,
+        False,
+        ("CL-BI",),
+        (),
+    ),
+    ("jefe.biobio", "pbr-demo-2012", "Héctor", "Muñoz", "jefe.biobio@gore.example.cl", False, False, (), ("CL-BI",)),
+    ("revisor.dipres", "pbr-demo-2012", "Daniela", "Pérez", "revisor@dipres.example.cl", False, True, (), ()),
 ]
 
 
 class Command(BaseCommand):
-    help = _("Crea o restablece los usuarios de demostración (admin, analistas de Coquimbo y Biobío, revisor DIPRES).")
+    help = _(
+        "Crea o restablece los usuarios de demostración (admin, analistas de Coquimbo y Biobío, jefatura de "
+        "Biobío, revisor DIPRES)."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -31,17 +56,20 @@ class Command(BaseCommand):
             raise CommandError(
                 _("Los usuarios de demostración tienen contraseñas públicas: no se crean con DEBUG desactivado.")
             )
-        for username, password, first, last, superuser, reviewer, iso_codes in DEMO_USERS:
-            regions = list(Region.objects.filter(iso_code__in=iso_codes))
-            if len(regions) != len(iso_codes):
+        for username, password, first, last, email, superuser, reviewer, analyst_of, head_of in DEMO_USERS:
+            regions = list(Region.objects.filter(iso_code__in=analyst_of))
+            headed = list(Region.objects.filter(iso_code__in=head_of))
+            if len(regions) != len(analyst_of) or len(headed) != len(head_of):
                 raise CommandError(_("Faltan regiones: cargue primero los fixtures (make fixtures)."))
             user_upsert(
                 username=username,
                 password=password,
                 first_name=first,
                 last_name=last,
+                email=email,
                 is_superuser=superuser,
                 reviewer=reviewer,
                 analyst_of=regions,
+                head_of=headed,
             )
             self.stdout.write(f"{username} / {password}")
