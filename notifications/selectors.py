@@ -68,6 +68,14 @@ def unread_count(user: AbstractBaseUser) -> int:
     return count
 
 
+def unread_warm(sender=None, request=None, user=None, **kwargs) -> None:
+    """Put the person's unread count in the shared cache at login, so that their first page costs no more
+    queries than the next ones (as regions.selectors.access_cache_warm does for their access)."""
+    if settings.CACHE_IS_SHARED and user is not None:
+        cache.delete(_unread_key(user.pk))
+        unread_count(user)
+
+
 def unread_forget(user_ids) -> None:
     """Make the cached unread counts of those people stale (call once the change is committed)."""
     cache.delete_many([_unread_key(user_id) for user_id in user_ids])

@@ -91,6 +91,7 @@ def notify(
     Notification.objects.bulk_create(created)
     immediate = [n.pk for n in created if n.mail == MailState.QUEUED]
     recipient_ids = list(people)
+    selectors.unread_forget(recipient_ids)  # now for this transaction's reads, and again at the commit
     transaction.on_commit(lambda: _after_commit(immediate, recipient_ids))
     return created
 
@@ -141,6 +142,7 @@ def notification_read(*, user: AbstractBaseUser, notification: Notification) -> 
     if notification.read_at is None:
         notification.read_at = timezone.now()
         notification.save(update_fields=["read_at"])
+        selectors.unread_forget([user.pk])
         transaction.on_commit(lambda: selectors.unread_forget([user.pk]))
     return notification
 
@@ -149,6 +151,7 @@ def notification_read(*, user: AbstractBaseUser, notification: Notification) -> 
 def notifications_read_all(*, user: AbstractBaseUser) -> int:
     """Mark every unread notification of the person read; return how many."""
     count = Notification.objects.filter(recipient=user, read_at__isnull=True).update(read_at=timezone.now())
+    selectors.unread_forget([user.pk])
     transaction.on_commit(lambda: selectors.unread_forget([user.pk]))
     return count
 
