@@ -6,17 +6,15 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
-from django.core.cache import cache
 from django.core.paginator import Page, Paginator
 from django.db.models import Q, QuerySet
 
 from notifications.models import Notification, NotificationPreference, PersonSettings
 from notifications.vocabulary import Delivery, Event
 from regions.models import Region
-from regions.selectors import REVIEW_PERMISSION
+from regions.selectors import REVIEW_PERMISSION, access_cache_forget
 
 PAGE_SIZE = 30
-UNREAD_TIMEOUT = 5 * 60
 
 
 def reviewers() -> QuerySet:
@@ -47,38 +45,28 @@ def region_followers(region: Region) -> QuerySet:
     )
 
 
-def _unread_key(user_id: int) -> str:
-    return f"pbr:notifications:unread:{user_id}"
-
-
 def unread_count(user: AbstractBaseUser) -> int:
-    """Return how many notifications the person has not read: from the shared cache when there is one (every
-    change to their notifications forgets it), else counted (one query)."""
+    """Return how many notifications the person has not read: kept on the user row the request already read
+    (with a shared cache, cached with it: every change to their notifications renews the person's cache
+    token, regions.selectors), else counted (one query)."""
     if not user.is_authenticated:
         return 0
-    known = getattr(user, "_pbr_unread", None)  # read once per request (the user object is the request's)
-    if known is not None:
-        return known
-    count = cache.get(_unread_key(user.pk)) if settings.CACHE_IS_SHARED else None
-    if count is None:
-        count = Notification.objects.filter(recipient=user, read_at__isnull=True).count()
-        if settings.CACHE_IS_SHARED:
-            cache.set(_unread_key(user.pk), count, UNREAD_TIMEOUT)
-    user._pbr_unread = count
-    return count
+    known = getattr(user, "_pbr_unread", None)
+    if known is None:
+        unread_annotate(user)
+        known = user._pbr_unread
+    return known
 
 
-def unread_warm(sender=None, request=None, user=None, **kwargs) -> None:
-    """Put the person's unread count in the shared cache at login, so that their first page costs no more
-    queries than the next ones (as regions.selectors.access_cache_warm does for their access)."""
-    if settings.CACHE_IS_SHARED and user is not None:
-        cache.delete(_unread_key(user.pk))
-        unread_count(user)
+def unread_annotate(user: AbstractBaseUser) -> None:
+    """Count the person's unread notifications onto the user row (settings.PBR_USER_ANNOTATIONS)."""
+    user._pbr_unread = Notification.objects.filter(recipient=user, read_at__isnull=True).count()
 
 
 def unread_forget(user_ids) -> None:
-    """Make the cached unread counts of those people stale (call once the change is committed)."""
-    cache.delete_many([_unread_key(user_id) for user_id in user_ids])
+    """Make the cached count of those people stale in every process (their cache token is renewed)."""
+    for user_id in user_ids:
+        access_cache_forget(user_id=user_id)
 
 
 def shell_variant(request) -> str:

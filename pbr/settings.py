@@ -351,5 +351,7 @@ POST_OFFICE = {
 # announced when it falls due within this many days, and again when overdue.
 DIGEST_HOUR = int(os.environ.get("DIGEST_HOUR", "7"))
 COMMITMENT_NOTICE_DAYS = int(os.environ.get("COMMITMENT_NOTICE_DAYS", "7"))
-# What a cached page's own parts (core.caching) depend on besides who the person is: the bell's count.
+# What a cached page's own parts (core.caching) depend on besides who the person is: the bell's count, which is
+# kept on the user row read for each request (regions.selectors; cached with it when the cache is shared).
 PBR_SHELL_VARIANTS = ["notifications.selectors.shell_variant"]
+PBR_USER_ANNOTATIONS = ["notifications.selectors.unread_annotate"]

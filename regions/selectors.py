@@ -9,6 +9,7 @@ an entry stored under an older token is stale at once, in every process.
 from __future__ import annotations
 
 import enum
+import functools
 import uuid
 from collections.abc import Callable
 from typing import NamedTuple, TypeVar
@@ -21,6 +22,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import connections, router
 from django.db.models import QuerySet, Value
 from django.http import Http404
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from regions.models import Region
@@ -209,12 +211,23 @@ def access_cache_warm(*, user_id: int) -> None:
 
 
 def _user_get(user_id: int) -> AbstractBaseUser | None:
-    """Return the user row with that id, or None (one query)."""
+    """Return the user row with that id, or None (one query), with what higher layers keep beside the person
+    (settings.PBR_USER_ANNOTATIONS: the bell's count), cached with the row and renewed with the person's token."""
     user_model = get_user_model()
     try:
-        return user_model._default_manager.get(pk=user_id)
+        user = user_model._default_manager.get(pk=user_id)
     except user_model.DoesNotExist:
         return None
+    for annotate in _user_annotations():
+        annotate(user)
+    return user
+
+
+@functools.cache
+def _user_annotations() -> list[Callable]:
+    """Return the functions (user → None) named in settings.PBR_USER_ANNOTATIONS, named there, never imported:
+    they belong to higher layers."""
+    return [import_string(path) for path in getattr(settings, "PBR_USER_ANNOTATIONS", [])]
 
 
 def cached_per_user(*, user_id: int, name: str, compute: Callable[[], T]) -> T:
