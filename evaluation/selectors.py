@@ -12,10 +12,12 @@ from django.utils.translation import gettext as _
 from core import caching
 from evaluation import versions
 from evaluation.models import (
+    CycleSnapshot,
     EvaluationCycle,
     Stage,
     Submission,
     SubmissionEvent,
+    SubmissionStatus,
 )
 from regions.models import Region
 from regions.selectors import region_get
@@ -137,3 +139,22 @@ def cycles_at(stamp: versions.Stamp) -> list[EvaluationCycle]:
     return caching.cached(
         "cycles", stamp.cycle_id, stamp.region_id, version=stamp.version, compute=lambda: list(cycles_all())
     )
+
+
+# What is published: read by anyone, signed in or not (regions.selectors.can_read_published decides who reads).
+
+
+def published_pairs() -> set[tuple[int, int]]:
+    """Return {(region id, cycle id)} of the published results: the region's data approved by DIPRES, or frozen
+    when its cycle closed (CycleSnapshot). Reopened data is no longer published until it is approved again
+    (two queries)."""
+    approved = Submission.objects.filter(status=SubmissionStatus.APPROVED).exclude(cycle__stage=Stage.CLOSED)
+    frozen = CycleSnapshot.objects.filter(cycle__stage=Stage.CLOSED)
+    return set(approved.values_list("region_id", "cycle_id")) | set(frozen.values_list("region_id", "cycle_id"))
+
+
+def is_published(*, region, cycle: EvaluationCycle) -> bool:
+    """Return whether the region's results in the cycle are published (one query)."""
+    if cycle.is_closed:
+        return CycleSnapshot.objects.filter(region=region, cycle=cycle).exists()
+    return Submission.objects.filter(region=region, cycle=cycle, status=SubmissionStatus.APPROVED).exists()

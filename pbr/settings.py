@@ -58,6 +58,10 @@ INSTALLED_APPS = [
     "simple_history",
     "csp",
     "post_office",
+    "rest_framework",
+    "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "pbr.apps.AxesConfig",
     # The project's layers, from the foundation up (docs/architecture.md; enforced by `make lint`).
     "core",
@@ -69,6 +73,7 @@ INSTALLED_APPS = [
     "investments",
     "pmg",
     "results",
+    "api",
     "pbr.apps.PbrConfig",
 ]
 
@@ -355,3 +360,48 @@ COMMITMENT_NOTICE_DAYS = int(os.environ.get("COMMITMENT_NOTICE_DAYS", "7"))
 # kept on the user row read for each request (regions.selectors; cached with it when the cache is shared).
 PBR_SHELL_VARIANTS = ["notifications.selectors.shell_variant"]
 PBR_USER_ANNOTATIONS = ["notifications.selectors.unread_annotate"]
+
+# The REST API (/api/v1/, api/): sessions for the pages' own people (CSRF enforced), tokens for programs;
+# anyone reads published results; throttled per address (anonymous) and per person; pages of 100 (up to 1000).
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "api.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["api.permissions.ReadAnyoneWriteSignedIn"],
+    "DEFAULT_RENDERER_CLASSES": [
+        "rest_framework.renderers.JSONRenderer",
+        "api.renderers.CSVRenderer",
+    ],  # no browsable HTML: its inline scripts break the CSP; /api/v1/docs/ is the page to try the API from
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.Pages",
+    "DEFAULT_SCHEMA_CLASS": "api.schema.Schema",
+    "DEFAULT_THROTTLE_CLASSES": [
+        "rest_framework.throttling.AnonRateThrottle",
+        "rest_framework.throttling.UserRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": os.environ.get("API_ANON_RATE", "120/minute"),
+        "user": os.environ.get("API_USER_RATE", "1200/minute"),
+    },
+    "NUM_PROXIES": int(os.environ.get("NUM_PROXIES", "0")) or None,
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    "COERCE_DECIMAL_TO_STRING": True,
+    "EXCEPTION_HANDLER": "api.errors.exception_handler",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "pbr API",
+    "DESCRIPTION": (
+        "Presupuesto por Resultados de los Gobiernos Regionales: regiones, ciclos, definiciones estratégicas, "
+        "indicadores (Formulario H), valores, resultados y cumplimiento, evaluaciones e iniciativas de inversión. "
+        "Sin credenciales se leen los resultados publicados (aprobados por DIPRES o de ciclos cerrados)."
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {},
+}

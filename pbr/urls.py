@@ -8,6 +8,7 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import RedirectView
 
+from api import pages as api_pages
 from pbr.views import health, set_language
 from results.views.home import home
 
@@ -24,6 +25,9 @@ urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
     path("", include("notifications.urls")),
     path("admin/", admin.site.urls),
+    path("api/", include("api.urls")),
+    path("cuenta/tokens/", api_pages.tokens, name="api_tokens"),
+    path("cuenta/tokens/<int:pk>/revocar/", api_pages.token_revoke, name="api_token_revoke"),
     path("", home, name="home"),
     path("", include("indicators.urls")),
     path("", include("programs.urls")),

@@ -46,6 +46,34 @@ class Access(NamedTuple):
     head_region_ids: frozenset[int] = frozenset()
 
 
+class Scope(NamedTuple):
+    """What a credential narrower than the person's own sign-in allows (an API token): whether it may change
+    data at all, and which of the person's regions it covers (None: all of them). It narrows the person's
+    role, never widens it: a token of a reviewer that writes still enters no figures."""
+
+    write: bool
+    region_ids: frozenset[int] | None = None
+
+
+def scope_narrow(user: AbstractBaseUser, scope: Scope) -> None:
+    """Narrow what this user object may do (for the request it serves) to the credential's scope."""
+    user._pbr_scope = scope
+
+
+def _scope(user: AbstractBaseUser | AnonymousUser) -> Scope | None:
+    return getattr(user, "_pbr_scope", None)
+
+
+def _in_scope(user: AbstractBaseUser | AnonymousUser, region: Region, *, write: bool = False) -> bool:
+    """Return whether the credential the user came with covers the region (and writing, when asked)."""
+    scope = _scope(user)
+    if scope is None:
+        return True
+    if write and not scope.write:
+        return False
+    return scope.region_ids is None or region.pk in scope.region_ids
+
+
 class Role(enum.StrEnum):
     ADMIN = "admin"
     REVIEWER = "revisor"
@@ -114,10 +142,22 @@ def regions_visible_to(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Regio
     ones they head for heads."""
     role = user_role(user)
     if role in (Role.ADMIN, Role.REVIEWER):
-        return Region.objects.all()
-    if role in (Role.ANALYST, Role.HEAD):
-        return Region.objects.filter(pk__in=_seen_region_ids(user))
-    return Region.objects.none()
+        regions = Region.objects.all()
+    elif role in (Role.ANALYST, Role.HEAD):
+        regions = Region.objects.filter(pk__in=_seen_region_ids(user))
+    else:
+        return Region.objects.none()
+    return _scoped(user, regions)
+
+
+def _scoped(user: AbstractBaseUser | AnonymousUser, regions: QuerySet[Region], *, write: bool = False) -> QuerySet:
+    """Return the regions narrowed to what the user's credential covers (see Scope)."""
+    scope = _scope(user)
+    if scope is None:
+        return regions
+    if write and not scope.write:
+        return regions.none()
+    return regions if scope.region_ids is None else regions.filter(pk__in=scope.region_ids)
 
 
 def regions_editable_by(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Region]:
@@ -127,23 +167,46 @@ def regions_editable_by(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Regi
     """
     role = user_role(user)
     if role == Role.ADMIN:
-        return Region.objects.all()
-    if role == Role.ANALYST:
-        return Region.objects.filter(pk__in=_assigned_region_ids(user))
-    return Region.objects.none()
+        regions = Region.objects.all()
+    elif role == Role.ANALYST:
+        regions = Region.objects.filter(pk__in=_assigned_region_ids(user))
+    else:
+        return Region.objects.none()
+    return _scoped(user, regions, write=True)
 
 
 def can_view_region(*, user: AbstractBaseUser | AnonymousUser, region: Region) -> bool:
     """Return whether the user may see the region's pages: admins and reviewers all, analysts and heads their
-    own."""
+    own. A credential narrower than the sign-in (Scope) covers fewer."""
+    if not _in_scope(user, region):
+        return False
     role = user_role(user)
     if role in (Role.ADMIN, Role.REVIEWER):
         return True
     return role in (Role.ANALYST, Role.HEAD) and region.pk in _seen_region_ids(user)
 
 
+def can_read_published(*, user: AbstractBaseUser | AnonymousUser, region: Region, published: bool) -> bool:
+    """Return whether the person may read the region's results in a cycle: anyone, signed in or not, when the
+    cycle's results are published (evaluation.selectors.is_published: the region's data approved, or the
+    cycle closed); otherwise who may see the region. What the public never reads, published or not, is
+    decided by `sees_internals`."""
+    return published or can_view_region(user=user, region=region)
+
+
+def sees_internals(*, user: AbstractBaseUser | AnonymousUser, region: Region) -> bool:
+    """Return whether the person reads what is never published about a region: drafts and data under review,
+    evidence files, causes DIPRES has not accepted, and the names of people (responsible, authors, history).
+    Those who may see the region read them; the public, and people of other regions, read published results
+    only."""
+    return can_view_region(user=user, region=region)
+
+
 def can_edit_region(*, user: AbstractBaseUser | AnonymousUser, region: Region) -> bool:
-    """Return whether the user may change the region's data: admins all, analysts their own."""
+    """Return whether the user may change the region's data: admins all, analysts their own (a read-only or
+    narrower credential fewer: Scope)."""
+    if not _in_scope(user, region, write=True):
+        return False
     role = user_role(user)
     if role == Role.ADMIN:
         return True
@@ -151,8 +214,9 @@ def can_edit_region(*, user: AbstractBaseUser | AnonymousUser, region: Region) -
 
 
 def can_review(user: AbstractBaseUser | AnonymousUser) -> bool:
-    """Return whether the user reviews submissions (returns, approves, reopens): reviewers and admins."""
-    return user_role(user) in (Role.ADMIN, Role.REVIEWER)
+    """Return whether the user reviews submissions (returns, approves, reopens): reviewers and admins, signed
+    in (no API token reviews: the review happens in the pages)."""
+    return _scope(user) is None and user_role(user) in (Role.ADMIN, Role.REVIEWER)
 
 
 def region_get(*, iso_code: str) -> Region:

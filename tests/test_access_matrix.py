@@ -8,7 +8,7 @@ site (Django's own permission system) and the language switcher are checked else
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -23,7 +23,7 @@ from programs.models import EvaluationLine
 
 pytestmark = pytest.mark.django_db
 
-SKIPPED_PREFIXES = ("admin/", "i18n/")
+SKIPPED_PREFIXES = ("admin/", "i18n/", "api/")  # the API has its own matrix: tests/api/test_api_access.py
 PEOPLE = ["anonymous", "camila", "bruno", "daniela", "ana", "charlie", "hector"]
 LOGIN = "login"  # redirected to the login page
 
@@ -160,6 +160,9 @@ MATRIX = {
     "notifications:open": ("post", {"pk": "{notification}"}, row(LOGIN, 302, 404, 404, 404, 404, 404)),
     "notifications:read_all": ("post", {}, row(LOGIN, 302, 302, 302, 302, 302)),
     "notifications:preferences": ("get", {}, row(LOGIN, 200, 200, 200, 200, 200)),
+    # Each person their own API tokens; a person with no role makes none.
+    "api_tokens": ("get", {}, row(LOGIN, 200, 200, 200, 200, 403)),
+    "api_token_revoke": ("post", {"pk": "{api_token}"}, row(LOGIN, 302, 404, 404, 404, 404, 404)),
 }
 
 # Pages that also take a POST (the same URL as their GET): name → (kwargs, expected statuses of the POST).
@@ -174,6 +177,7 @@ POST_MATRIX = {
     "pmg:pmg": (CO, row(LOGIN, 302, 403, 403, 302, 403)),
     "results:stage": ({"year": 2012}, row(LOGIN, 403, 403, 302, 302, 403)),  # DIPRES moves a cycle on
     "notifications:preferences": ({}, row(LOGIN, 302, 302, 302, 302, 302)),  # each person their own
+    "api_tokens": ({}, row(LOGIN, 200, 200, 200, 200, 403)),  # the new key is shown on the page itself
 }
 
 
@@ -195,6 +199,8 @@ def post_data(name: str) -> dict:
         return {"reason": "Ley de presupuestos promulgada"}
     if name == "pmg:pmg":
         return {"accion": "autoevaluacion"}  # no scores: nothing to change, saved as it is
+    if name == "api_tokens":
+        return {"name": "Carga", "expires_on": str(date.today() + timedelta(days=300))}
     if name == "notifications:preferences":
         from notifications.vocabulary import Delivery, Event
 
@@ -360,7 +366,13 @@ def records(camila, daniela):
     from notifications.models import Notification
 
     notification = Notification.objects.create(recipient=camila, event="devuelto", path="/pendientes/")
+    from api.services import token_create
+
+    api_token, _key = token_create(
+        user=camila, name="Carga", can_write=False, regions=[], expires_on=date.today() + timedelta(days=30)
+    )
     return {
+        "api_token": api_token.pk,
         "notification": notification.pk,
         "observation": observation.pk,
         "objective": objective.pk,

@@ -57,6 +57,7 @@ PAGES = [
     ("indicators:definitions", CO),
     ("notifications:list", {}),
     ("notifications:preferences", {}),
+    ("api_tokens", {}),
 ]
 
 

@@ -1,0 +1,432 @@
+"""The REST API, version 1 (/api/v1/): reads of regions, cycles, definitions, products, indicators, figures,
+results, analyses, commitments, evaluations and investment initiatives; writes of figures through the very
+services the pages use (indicators.services.measurements_save: permission, lock, window, version, history).
+
+Who reads what: api.selectors (anyone reads published results; the rest per the person's regions). Who writes
+what: the services, through regions.selectors (a token narrows its person: Scope)."""
+
+from __future__ import annotations
+
+import django_filters
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Prefetch
+from django.http import Http404
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import api_view, authentication_classes, permission_classes
+from rest_framework.exceptions import NotFound, ParseError
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+
+from api import selectors, serializers
+from evaluation.models import EvaluationCycle, SubmissionStatus
+from evaluation.selectors import cycle_current
+from indicators import services as indicator_services
+from indicators.models import Indicator, Measurement, StrategicObjective
+from indicators.services.guards import DataLockedError
+from indicators.vocabulary import MeasurementKind
+from regions.models import Region
+from results.selectors.outcomes import cycle_results
+
+
+class _Readable:
+    """What every view of the API reads through: the rows the person (or program, or anyone) may read."""
+
+    def readable(self) -> selectors.Readable:
+        request = self.request
+        if not hasattr(request, "_pbr_readable"):
+            request._pbr_readable = selectors.readable(request.user)
+        return request._pbr_readable
+
+    def get_serializer_context(self):
+        return {**super().get_serializer_context(), "readable": self.readable()}
+
+
+def _region_filter(field: str):
+    def apply(queryset, name, value):
+        return queryset.filter(**{f"{field}__iexact": value.strip()})
+
+    return django_filters.CharFilter(
+        method=lambda qs, name, value: apply(qs, name, value), help_text=_("Código ISO de la región, p. ej. CL-CO.")
+    )
+
+
+class RegionViewSet(viewsets.ReadOnlyModelViewSet):
+    """The regions of Chile (ISO 3166-2:CL), in geographic order. Public."""
+
+    queryset = Region.objects.order_by("order")
+    serializer_class = serializers.RegionSerializer
+    lookup_field = "iso_code"
+    lookup_url_kwarg = "code"
+    lookup_value_regex = "[A-Za-z]{2}-[A-Za-z]{2,3}"
+    filterset_fields = []
+
+
+class CycleViewSet(viewsets.ReadOnlyModelViewSet):
+    """The evaluation cycles: stage, window and rules (thresholds, weighting, bonus tiers). Public."""
+
+    queryset = EvaluationCycle.objects.order_by("-year")
+    serializer_class = serializers.CycleSerializer
+    lookup_field = "year"
+    lookup_value_regex = "[0-9]{4}"
+    filterset_fields = ["stage"]
+
+
+class IndicatorFilter(django_filters.FilterSet):
+    region = _region_filter("region__iso_code")
+    cycle = django_filters.NumberFilter(
+        field_name="weightings__cycle__year", help_text=_("Año del ciclo en que el indicador se compromete.")
+    )
+    code = django_filters.CharFilter(field_name="code", lookup_expr="iexact")
+
+    class Meta:
+        model = Indicator
+        fields = ["region", "cycle", "code", "dimension", "is_active"]
+
+
+class IndicatorViewSet(_Readable, viewsets.ReadOnlyModelViewSet):
+    """Performance indicators with every Formulario H field (the responsible person is not published)."""
+
+    queryset = Indicator.objects.none()  # for the schema; rows come from get_queryset
+    serializer_class = serializers.IndicatorSerializer
+    filterset_class = IndicatorFilter
+
+    def get_queryset(self):
+        return (
+            selectors.indicators(self.readable())
+            .prefetch_related("axes")
+            .order_by("region__order", "product__number", "code")
+        )
+
+
+class ProductFilter(django_filters.FilterSet):
+    region = _region_filter("region__iso_code")
+
+    class Meta:
+        model = serializers.StrategicProduct
+        fields = ["region"]
+
+
+class ProductViewSet(_Readable, viewsets.ReadOnlyModelViewSet):
+    """Productos estratégicos (bienes y servicios) of each GORE; number 0 groups the institutional indicators."""
+
+    queryset = serializers.StrategicProduct.objects.none()  # for the schema; rows come from get_queryset
+    serializer_class = serializers.ProductSerializer
+    filterset_class = ProductFilter
+
+    def get_queryset(self):
+        return selectors.products(self.readable()).order_by("region__order", "number")
+
+
+class DefinitionFilter(django_filters.FilterSet):
+    region = _region_filter("region__iso_code")
+    cycle = django_filters.NumberFilter(field_name="cycle__year")
+
+    class Meta:
+        model = serializers.StrategicDefinition
+        fields = ["region", "cycle"]
+
+
+class DefinitionViewSet(_Readable, viewsets.ReadOnlyModelViewSet):
+    """Definiciones estratégicas per region and cycle: the misión and the objectives with the axes they serve."""
+
+    queryset = serializers.StrategicDefinition.objects.none()  # for the schema; rows come from get_queryset
+    serializer_class = serializers.DefinitionSerializer
+    filterset_class = DefinitionFilter
+
+    def get_queryset(self):
+        objectives = StrategicObjective.objects.prefetch_related("axes").order_by("number")
+        return (
+            selectors.definitions(self.readable())
+            .prefetch_related(Prefetch("objectives", queryset=objectives))
+            .order_by("region__order", "-cycle__year")
+        )
+
+
+class FigureFilter(django_filters.FilterSet):
+    region = _region_filter("indicator__region__iso_code")
+    indicator = django_filters.CharFilter(field_name="indicator__code", lookup_expr="iexact")
+    year = django_filters.NumberFilter(field_name="year")
+    kind = django_filters.ChoiceFilter(choices=MeasurementKind.choices)
+    cycle = django_filters.NumberFilter(
+        method="in_cycle",
+        help_text=_("Año del ciclo: los valores de su ventana de los indicadores comprometidos en él."),
+    )
+
+    class Meta:
+        model = Measurement
+        fields = ["region", "indicator", "year", "kind", "cycle"]
+
+    def in_cycle(self, queryset, name, value):
+        cycle = EvaluationCycle.objects.filter(year=value).first()
+        if cycle is None:
+            return queryset.none()
+        return queryset.filter(indicator__weightings__cycle=cycle, year__gte=cycle.first_year, year__lte=cycle.year)
+
+
+@extend_schema_view(
+    create=extend_schema(
+        request=serializers.FigureBatchSerializer,
+        responses={
+            200: serializers.FigureBatchResultSerializer,
+            400: serializers.ProblemSerializer,
+            403: serializers.ProblemSerializer,
+            404: serializers.ProblemSerializer,
+            409: serializers.ProblemSerializer,
+        },
+        description=_(
+            "Registra valores (efectivo, estimado, meta) de indicadores de una región en un ciclo, todos o "
+            "ninguno: con los mismos permisos, bloqueos, ventanas, validaciones e historial que el ingreso en "
+            "pantalla. Cada valor lleva la versión que se leyó (0 si no había): si otra persona lo cambió "
+            "después, nada se guarda y la respuesta 409 trae lo registrado."
+        ),
+    )
+)
+class FigureViewSet(_Readable, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """Yearly figures of indicators (numerator and denominator), with the version a write must quote."""
+
+    queryset = Measurement.objects.none()  # for the schema; rows come from get_queryset
+    serializer_class = serializers.FigureSerializer
+    filterset_class = FigureFilter
+
+    def get_queryset(self):
+        return selectors.figures(self.readable()).order_by(
+            "indicator__region__order", "indicator__code", "year", "kind"
+        )
+
+    def get_serializer_class(self):
+        return serializers.FigureBatchSerializer if self.action == "create" else serializers.FigureSerializer
+
+    def create(self, request, *args, **kwargs):
+        batch = serializers.FigureBatchSerializer(data=request.data)
+        batch.is_valid(raise_exception=True)
+        data = batch.validated_data
+        region = Region.objects.filter(iso_code=data["region"].upper()).first()
+        cycle = EvaluationCycle.objects.filter(year=data["cycle"]).first()
+        if region is None or cycle is None:
+            return _problem(status.HTTP_404_NOT_FOUND, _("No existe esa región o ese ciclo."), "not_found")
+        codes = {item["indicator"].upper() for item in data["figures"]}
+        by_code = {
+            indicator.code.upper(): indicator
+            for indicator in Indicator.objects.filter(region=region, code__in=codes | {c.lower() for c in codes})
+        }
+        # Codes are matched regardless of case; one query for the usual (upper-case) codes, one more otherwise.
+        if len(by_code) < len(codes):
+            by_code = {i.code.upper(): i for i in Indicator.objects.filter(region=region) if i.code.upper() in codes}
+        unknown = [
+            _cell_problem(index, item, {"indicator": [_("La región no tiene un indicador con ese código.")]})
+            for index, item in enumerate(data["figures"])
+            if item["indicator"].upper() not in by_code
+        ]
+        if unknown:
+            return _problem(
+                status.HTTP_400_BAD_REQUEST, _("Hay valores con errores; no se guardó nada."), "invalid", errors=unknown
+            )
+        cells = [
+            indicator_services.CellInput(
+                indicator=by_code[item["indicator"].upper()],
+                year=item["year"],
+                kind=item["kind"],
+                numerator=item["numerator"],
+                denominator=item["denominator"],
+                version=item["version"],
+            )
+            for item in data["figures"]
+        ]
+        index_of = {cell.key: index for index, cell in enumerate(cells)}
+        reason = data["reason"].strip() or _("API: %(token)s") % {"token": getattr(request.auth, "name", _("sesión"))}
+        try:
+            saved = indicator_services.measurements_save(
+                user=request.user, region=region, cycle=cycle, cells=cells, reason=reason
+            )
+        except PermissionDenied as error:
+            return _problem(status.HTTP_403_FORBIDDEN, str(error) or _("No puede modificar esos datos."), "forbidden")
+        except indicator_services.StaleDataError as error:
+            conflicts = [
+                {
+                    "index": index_of[conflict.cell.key],
+                    "indicator": conflict.cell.indicator.code,
+                    "year": conflict.cell.year,
+                    "kind": conflict.cell.kind,
+                    "current": None if conflict.current is None else self._figure(conflict.current),
+                }
+                for conflict in error.conflicts
+            ]
+            return _problem(
+                status.HTTP_409_CONFLICT,
+                _("Otra persona cambió algunos valores después de que se leyeron; no se guardó nada."),
+                "stale",
+                conflicts=conflicts,
+            )
+        except indicator_services.CellErrors as error:
+            errors = [
+                _cell_problem(index_of[key], data["figures"][index_of[key]], messages)
+                for key, messages in sorted(error.by_cell.items(), key=lambda item: index_of[item[0]])
+            ]
+            return _problem(
+                status.HTTP_400_BAD_REQUEST, _("Hay valores con errores; no se guardó nada."), "invalid", errors=errors
+            )
+        except DataLockedError as error:
+            return _problem(status.HTTP_409_CONFLICT, " ".join(error.messages), "locked")
+        except ValidationError as error:
+            return _problem(status.HTTP_400_BAD_REQUEST, " ".join(error.messages), "invalid")
+        keys = {(cell.indicator.pk, cell.year, cell.kind) for cell in cells}
+        stored = (
+            Measurement.objects.filter(
+                indicator_id__in={cell.indicator.pk for cell in cells}, year__in={c.year for c in cells}
+            )
+            .select_related("indicator__region")
+            .order_by("indicator__code", "year", "kind")
+        )
+        figures = [self._figure(m) for m in stored if (m.indicator_id, m.year, m.kind) in keys]
+        return Response({"saved": saved, "figures": figures})
+
+    def _figure(self, measurement: Measurement) -> dict:
+        return serializers.FigureSerializer(measurement, context=self.get_serializer_context()).data
+
+
+def _cell_problem(index: int, item: dict, errors: dict) -> dict:
+    return {
+        "index": index,
+        "indicator": item["indicator"],
+        "year": item["year"],
+        "kind": item["kind"],
+        "errors": errors,
+    }
+
+
+def _problem(code: int, detail: str, kind: str, **extra) -> Response:
+    return Response({"detail": detail, "code": kind, **extra}, status=code)
+
+
+class AnalysisFilter(django_filters.FilterSet):
+    region = _region_filter("indicator__region__iso_code")
+    cycle = django_filters.NumberFilter(field_name="cycle__year")
+    indicator = django_filters.CharFilter(field_name="indicator__code", lookup_expr="iexact")
+
+    class Meta:
+        model = serializers.ResultAnalysis
+        fields = ["region", "cycle", "indicator"]
+
+
+class AnalysisViewSet(_Readable, viewsets.ReadOnlyModelViewSet):
+    """The analysis of each result (causes, external causes and DIPRES's decision). Of published results, only
+    those without external causes or whose external causes DIPRES accepted."""
+
+    queryset = serializers.ResultAnalysis.objects.none()  # for the schema; rows come from get_queryset
+    serializer_class = serializers.AnalysisSerializer
+    filterset_class = AnalysisFilter
+
+    def get_queryset(self):
+        return selectors.analyses(self.readable()).order_by(
+            "-cycle__year", "indicator__region__order", "indicator__code"
+        )
+
+
+class CommitmentFilter(AnalysisFilter):
+    status = django_filters.CharFilter(field_name="status")
+
+    class Meta:
+        model = serializers.ImprovementCommitment
+        fields = ["region", "cycle", "indicator", "status"]
+
+
+class CommitmentViewSet(_Readable, viewsets.ReadOnlyModelViewSet):
+    """Compromisos de mejora per indicator, with their follow-up (the person responsible only for who sees the
+    region)."""
+
+    queryset = serializers.ImprovementCommitment.objects.none()  # for the schema; rows come from get_queryset
+    serializer_class = serializers.CommitmentSerializer
+    filterset_class = CommitmentFilter
+
+    def get_queryset(self):
+        return selectors.commitments(self.readable()).order_by("due_date", "pk")
+
+
+class EvaluationFilter(django_filters.FilterSet):
+    region = _region_filter("region__iso_code")
+    cycle = django_filters.NumberFilter(field_name="cycle__year")
+    line = django_filters.CharFilter(field_name="line__code")
+
+    class Meta:
+        model = serializers.ProgramEvaluation
+        fields = ["region", "cycle", "line"]
+
+
+class EvaluationViewSet(_Readable, viewsets.ReadOnlyModelViewSet):
+    """Evaluations of programs and of the institution, with their verdict and compromisos institucionales."""
+
+    queryset = serializers.ProgramEvaluation.objects.none()  # for the schema; rows come from get_queryset
+    serializer_class = serializers.EvaluationSerializer
+    filterset_class = EvaluationFilter
+
+    def get_queryset(self):
+        return selectors.evaluations(self.readable()).order_by("region__order", "-cycle__year", "pk")
+
+
+class InitiativeFilter(django_filters.FilterSet):
+    region = _region_filter("region__iso_code")
+    year = django_filters.NumberFilter(field_name="year")
+    state = django_filters.CharFilter(field_name="state")
+
+    class Meta:
+        model = serializers.InvestmentInitiative
+        fields = ["region", "year", "state"]
+
+
+class InitiativeViewSet(_Readable, viewsets.ReadOnlyModelViewSet):
+    """The PROPIR's investment initiatives with MIDEPLAN's result."""
+
+    queryset = serializers.InvestmentInitiative.objects.none()  # for the schema; rows come from get_queryset
+    serializer_class = serializers.InitiativeSerializer
+    filterset_class = InitiativeFilter
+
+    def get_queryset(self):
+        return selectors.initiatives(self.readable()).order_by("region__order", "-year", "bip_code")
+
+
+@extend_schema_view(
+    list=extend_schema(
+        parameters=[
+            OpenApiParameter("cycle", OpenApiTypes.INT, description=_("Año del ciclo (por omisión, el actual).")),
+            OpenApiParameter("region", OpenApiTypes.STR, description=_("Código ISO de la región, p. ej. CL-CO.")),
+        ]
+    )
+)
+class ResultViewSet(_Readable, viewsets.GenericViewSet):
+    """Each region's results in a cycle: compliance, incentive compliance, bonus, and each indicator's result."""
+
+    serializer_class = serializers.RegionResultSerializer
+    filter_backends = []
+
+    def list(self, request, *args, **kwargs):
+        year = request.query_params.get("cycle")
+        if year is not None and not year.isdigit():
+            raise ParseError(_("El ciclo es un año, p. ej. 2012."))
+        cycle = EvaluationCycle.objects.filter(year=int(year)).first() if year else cycle_current()
+        if cycle is None:
+            raise Http404(_("No existe ese ciclo."))
+        readable = self.readable()
+        published = {region_id for region_id, cycle_id in readable.published if cycle_id == cycle.pk}
+        regions = Region.objects.filter(pk__in=readable.region_ids | published).order_by("order")
+        code = request.query_params.get("region")
+        if code:
+            regions = regions.filter(iso_code__iexact=code.strip())
+        by_code = {region.iso_code: region for region in regions}
+        results = cycle_results(cycle=cycle, regions=list(by_code.values())) if by_code else []
+        for result in results:
+            approved = result.submission_status == SubmissionStatus.APPROVED
+            result.published = by_code[result.region_code].pk in published or result.frozen or approved
+        page = self.paginate_queryset(results)
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+
+@extend_schema(exclude=True)
+@api_view(["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"])
+@permission_classes([AllowAny])
+@authentication_classes([])
+def not_found(request, *args, **kwargs):
+    """No such address in the API (a mistyped path, an id that is not a number)."""
+    raise NotFound(_("No existe esa dirección en la API: vea /api/v1/docs/."))
