@@ -1,6 +1,7 @@
 """Query counts of the benchmarked pages, in-process against the benchmark's database.
 
-Usage: queries.py --as USERNAME PATH [PATH ...] [--as USERNAME PATH ...]. Prints, per path, its status and the
+Usage: queries.py --as USERNAME PATH [PATH ...] [--as USERNAME PATH ...] (USERNAME «-»: without signing in).
+Prints, per path, its status and the
 queries of a first request and of a second one (computed, then served from the cache when the page caches):
 run it before the servers warm the shared cache, or the first count is a cached one too.
 """
@@ -38,7 +39,9 @@ if __name__ == "__main__":
     for argument in arguments:
         if argument == "--as":
             client = Client(HTTP_HOST="127.0.0.1")
-            client.force_login(get_user_model().objects.get(username=next(arguments)))
+            username = next(arguments)
+            if username != "-":
+                client.force_login(get_user_model().objects.get(username=username))
             continue
         if client is None:
             raise SystemExit("queries.py: say --as USERNAME before the paths")

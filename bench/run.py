@@ -60,6 +60,7 @@ GUNICORN_FLAGS = ("-w", str(WORKERS), "-k", "sync", "--log-level", "warning")  #
 
 DASHBOARD = "/regiones/CL-AN/2012/tablero/"
 NATIONAL = "/nacional/2012/"
+PUBLIC_NATIONAL = "/publico/2012/"  # the public portal's, read without signing in
 REGION_PAGE = "/regiones/CL-BI/2012/"
 ENTRY = "/regiones/CL-AN/2012/ingreso/1/"
 ENTRY_START = "/regiones/{code}/2012/ingreso/"  # redirects to the region's first product
@@ -506,6 +507,9 @@ def query_counts(data: Seeded) -> dict[str, str]:
         "--as",
         "bench.analyst.norte",
         ENTRY,
+        "--as",
+        "-",
+        PUBLIC_NATIONAL,
         capture=True,
     )
     counts = {}
@@ -564,11 +568,12 @@ def throughput(report: Report, data: Seeded, counts: dict[str, str]) -> None:
             CACHED_RATIO,
         ),
         ("national view, cached", NATIONAL, data.reviewer, CACHED_RATIO),
+        ("public national view, anonymous, cached (13 regions)", PUBLIC_NATIONAL, None, CACHED_RATIO),
         (f"region page (Biobío, {data.committed('CL-BI')} indicators)", REGION_PAGE, data.reviewer, PAGE_RATIO),
         (f"data-entry grid (Antofagasta, product 1: {entry_size(data)})", ENTRY, data.analyst, PAGE_RATIO),
     ]
     for _label, path, session, _target in pages:  # warm up, and make sure each page answers 200
-        Visitor(PORT, session_cookie(session)).get_ok(path)
+        Visitor(PORT, session_cookie(session) if session else {}).get_ok(path)
     for _ in range(20):
         Visitor(MINIMAL_PORT).get_ok("/")
     say(

@@ -128,6 +128,13 @@ def cycle_stamp(*, year: int) -> Stamp | None:
     return None if row is None or row[0] is None else Stamp(None, row[0], int(row[1]), int(row[2]))
 
 
+def all_version() -> int | None:
+    """Return a version of every region's data in every cycle (one query): it rises with any change, a
+    publication among them. None when there are no versions."""
+    row = _fetch_one(_all_version_sql(), [])
+    return None if row is None or row[0] is None else int(row[0]) * 1_000_003 + int(row[1])
+
+
 def _fetch_one(sql: str, params: list) -> tuple | None:
     connection = connections[router.db_for_read(RegionDataVersion)]  # the replica inside reading_from_replica()
     with connection.cursor() as cursor:
@@ -152,3 +159,8 @@ def _cycle_stamp_sql() -> str:
         f'SELECT MAX(v.cycle_id), SUM(v.value), SUM(v.instruments) FROM "{version}" v '  # noqa: S608  (table names from the models)
         f'JOIN "{cycle}" c ON c.id = v.cycle_id WHERE c.year = %s'
     )
+
+
+@functools.cache
+def _all_version_sql() -> str:
+    return f'SELECT SUM(v.value), SUM(v.instruments) FROM "{RegionDataVersion._meta.db_table}" v'  # noqa: S608

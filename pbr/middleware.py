@@ -14,10 +14,11 @@ class SpanishFirstLocaleMiddleware(LocaleMiddleware):
     """
 
     def process_request(self, request):
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        if is_public(request):  # the portal's pages say their language in the address: caches keep one copy each
+            chosen = request.GET.get("lang")
         try:
-            language = translation.get_supported_language_variant(
-                request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME) or settings.LANGUAGE_CODE
-            )
+            language = translation.get_supported_language_variant(chosen or settings.LANGUAGE_CODE)
         except LookupError:
             language = settings.LANGUAGE_CODE
         translation.activate(language)
@@ -29,6 +30,12 @@ class SpanishFirstLocaleMiddleware(LocaleMiddleware):
         LocaleMiddleware's own answer looks for a language in the path (no URL carries one here) and
         would make HTTP caches keep one copy per browser language for nothing.
         """
-        patch_vary_headers(response, ("Cookie",))
+        if not is_public(request):
+            patch_vary_headers(response, ("Cookie",))
         response.headers.setdefault("Content-Language", translation.get_language())
         return response
+
+
+def is_public(request) -> bool:
+    """Return whether the request is for the public portal, whose pages are the same for everyone."""
+    return request.path_info.startswith(settings.PUBLIC_PATH)

@@ -193,6 +193,9 @@ LANGUAGE_CODE = "es-cl"
 # Each language is named in itself, so a person finds their own whatever the page's language.
 LANGUAGES = [("es-cl", "Español (Chile)"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# The public portal: its pages are the same for everyone, in the language their address names (?lang=en).
+PUBLIC_PATH = "/publico/"
+PUBLIC_MAX_AGE = int(os.environ.get("PUBLIC_MAX_AGE", "300"))  # seconds a proxy or browser may keep a page
 TIME_ZONE = "America/Santiago"
 USE_I18N = True
 USE_TZ = True

@@ -26,6 +26,7 @@ urlpatterns = [
     path("", include("notifications.urls")),
     path("admin/", admin.site.urls),
     path("api/", include("api.urls")),
+    path("publico/", include("results.public_urls")),
     path("cuenta/tokens/", api_pages.tokens, name="api_tokens"),
     path("cuenta/tokens/<int:pk>/revocar/", api_pages.token_revoke, name="api_token_revoke"),
     path("", home, name="home"),

@@ -160,6 +160,17 @@ MATRIX = {
     "notifications:open": ("post", {"pk": "{notification}"}, row(LOGIN, 302, 404, 404, 404, 404, 404)),
     "notifications:read_all": ("post", {}, row(LOGIN, 302, 302, 302, 302, 302)),
     "notifications:preferences": ("get", {}, row(LOGIN, 200, 200, 200, 200, 200)),
+    # The public portal: the same for everyone, signed in or not; Coquimbo's 2012 data is not published here.
+    "public:index": ("get", {}, row(200, 200, 200, 200, 200, 200, 200)),
+    "public:national": ("get", {"year": 2012}, row(404, 404, 404, 404, 404, 404, 404)),
+    "public:national_csv": ("get", {"year": 2012}, row(404, 404, 404, 404, 404, 404, 404)),
+    "public:national_xlsx": ("get", {"year": 2012}, row(404, 404, 404, 404, 404, 404, 404)),
+    "public:region": ("get", CO, row(404, 404, 404, 404, 404, 404, 404)),
+    "public:region_csv": ("get", CO, row(404, 404, 404, 404, 404, 404, 404)),
+    "public:region_xlsx": ("get", CO, row(404, 404, 404, 404, 404, 404, 404)),
+    "public:report": ("get", CO, row(404, 404, 404, 404, 404, 404, 404)),
+    "public:report_pdf": ("get", CO, row(404, 404, 404, 404, 404, 404, 404)),
+    "public:indicator": ("get", CO01, row(404, 404, 404, 404, 404, 404, 404)),
     # Each person their own API tokens; a person with no role makes none.
     "api_tokens": ("get", {}, row(LOGIN, 200, 200, 200, 200, 403)),
     "api_token_revoke": ("post", {"pk": "{api_token}"}, row(LOGIN, 302, 404, 404, 404, 404, 404)),

@@ -352,7 +352,7 @@ def compare_cycles(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "results/compare.html", context)
 
 
-def _illustrative_note(cycle) -> str:
+def illustrative_note(cycle) -> str:
     """Return the first line of an illustrative cycle's exports («» for any other cycle)."""
     if not cycle.is_illustrative:
         return ""
@@ -364,7 +364,7 @@ def _illustrative_note(cycle) -> str:
 def _export(request: HttpRequest, tables: list, name: str, fmt: str, *, cycle) -> HttpResponse:
     """Return the tables as one workbook (xlsx) or one table (csv, chosen with ?tabla=), labelled when the
     cycle is illustrative."""
-    return exports.download(tables, name=name, fmt=fmt, slug=request.GET.get("tabla"), note=_illustrative_note(cycle))
+    return exports.download(tables, name=name, fmt=fmt, slug=request.GET.get("tabla"), note=illustrative_note(cycle))
 
 
 @login_required
