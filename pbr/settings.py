@@ -100,6 +100,24 @@ AUTHENTICATION_BACKENDS = [
     # Django's ModelBackend, reading the logged-in user from the cache when it is shared (pbr/auth_cache.py).
     "pbr.auth_cache.CachedModelBackend",
 ]
+# Sign-in with an OpenID Connect provider (pbr/oidc.py), on when OIDC_RP_CLIENT_ID is set: the provider's verified
+# e-mail maps to an existing account; none is created. OIDC_PROVIDER_NAME names the button («ClaveÚnica»).
+OIDC_RP_CLIENT_ID = os.environ.get("OIDC_RP_CLIENT_ID", "")
+OIDC_RP_CLIENT_SECRET = os.environ.get("OIDC_RP_CLIENT_SECRET", "")
+OIDC_OP_AUTHORIZATION_ENDPOINT = os.environ.get("OIDC_OP_AUTHORIZATION_ENDPOINT", "")
+OIDC_OP_TOKEN_ENDPOINT = os.environ.get("OIDC_OP_TOKEN_ENDPOINT", "")
+OIDC_OP_USER_ENDPOINT = os.environ.get("OIDC_OP_USER_ENDPOINT", "")
+OIDC_OP_JWKS_ENDPOINT = os.environ.get("OIDC_OP_JWKS_ENDPOINT", "")
+OIDC_RP_SIGN_ALGO = os.environ.get("OIDC_RP_SIGN_ALGO", "RS256")
+OIDC_RP_SCOPES = os.environ.get("OIDC_RP_SCOPES", "openid email")
+OIDC_PROVIDER_NAME = os.environ.get("OIDC_PROVIDER_NAME", "ClaveÚnica")
+OIDC_CREATE_USER = False
+OIDC_USE_PKCE = True
+OIDC_TIMEOUT = 10
+OIDC_AUTHENTICATION_CALLBACK_URL = "oidc_authentication_callback"
+LOGIN_REDIRECT_URL_FAILURE = "/cuenta/ingresar/?oidc=fallo"
+if OIDC_RP_CLIENT_ID:
+    AUTHENTICATION_BACKENDS.append("pbr.oidc.StateIdentityBackend")
 # Login throttling: after 5 failed attempts for a username from an address, 15 minutes' wait.
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "15")))

@@ -9,7 +9,8 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import RedirectView
 
 from api import pages as api_pages
-from pbr.views import health, set_language
+from pbr import oidc
+from pbr.views import Login, health, set_language
 from results.views.home import home
 
 admin.site.site_header = _("Presupuesto por Resultados · GORE")
@@ -17,8 +18,10 @@ admin.site.site_title = _("PbR GORE")
 admin.site.index_title = _("Administración")
 
 urlpatterns = [
-    path("cuenta/ingresar/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("cuenta/ingresar/", Login.as_view(), name="login"),
     path("cuenta/salir/", auth_views.LogoutView.as_view(), name="logout"),
+    path("cuenta/oidc/ingresar/", oidc.SignIn.as_view(), name="oidc_authentication_init"),
+    path("cuenta/oidc/vuelta/", oidc.Callback.as_view(), name="oidc_authentication_callback"),
     path("salud/", health, name="health"),
     # Browsers ask for /favicon.ico whatever the pages link: send them to the icon (its hashed name, hence lazy).
     path("favicon.ico", RedirectView.as_view(url=lazy(static, str)("favicon.svg")), name="favicon"),

@@ -1,6 +1,7 @@
 """Project-level views."""
 
 from django.conf import settings
+from django.contrib.auth import views as auth_views
 from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -8,7 +9,20 @@ from django.views import i18n
 from django.views.decorators.cache import never_cache
 
 from notifications import services as notification_services
+from pbr import oidc
 from regions.models import Region
+
+
+class Login(auth_views.LoginView):
+    """The login page: a local account, or the identity provider when one is configured (pbr/oidc.py)."""
+
+    redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["oidc_provider"] = settings.OIDC_PROVIDER_NAME if oidc.enabled() else None
+        context["oidc_failed"] = self.request.GET.get("oidc") == "fallo"
+        return context
 
 
 @never_cache

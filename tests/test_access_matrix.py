@@ -171,6 +171,9 @@ MATRIX = {
     "public:report": ("get", CO, row(404, 404, 404, 404, 404, 404, 404)),
     "public:report_pdf": ("get", CO, row(404, 404, 404, 404, 404, 404, 404)),
     "public:indicator": ("get", CO01, row(404, 404, 404, 404, 404, 404, 404)),
+    # Sign-in with an identity provider: none is configured here (tests/test_oidc.py configures a fake one).
+    "oidc_authentication_init": ("get", {}, row(404, 404, 404, 404, 404, 404, 404)),
+    "oidc_authentication_callback": ("get", {}, row(404, 404, 404, 404, 404, 404, 404)),
     # Each person their own API tokens; a person with no role makes none.
     "api_tokens": ("get", {}, row(LOGIN, 200, 200, 200, 200, 403)),
     "api_token_revoke": ("post", {"pk": "{api_token}"}, row(LOGIN, 302, 404, 404, 404, 404, 404)),
