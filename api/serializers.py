@@ -18,7 +18,7 @@ from indicators.models import (
     StrategicDefinition,
     StrategicProduct,
 )
-from indicators.vocabulary import MeasurementKind
+from indicators.vocabulary import CommitmentStatus, MeasurementKind
 from investments.models import InvestmentInitiative
 from programs.models import ProgramEvaluation
 from regions.models import Region
@@ -210,6 +210,44 @@ class ProblemSerializer(serializers.Serializer):
     conflicts = ConflictSerializer(many=True, required=False)
 
 
+class _IndicatorInCycle(serializers.Serializer):
+    region = serializers.CharField(max_length=5, help_text=_("Código ISO de la región, p. ej. CL-CO."))
+    cycle = serializers.IntegerField(min_value=1990, max_value=2100, help_text=_("Año del ciclo."))
+    indicator = serializers.CharField(max_length=20, help_text=_("Código del indicador en la región, p. ej. CO-01."))
+
+
+class AnalysisInputSerializer(_IndicatorInCycle):
+    causes = serializers.CharField(max_length=5000, allow_blank=True, default="")
+    external_causes = serializers.BooleanField(default=False)
+    overachievement_justification = serializers.CharField(max_length=5000, allow_blank=True, default="")
+    version = serializers.IntegerField(
+        min_value=0, help_text=_("La versión del análisis que se leyó (0 si no había): evita pisar otro cambio.")
+    )
+
+
+class CommitmentInputSerializer(_IndicatorInCycle):
+    description = serializers.CharField(max_length=2000)
+    owner = serializers.CharField(max_length=200)
+    due_date = serializers.DateField()
+
+
+class FollowUpInputSerializer(serializers.Serializer):
+    cycle = serializers.IntegerField(
+        min_value=1990, max_value=2100, help_text=_("Año del ciclo desde el que se hace el seguimiento.")
+    )
+    status = serializers.ChoiceField(choices=CommitmentStatus.choices)
+    follow_up = serializers.CharField(max_length=2000, allow_blank=True, default="")
+    version = serializers.IntegerField(
+        min_value=0, help_text=_("La versión del compromiso que se leyó: evita pisar otro cambio.")
+    )
+
+
+class StaleProblemSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+    code = serializers.CharField()
+    current = serializers.DictField(allow_null=True, help_text=_("Lo que está registrado ahora."))
+
+
 class ObjectiveSerializer(serializers.Serializer):
     number = serializers.IntegerField()
     description = serializers.CharField()
@@ -253,6 +291,7 @@ class AnalysisSerializer(serializers.ModelSerializer):
             "external_causes",
             "external_accepted",
             "overachievement_justification",
+            "version",
         ]
 
 
@@ -264,7 +303,18 @@ class CommitmentSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = ImprovementCommitment
-        fields = ["id", "region", "indicator", "cycle", "description", "owner", "due_date", "status", "follow_up"]
+        fields = [
+            "id",
+            "region",
+            "indicator",
+            "cycle",
+            "description",
+            "owner",
+            "due_date",
+            "status",
+            "follow_up",
+            "version",
+        ]
 
     def get_owner(self, commitment: ImprovementCommitment) -> str | None:
         return commitment.owner if _internal(self, commitment.indicator.region_id) else None

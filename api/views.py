@@ -7,6 +7,8 @@ what: the services, through regions.selectors (a token narrows its person: Scope
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import django_filters
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
@@ -311,9 +313,89 @@ class AnalysisFilter(django_filters.FilterSet):
         fields = ["region", "cycle", "indicator"]
 
 
-class AnalysisViewSet(_Readable, viewsets.ReadOnlyModelViewSet):
+WRITE_ANSWERS = {
+    400: serializers.ProblemSerializer,
+    403: serializers.ProblemSerializer,
+    404: serializers.ProblemSerializer,
+    409: serializers.StaleProblemSerializer,
+}
+
+
+def _served(call, current: Callable[[object], dict]) -> Response | object:
+    """Run a service call; return its result, or the API's answer to what the service refused: 403 (not the
+    person's, or the token's), 409 `stale` with what is recorded now, 409 `locked`, 400 with each field's
+    messages."""
+    try:
+        return call()
+    except PermissionDenied as error:
+        return _problem(status.HTTP_403_FORBIDDEN, str(error) or _("No puede modificar esos datos."), "forbidden")
+    except indicator_services.VersionConflict as error:
+        body = None if error.current is None else current(error.current)
+        return _problem(status.HTTP_409_CONFLICT, " ".join(error.messages), "stale", current=body)
+    except DataLockedError as error:
+        return _problem(status.HTTP_409_CONFLICT, " ".join(error.messages), "locked")
+    except ValidationError as error:
+        fields = error.message_dict if hasattr(error, "error_dict") else {"non_field_errors": error.messages}
+        return _problem(status.HTTP_400_BAD_REQUEST, " ".join(error.messages), "invalid", fields=fields)
+
+
+def _indicator_in_cycle(data: dict) -> tuple[Indicator, EvaluationCycle] | Response:
+    """Return the region's indicator and the cycle a write names, or the 404 to answer."""
+    indicator = (
+        Indicator.objects.filter(region__iso_code=data["region"].upper(), code__iexact=data["indicator"])
+        .select_related("region")
+        .first()
+    )
+    cycle = EvaluationCycle.objects.filter(year=data["cycle"]).first()
+    if indicator is None or cycle is None:
+        return _problem(
+            status.HTTP_404_NOT_FOUND, _("No existe ese indicador en esa región, o ese ciclo."), "not_found"
+        )
+    return indicator, cycle
+
+
+@extend_schema_view(
+    create=extend_schema(
+        request=serializers.AnalysisInputSerializer,
+        responses={200: serializers.AnalysisSerializer, **WRITE_ANSWERS},
+        description=_(
+            "Registra el análisis del resultado de un indicador en un ciclo (causas, causas externas, "
+            "justificación del sobrecumplimiento), con la versión que se leyó: el mismo servicio que la página "
+            "del indicador. Un cambio de causas deja sin efecto la decisión de DIPRES sobre ellas."
+        ),
+    )
+)
+class AnalysisViewSet(_Readable, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     """The analysis of each result (causes, external causes and DIPRES's decision). Of published results, only
     those without external causes or whose external causes DIPRES accepted."""
+
+    def get_serializer_class(self):
+        return serializers.AnalysisInputSerializer if self.action == "create" else serializers.AnalysisSerializer
+
+    def create(self, request, *args, **kwargs):
+        given = serializers.AnalysisInputSerializer(data=request.data)
+        given.is_valid(raise_exception=True)
+        data = given.validated_data
+        found = _indicator_in_cycle(data)
+        if isinstance(found, Response):
+            return found
+        indicator, cycle = found
+        saved = _served(
+            lambda: indicator_services.result_analysis_save(
+                user=request.user,
+                indicator=indicator,
+                cycle=cycle,
+                causes=data["causes"],
+                external_causes=data["external_causes"],
+                overachievement_justification=data["overachievement_justification"],
+                version=data["version"],
+            ),
+            self._shown,
+        )
+        return saved if isinstance(saved, Response) else Response(self._shown(saved))
+
+    def _shown(self, analysis) -> dict:
+        return serializers.AnalysisSerializer(analysis, context=self.get_serializer_context()).data
 
     queryset = serializers.ResultAnalysis.objects.none()  # for the schema; rows come from get_queryset
     serializer_class = serializers.AnalysisSerializer
@@ -333,9 +415,81 @@ class CommitmentFilter(AnalysisFilter):
         fields = ["region", "cycle", "indicator", "status"]
 
 
-class CommitmentViewSet(_Readable, viewsets.ReadOnlyModelViewSet):
+@extend_schema_view(
+    create=extend_schema(
+        request=serializers.CommitmentInputSerializer,
+        responses={201: serializers.CommitmentSerializer, **WRITE_ANSWERS},
+        description=_("Registra un compromiso de mejora de un indicador en un ciclo, como la página del indicador."),
+    ),
+    partial_update=extend_schema(
+        request=serializers.FollowUpInputSerializer,
+        responses={200: serializers.CommitmentSerializer, **WRITE_ANSWERS},
+        description=_(
+            "Registra el estado y el seguimiento de un compromiso desde el ciclo en que se trabaja, con la versión "
+            "que se leyó: el mismo servicio que la página del indicador."
+        ),
+    ),
+)
+class CommitmentViewSet(_Readable, mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
     """Compromisos de mejora per indicator, with their follow-up (the person responsible only for who sees the
     region)."""
+
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def get_serializer_class(self):
+        if self.action == "create":
+            return serializers.CommitmentInputSerializer
+        if self.action == "partial_update":
+            return serializers.FollowUpInputSerializer
+        return serializers.CommitmentSerializer
+
+    def create(self, request, *args, **kwargs):
+        given = serializers.CommitmentInputSerializer(data=request.data)
+        given.is_valid(raise_exception=True)
+        data = given.validated_data
+        found = _indicator_in_cycle(data)
+        if isinstance(found, Response):
+            return found
+        indicator, cycle = found
+        saved = _served(
+            lambda: indicator_services.improvement_commitment_add(
+                user=request.user,
+                indicator=indicator,
+                cycle=cycle,
+                description=data["description"],
+                owner=data["owner"],
+                due_date=data["due_date"],
+            ),
+            self._shown,
+        )
+        return saved if isinstance(saved, Response) else Response(self._shown(saved), status=status.HTTP_201_CREATED)
+
+    def partial_update(self, request, *args, **kwargs):
+        commitment = self.get_object()  # 404 for one the person does not read
+        given = serializers.FollowUpInputSerializer(data=request.data)
+        given.is_valid(raise_exception=True)
+        data = given.validated_data
+        cycle = EvaluationCycle.objects.filter(year=data["cycle"]).first()
+        if cycle is None:
+            return _problem(status.HTTP_404_NOT_FOUND, _("No existe ese ciclo."), "not_found")
+        saved = _served(
+            lambda: indicator_services.improvement_commitment_follow_up(
+                user=request.user,
+                commitment=commitment,
+                cycle=cycle,
+                status=data["status"],
+                follow_up=data["follow_up"],
+                version=data["version"],
+            ),
+            self._shown,
+        )
+        return saved if isinstance(saved, Response) else Response(self._shown(saved))
+
+    def _shown(self, commitment) -> dict:
+        commitment = serializers.ImprovementCommitment.objects.select_related("indicator__region", "cycle").get(
+            pk=commitment.pk
+        )
+        return serializers.CommitmentSerializer(commitment, context=self.get_serializer_context()).data
 
     queryset = serializers.ImprovementCommitment.objects.none()  # for the schema; rows come from get_queryset
     serializer_class = serializers.CommitmentSerializer

@@ -403,8 +403,10 @@ class MeasurementAdmin(ServiceSavedAdmin):
         return super().delete_view(request, object_id, extra_context)
 
 
+# Analyses and commitments are written on the indicator's page and through the API, by their services
+# (permission, lock, version, history): the admin shows them and their history.
 @admin.register(ResultAnalysis)
-class ResultAnalysisAdmin(SafeHistoryAdmin):
+class ResultAnalysisAdmin(ReadOnlyHistoryAdmin):
     list_display = ["indicator", "cycle", "external_causes", "external_accepted"]
     list_filter = ["cycle", "indicator__region", "external_causes", "external_accepted"]
     search_fields = ["indicator__code", "indicator__name", "causes"]
@@ -412,7 +414,7 @@ class ResultAnalysisAdmin(SafeHistoryAdmin):
 
 
 @admin.register(ImprovementCommitment)
-class ImprovementCommitmentAdmin(SafeHistoryAdmin):
+class ImprovementCommitmentAdmin(ReadOnlyHistoryAdmin):
     list_display = ["indicator", "cycle", "description", "owner", "due_date", "status"]
     list_filter = ["status", "cycle", "indicator__region"]
     search_fields = ["indicator__code", "description", "owner"]

@@ -241,6 +241,7 @@ class ResultAnalysisForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=5000,
     )
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)  # the analysis's, as the page showed it
 
     def __init__(self, *args, needs_causes: bool = False, needs_justification: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
@@ -281,6 +282,7 @@ class FollowUpForm(forms.Form):
     follow_up = forms.CharField(
         label=_("Seguimiento"), required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=2000
     )
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)  # the commitment's, as the page showed it
 
 
 class LimitedUploadForm(forms.Form):

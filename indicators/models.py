@@ -591,6 +591,14 @@ class ResultAnalysis(models.Model):
         _("causas externas aceptadas por DIPRES"), null=True, blank=True, default=None
     )
     overachievement_justification = models.TextField(_("justificación del sobrecumplimiento"), blank=True)
+    # 1 when first saved, then one more per change (the analyst's or DIPRES's decision); a page that showed none
+    # sends 0.
+    version = models.PositiveIntegerField(
+        _("versión"),
+        default=1,
+        editable=False,
+        help_text=_("Aumenta con cada cambio; evita que un cambio pise a otro."),
+    )
 
     history = HistoricalRecords()
 
@@ -625,6 +633,12 @@ class Commitment(models.Model):
     due_date = models.DateField(_("fecha comprometida"))
     status = models.CharField(_("estado"), max_length=12, choices=CommitmentStatus, default=CommitmentStatus.PENDING)
     follow_up = models.TextField(_("seguimiento"), blank=True)
+    version = models.PositiveIntegerField(
+        _("versión"),
+        default=1,
+        editable=False,
+        help_text=_("Aumenta con cada cambio; evita que un cambio pise a otro."),
+    )
 
     class Meta:
         abstract = True

@@ -169,6 +169,7 @@ def institutional_commitment_follow_up(
     cycle: EvaluationCycle,
     status: str,
     follow_up: str,
+    version: int | None = None,
 ) -> InstitutionalCommitment:
     """Record the state and follow-up of a commitment from the cycle being worked on: the region's analysts,
     with the rule of every commitment (indicators.services.commitment_follow_up_apply)."""
@@ -186,4 +187,5 @@ def institutional_commitment_follow_up(
         cycle=cycle,
         status=status,
         follow_up=follow_up,
+        version=version,
     )

@@ -223,10 +223,10 @@ def post_data(name: str) -> dict:
 
 
 POST_DATA = {
-    "indicators:analysis": {"causes": "Aumento de consultas", "external_causes": "on"},
+    "indicators:analysis": {"causes": "Aumento de consultas", "external_causes": "on", "version": 1},
     "indicators:analysis_decide": {"accepted": "1"},
-    "indicators:commitment_follow_up": {"status": "en_curso", "follow_up": "Avance"},
-    "programs:commitment_follow_up": {"status": "en_curso", "follow_up": "Avance"},
+    "indicators:commitment_follow_up": {"status": "en_curso", "follow_up": "Avance", "version": 1},
+    "programs:commitment_follow_up": {"status": "en_curso", "follow_up": "Avance", "version": 1},
     "pmg:validate": {"validated_stage": "2", "notes": "", "version": "1"},
     "results:axis_change": {"accion": "indicadores"},
     "programs:commitment_add": {"description": "Rediseñar", "owner": "Jefe DIPLAN", "due_date": "2013-03-31"},

@@ -76,7 +76,7 @@ def test_indicator_forms(client, camila, causes, justification, description, own
     assert_safe(
         client.post(
             reverse("indicators:analysis", kwargs=kwargs),
-            {"causes": causes, "external_causes": "on", "overachievement_justification": justification},
+            {"causes": causes, "external_causes": "on", "overachievement_justification": justification, "version": 0},
         )
     )
     assert_safe(

@@ -55,6 +55,7 @@ from indicators.services.evidence import (
 )
 from indicators.services.guards import (
     DataLockedError,
+    VersionConflict,
 )
 from indicators.services.observations import (
     formulation_check_set,
@@ -106,6 +107,7 @@ __all__ = [
     "StaleDataError",
     "StaleDefinitionError",
     "TargetInput",
+    "VersionConflict",
     "WeightingPlan",
     "axis_indicators_set",
     "checked_upload",

@@ -18,7 +18,7 @@ from indicators.models import (
 )
 from indicators.selectors.people import indicator_recipients
 from indicators.services.commitments import commitment_follow_up_apply
-from indicators.services.guards import authorize_edit
+from indicators.services.guards import authorize_edit, check_version
 from notifications.services import notify
 from notifications.vocabulary import Event
 from regions.selectors import can_review
@@ -33,10 +33,16 @@ def result_analysis_save(
     causes: str,
     external_causes: bool,
     overachievement_justification: str,
+    version: int | None = None,
 ) -> ResultAnalysis:
-    """Record the analysis of the indicator's result in the cycle; a change of causes resets DIPRES's decision."""
+    """Record the analysis of the indicator's result in the cycle; a change of causes resets DIPRES's decision.
+
+    `version` is the one the person read (0: none); VersionConflict when someone changed it since."""
     authorize_edit(user=user, region=indicator.region, cycle=cycle)
-    analysis, _created = ResultAnalysis.objects.select_for_update().get_or_create(indicator=indicator, cycle=cycle)
+    analysis, created = ResultAnalysis.objects.select_for_update().get_or_create(indicator=indicator, cycle=cycle)
+    check_version(None if created else analysis, version)
+    if not created:
+        analysis.version += 1
     if (analysis.causes, analysis.external_causes) != (causes.strip(), external_causes):
         analysis.external_accepted = None
     analysis.causes = causes.strip()
@@ -68,8 +74,9 @@ def result_analysis_decide(*, user: AbstractBaseUser, analysis: ResultAnalysis, 
     if not analysis.external_causes:
         raise ValidationError(_("El análisis no declara causas externas."))
     analysis.external_accepted = accepted
+    analysis.version += 1
     analysis._history_user = user
-    analysis.save(update_fields=["external_accepted"])
+    analysis.save(update_fields=["external_accepted", "version"])
     indicator = analysis.indicator
     notify(
         event=Event.CAUSE_DECIDED,
@@ -114,10 +121,12 @@ def improvement_commitment_follow_up(
     cycle: EvaluationCycle,
     status: str,
     follow_up: str,
+    version: int | None = None,
 ) -> ImprovementCommitment:
     """Update a commitment's status and follow-up, from the cycle being worked on (see
     commitment_follow_up_apply)."""
     return commitment_follow_up_apply(
+        version=version,
         user=user,
         commitment=commitment,
         region=commitment.indicator.region,

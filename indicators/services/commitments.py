@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from evaluation.models import EvaluationCycle
 from indicators.models import Commitment
-from indicators.services.guards import authorize_edit
+from indicators.services.guards import authorize_edit, check_version
 from regions.models import Region
 
 
@@ -22,18 +22,23 @@ def commitment_follow_up_apply(
     cycle: EvaluationCycle,
     status: str,
     follow_up: str,
+    version: int | None = None,
 ) -> Commitment:
     """Record a commitment's state and follow-up, from the cycle being worked on; call inside a transaction.
 
     The region's analysts follow up while its data in that cycle is with them (the lock of the figures). A
     commitment is followed up from the cycle it was made in, or from a later one while it is still open; a
-    closed commitment of an earlier cycle belongs to that cycle's record.
+    closed commitment of an earlier cycle belongs to that cycle's record. `version` is the one the person read;
+    VersionConflict when someone changed it since.
     """
     authorize_edit(user=user, region=region, cycle=cycle)
+    commitment = type(commitment).objects.select_for_update().get(pk=commitment.pk)
+    check_version(commitment, version)
     if committed_in.year > cycle.year or (committed_in.pk != cycle.pk and not commitment.is_open):
         raise ValidationError(_("Este compromiso se sigue desde el ciclo %(year)s.") % {"year": committed_in.year})
     commitment.status = status
     commitment.follow_up = follow_up.strip()
+    commitment.version += 1
     commitment.full_clean()
     commitment._history_user = user
     commitment.save()

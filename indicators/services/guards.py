@@ -14,6 +14,28 @@ from regions.models import Region
 from regions.selectors import can_edit_region
 
 
+class VersionConflict(ValidationError):
+    """Someone changed the record after the person read it (its version moved); nothing was saved. `current` is
+    the record as it is now (None when it no longer exists)."""
+
+    def __init__(self, current=None):
+        super().__init__(
+            _(
+                "Otra persona cambió esto después de que usted lo leyó: revise lo que está registrado y vuelva a "
+                "guardar."
+            )
+        )
+        self.current = current
+
+
+def check_version(current, version: int | None) -> None:
+    """Refuse the write when the person read another version than the stored one (`current` None: there is
+    none yet, version 0). `version` None: the caller read nothing to compare (commands, the demonstration)."""
+    stored = 0 if current is None else current.version
+    if version is not None and version != stored:
+        raise VersionConflict(current)
+
+
 class DataLockedError(ValidationError):
     """The region's data for the cycle is sent or approved: nothing may change until it is returned."""
 

@@ -245,6 +245,7 @@ def _detail_context(request, region, cycle, detail, **forms_override) -> dict:
                 "causes": analysis.causes if analysis else "",
                 "external_causes": analysis.external_causes if analysis else False,
                 "overachievement_justification": analysis.overachievement_justification if analysis else "",
+                "version": analysis.version if analysis else 0,
             }
         ),
         "commitment_form": forms.ImprovementCommitmentForm(),
@@ -295,6 +296,16 @@ def result_analysis_save(request: HttpRequest, code: str, year: int, indicator: 
         return _render_detail_errors(request, region, cycle, detail, analysis_form=form)
     try:
         services.result_analysis_save(user=request.user, indicator=detail.indicator, cycle=cycle, **form.cleaned_data)
+    except services.VersionConflict as error:
+        # The person's text stays in the form; its version becomes the stored one, so that saving again is a
+        # choice made knowing what the other person wrote (shown on the page).
+        data = request.POST.copy()
+        data["version"] = error.current.version if error.current else 0
+        form = forms.ResultAnalysisForm(
+            data, needs_causes=detail.row.missed, needs_justification=detail.row.overachieved
+        )
+        form.is_valid()
+        return _render_detail_errors(request, region, cycle, detail, error, analysis_form=form)
     except ValidationError as error:
         return _render_detail_errors(request, region, cycle, detail, error, analysis_form=form)
     messages.success(request, _("Se guardó el análisis del resultado."))

@@ -340,3 +340,88 @@ def test_the_schema_and_its_documentation_are_served_without_a_cdn(client):
     assert "/static/drf_spectacular_sidecar/swagger-ui-dist/swagger-ui-bundle.js" in html
     assert "https://" not in html
     assert "cdn" not in html.lower()
+
+
+# Writing causes and commitments: the same services as the indicator's page, with versions.
+
+ANALYSES = reverse("api:analysis-list")
+COMMITMENTS = reverse("api:commitment-list")
+
+
+def analysis(causes: str, version: int, **extra) -> dict:
+    return {"region": "CL-CO", "cycle": 2012, "indicator": "CO-01", "causes": causes, "version": version, **extra}
+
+
+def test_a_token_writes_the_analysis_of_a_result_with_versions(api, token_for, camila):
+    api.credentials(**bearer(token_for(camila, write=True)))
+    first = api.post(ANALYSES, analysis("Paro de funcionarios", 0, external_causes=True), format="json")
+    assert first.status_code == 200, first.json()
+    assert (first.json()["causes"], first.json()["external_causes"], first.json()["version"]) == (
+        "Paro de funcionarios",
+        True,
+        1,
+    )
+    stale = api.post(ANALYSES, analysis("Otra cosa", 0), format="json")
+    assert stale.status_code == 409
+    assert stale.json()["code"] == "stale"
+    assert stale.json()["current"]["causes"] == "Paro de funcionarios"
+    second = api.post(ANALYSES, analysis("Otra cosa", 1), format="json")
+    assert second.json()["version"] == 2
+    record = Indicator.objects.get(code="CO-01").analyses.get()
+    assert record.causes == "Otra cosa"
+    assert record.history.latest().history_user == camila
+
+
+def test_analyses_follow_the_same_rules_as_the_page(api, token_for, camila, bruno, coquimbo, cycle):
+    api.credentials(**bearer(token_for(bruno, write=True)))
+    assert api.post(ANALYSES, analysis("x", 0), format="json").status_code == 403  # not Bruno's region
+    api.credentials(**bearer(token_for(camila)))
+    assert api.post(ANALYSES, analysis("x", 0), format="json").status_code == 403  # a read-only token
+    api.credentials(**bearer(token_for(camila, write=True)))
+    assert api.post(ANALYSES, {**analysis("x", 0), "indicator": "CO-99"}, format="json").status_code == 404
+    workflow.submission_send(user=camila, region=coquimbo, cycle=cycle)
+    locked = api.post(ANALYSES, analysis("x", 0), format="json")
+    assert locked.status_code == 409
+    assert locked.json()["code"] == "locked"
+
+
+def test_a_token_adds_and_follows_up_a_commitment(api, token_for, camila):
+    api.credentials(**bearer(token_for(camila, write=True)))
+    body = {
+        "region": "CL-CO",
+        "cycle": 2012,
+        "indicator": "CO-01",
+        "description": "Responder en 3 días",
+        "owner": "Jefa DAF",
+        "due_date": "2012-12-31",
+    }
+    created = api.post(COMMITMENTS, body, format="json")
+    assert created.status_code == 201, created.json()
+    pk = created.json()["id"]
+    assert created.json()["owner"] == "Jefa DAF"
+    assert created.json()["version"] == 1
+    detail = reverse("api:commitment-detail", kwargs={"pk": pk})
+    follow = {"cycle": 2012, "status": "en_curso", "follow_up": "Operador contratado", "version": 1}
+    followed = api.patch(detail, follow, format="json")
+    assert followed.status_code == 200, followed.json()
+    assert (followed.json()["status"], followed.json()["version"]) == ("en_curso", 2)
+    stale = api.patch(detail, {**follow, "status": "cumplido"}, format="json")
+    assert stale.status_code == 409
+    assert stale.json()["current"]["status"] == "en_curso"
+    bad = api.post(COMMITMENTS, {**body, "due_date": "mañana"}, format="json")
+    assert bad.status_code == 400
+    assert "due_date" in bad.json()["fields"]
+
+
+def test_nobody_follows_up_another_regions_commitment(api, token_for, camila, bruno, cycle):
+    commitment = services.improvement_commitment_add(
+        user=camila, indicator=Indicator.objects.get(code="CO-01"), cycle=cycle, description="Responder",
+        owner="Jefa DAF", due_date=datetime.date(2012, 12, 31),
+    )  # fmt: skip
+    api.credentials(**bearer(token_for(bruno, write=True)))
+    detail = reverse("api:commitment-detail", kwargs={"pk": commitment.pk})
+    response = api.patch(detail, {"cycle": 2012, "status": "cumplido", "version": 1}, format="json")
+    assert response.status_code == 404  # Bruno does not even read it
+    assert api.put(detail, {}, format="json").status_code == 405
+    commitment.refresh_from_db()
+    assert commitment.status == "pendiente"

@@ -65,19 +65,61 @@ MATRIX = {
     "api:not_found": ("get", {}, dict.fromkeys(CALLERS, 404)),  # /api/ itself, and any unknown address
 }
 
-# Writes: who may change Coquimbo's figures. No credentials: 401 (with the scheme to use); a session without a
-# role, a read-only token, another region's analyst, DIPRES: 403; its analyst's token that writes and the admin's: 200.
-WRITES = {
-    "api:figure-list": {
+
+# Writes to Coquimbo's data: (method, url name, url kwargs, body, expected). No credentials: 401 (with the scheme to
+# use); a session without a role, a read-only token, another region's analyst, DIPRES, the head: 403 (404 where they
+# do not even read the row); its analyst's token that writes and the admin's: 200 (201 for a new row).
+def writes(ok: int) -> dict:
+    return {
         "anonymous": 401,
         "camila_read": 403,
-        "camila": 200,
+        "camila": ok,
         "bruno": 403,
         "daniela": 403,
-        "ana": 200,
+        "ana": ok,
         "charlie": 403,
         "hector": 403,
     }
+
+
+FIGURE = {
+    "indicator": "CO-01",
+    "year": 2011,
+    "kind": "estimado",
+    "numerator": "248",
+    "denominator": "263",
+    "version": 1,
+}
+WRITES = {
+    "figures": ("post", "api:figure-list", {}, {"region": "CL-CO", "cycle": 2012, "figures": [FIGURE]}, writes(200)),
+    "analysis": (
+        "post",
+        "api:analysis-list",
+        {},
+        {"region": "CL-CO", "cycle": 2012, "indicator": "CO-01", "causes": "Paro nacional", "version": 1},
+        writes(200),
+    ),
+    "commitment": (
+        "post",
+        "api:commitment-list",
+        {},
+        {
+            "region": "CL-CO",
+            "cycle": 2012,
+            "indicator": "CO-01",
+            "description": "Otro",
+            "owner": "DAF",
+            "due_date": "2013-01-31",
+        },
+        writes(201),
+    ),
+    "follow-up": (
+        "patch",
+        "api:commitment-detail",
+        {"pk": "{commitment}"},
+        {"cycle": 2012, "status": "en_curso", "follow_up": "Avance", "version": 1},
+        {**writes(200), "bruno": 404, "charlie": 404},
+    ),
 }
 
 
@@ -164,23 +206,19 @@ def test_api_access(callers, records, name, caller):
 
 
 @pytest.mark.parametrize("caller", CALLERS)
-@pytest.mark.parametrize("name", sorted(WRITES))
-def test_api_writes(callers, records, name, caller):
-    body = {
-        "region": "CL-CO",
-        "cycle": 2012,
-        "figures": [
-            {
-                "indicator": "CO-01",
-                "year": 2011,
-                "kind": "estimado",
-                "numerator": "248",
-                "denominator": "263",
-                "version": 1,
-            }
-        ],
-    }
-    response = callers(caller).post(reverse(name), body, format="json")
-    assert response.status_code == WRITES[name][caller], response.content[:300]
-    changed = Measurement.objects.filter(indicator__code="CO-01", year=2011, kind="estimado", numerator=248).exists()
-    assert changed == (response.status_code == 200)
+@pytest.mark.parametrize("write", sorted(WRITES))
+def test_api_writes(callers, records, write, caller):
+    method, name, kwargs, body, expected = WRITES[write]
+    kwargs = {key: records[value[1:-1]] if str(value).startswith("{") else value for key, value in kwargs.items()}
+    response = getattr(callers(caller), method)(reverse(name, kwargs=kwargs), body, format="json")
+    assert response.status_code == expected[caller], response.content[:300]
+    changed = {
+        "figures": lambda: Measurement.objects.filter(indicator__code="CO-01", year=2011, numerator=248).exists(),
+        "analysis": lambda: Indicator.objects.get(code="CO-01").analyses.get().causes == "Paro nacional",
+        "commitment": lambda: Indicator.objects.get(code="CO-01").improvement_commitments.filter(owner="DAF").exists(),
+        "follow-up": lambda: (
+            Indicator.objects.get(code="CO-01").improvement_commitments.get(pk=records["commitment"]).status
+            == "en_curso"
+        ),
+    }[write]()
+    assert changed == (response.status_code in (200, 201))

@@ -131,9 +131,11 @@ def test_a_missed_target_needs_its_causes_before_sending(client, camila, coquimb
     assert "parcialmente cumplido" in text(page.select_one("#resultado"))
 
     analysis_url = reverse("indicators:analysis", kwargs={**CO, "indicator": "CO-01"})
-    response = client.post(analysis_url, {"causes": ""})
+    response = client.post(analysis_url, {"causes": "", "version": 0})
     assert "El indicador no alcanzó la meta: indique las causas." in text(soup(response, 400))
-    response = client.post(analysis_url, {"causes": "Caída del portal en octubre.", "external_causes": "on"})
+    response = client.post(
+        analysis_url, {"causes": "Caída del portal en octubre.", "external_causes": "on", "version": 0}
+    )
     assert response.status_code == 302
     services.submission_send(user=camila, region=coquimbo, cycle=cycle)
     assert status(coquimbo) == SubmissionStatus.SENT
@@ -206,7 +208,7 @@ def test_improvement_commitments_are_followed_up_in_a_later_cycle(client, camila
         "indicators:commitment_follow_up",
         kwargs={"code": "CL-CO", "year": 2013, "indicator": "CO-01", "pk": commitment.pk},
     )
-    client.post(follow, {"status": "cumplido", "follow_up": "Contratado en mayo."})
+    client.post(follow, {"status": "cumplido", "follow_up": "Contratado en mayo.", "version": commitment.version})
     commitment.refresh_from_db()
     assert (commitment.status, commitment.follow_up) == ("cumplido", "Contratado en mayo.")
     # Done: no longer listed as open in 2013.

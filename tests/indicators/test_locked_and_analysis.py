@@ -94,7 +94,7 @@ def test_the_justification_is_asked_only_above_the_threshold(client, ana):
 def test_a_missing_justification_is_still_refused_above_the_threshold(client, ana, antofagasta, cycle):
     enter_actual(ana, "AN-08", 7)
     client.force_login(ana)
-    response = client.post(reverse("indicators:analysis", kwargs=AN08), {"causes": ""})
+    response = client.post(reverse("indicators:analysis", kwargs=AN08), {"causes": "", "version": 0})
     assert "justifíquelo" in text(soup(response, 400).select_one("#analisis"))
     assert "AN-08: justifique el sobrecumplimiento." in submission_problems(region=antofagasta, cycle=cycle)
 
@@ -103,12 +103,61 @@ def test_a_justification_given_before_is_kept_when_it_is_no_longer_asked(client,
     enter_actual(ana, "AN-08", 7)
     client.force_login(ana)
     url = reverse("indicators:analysis", kwargs=AN08)
-    client.post(url, {"causes": "", "overachievement_justification": "Dos acuerdos extra."})
+    client.post(url, {"causes": "", "overachievement_justification": "Dos acuerdos extra.", "version": 0})
     measurement = Indicator.objects.get(code="AN-08").measurements.get(year=2012, kind="efectivo")
     measurement.numerator = Decimal(5)  # corrected to the meta: the field is no longer shown
     measurement.save()
     page = soup(client.get(reverse("indicators:indicator", kwargs=AN08)))
     hidden = justification_field(page)
     assert (hidden["type"], hidden["value"]) == ("hidden", "Dos acuerdos extra.")
-    client.post(url, {"causes": "Nada que agregar", "overachievement_justification": hidden["value"]})
+    version = page.select_one("#analisis input[name=version]")["value"]
+    client.post(
+        url, {"causes": "Nada que agregar", "overachievement_justification": hidden["value"], "version": version}
+    )
     assert ResultAnalysis.objects.get(indicator__code="AN-08").overachievement_justification == "Dos acuerdos extra."
+
+
+# Two people on the same analysis or commitment: the second never overwrites the first unknowingly.
+
+
+def test_a_second_analysis_written_from_a_stale_page_is_refused_and_kept_in_the_form(client, camila, ana):
+    co01 = {**CO, "indicator": "CO-01"}
+    client.force_login(camila)
+    url = reverse("indicators:analysis", kwargs=co01)
+    assert client.post(url, {"causes": "Caída del portal", "version": 0}).status_code == 302  # the first
+    response = client.post(url, {"causes": "Falta de personal", "version": 0})  # read before the first saved
+    page = soup(response, 400)
+    assert "Otra persona cambió esto después de que usted lo leyó" in text(page)
+    assert "Falta de personal" in page.select_one("#analisis textarea[name=causes]").get_text()
+    assert page.select_one("#analisis input[name=version]")["value"] == "1"  # saving again is now a choice
+    assert ResultAnalysis.objects.get().causes == "Caída del portal"
+    assert client.post(url, {"causes": "Falta de personal", "version": 1}).status_code == 302
+    analysis = ResultAnalysis.objects.get()
+    assert (analysis.causes, analysis.version) == ("Falta de personal", 2)
+
+
+def test_dipres_decision_moves_the_analysis_version(camila, daniela, coquimbo, cycle):
+    co01 = Indicator.objects.get(code="CO-01")
+    services.result_analysis_save(
+        user=camila, indicator=co01, cycle=cycle, causes="Paro", external_causes=True,
+        overachievement_justification="", version=0,
+    )  # fmt: skip
+    workflow.submission_send(user=camila, region=coquimbo, cycle=cycle)
+    decided = services.result_analysis_decide(user=daniela, analysis=co01.analyses.get(), accepted=True)
+    assert decided.version == 2
+
+
+def test_a_stale_follow_up_is_refused(client, camila, cycle):
+    from datetime import date
+
+    commitment = services.improvement_commitment_add(
+        user=camila, indicator=Indicator.objects.get(code="CO-01"), cycle=cycle, description="Responder en 3 días",
+        owner="Jefa DAF", due_date=date(2012, 12, 31),
+    )  # fmt: skip
+    url = reverse("indicators:commitment_follow_up", kwargs={**CO, "indicator": "CO-01", "pk": commitment.pk})
+    client.force_login(camila)
+    assert client.post(url, {"status": "en_curso", "follow_up": "Avance", "version": 1}).status_code == 302
+    response = client.post(url, {"status": "cumplido", "follow_up": "Listo", "version": 1})
+    assert "Otra persona cambió esto después de que usted lo leyó" in text(soup(response, 400))
+    commitment.refresh_from_db()
+    assert (commitment.status, commitment.follow_up, commitment.version) == ("en_curso", "Avance", 2)

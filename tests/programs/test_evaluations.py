@@ -299,7 +299,7 @@ def test_the_analyst_follows_up_on_the_page_and_overdue_commitments_are_marked(c
     assert len(page.select("[data-overdue]")) == 1
     response = client.post(
         url("commitment_follow_up", pk=evaluation.pk, commitment=late.pk),
-        {"status": "cumplido", "follow_up": "Plan entregado el 2 de mayo"},
+        {"status": "cumplido", "follow_up": "Plan entregado el 2 de mayo", "version": late.version},
     )
     assert response.status_code == 302
     page = soup(client.get(url("evaluation", pk=evaluation.pk)))
