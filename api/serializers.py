@@ -183,19 +183,44 @@ class FigureBatchResultSerializer(serializers.Serializer):
 
 
 class CellProblemSerializer(serializers.Serializer):
-    index = serializers.IntegerField(help_text=_("Posición del valor en la lista enviada."))
-    indicator = serializers.CharField()
-    year = serializers.IntegerField()
-    kind = serializers.CharField()
+    index = serializers.IntegerField(required=False, help_text=_("Posición del valor en la lista enviada."))
+    line = serializers.IntegerField(required=False, help_text=_("Línea del CSV (la cabecera es la 1)."))
+    indicator = serializers.CharField(required=False)
+    year = serializers.IntegerField(required=False)
+    kind = serializers.CharField(required=False)
     errors = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))
 
 
 class ConflictSerializer(serializers.Serializer):
     index = serializers.IntegerField()
+    line = serializers.IntegerField(required=False)
     indicator = serializers.CharField()
     year = serializers.IntegerField()
     kind = serializers.CharField()
     current = FigureSerializer(allow_null=True, help_text=_("Lo que está registrado ahora."))
+
+
+class FigurePairSerializer(serializers.Serializer):
+    numerator = serializers.CharField(allow_null=True)
+    denominator = serializers.CharField(allow_null=True)
+    version = serializers.IntegerField(required=False)
+
+
+class FigureChangeSerializer(serializers.Serializer):
+    index = serializers.IntegerField()
+    line = serializers.IntegerField(required=False)
+    indicator = serializers.CharField()
+    year = serializers.IntegerField()
+    kind = serializers.CharField()
+    old = FigurePairSerializer(allow_null=True, help_text=_("Lo registrado antes (null: no había)."))
+    new = FigurePairSerializer()
+
+
+class FigureImportResultSerializer(serializers.Serializer):
+    dry_run = serializers.BooleanField()
+    saved = serializers.IntegerField(help_text=_("Cuántos valores se guardaron (0 en una prueba)."))
+    would_save = serializers.IntegerField(help_text=_("Cuántos valores cambian al guardar."))
+    changes = FigureChangeSerializer(many=True)
 
 
 class ProblemSerializer(serializers.Serializer):

@@ -17,12 +17,13 @@ from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
-from rest_framework.decorators import api_view, authentication_classes, permission_classes
+from rest_framework.decorators import action, api_view, authentication_classes, permission_classes
 from rest_framework.exceptions import NotFound, ParseError
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
-from api import selectors, serializers
+from api import csv_figures, selectors, serializers
+from api.parsers import CSVTextParser
 from evaluation.models import EvaluationCycle, SubmissionStatus
 from evaluation.selectors import cycle_current
 from indicators import services as indicator_services
@@ -31,6 +32,13 @@ from indicators.services.guards import DataLockedError
 from indicators.vocabulary import MeasurementKind
 from regions.models import Region
 from results.selectors.outcomes import cycle_results
+
+WRITE_ANSWERS = {
+    400: serializers.ProblemSerializer,
+    403: serializers.ProblemSerializer,
+    404: serializers.ProblemSerializer,
+    409: serializers.StaleProblemSerializer,
+}
 
 
 class _Readable:
@@ -205,21 +213,51 @@ class FigureViewSet(_Readable, mixins.CreateModelMixin, viewsets.ReadOnlyModelVi
         batch = serializers.FigureBatchSerializer(data=request.data)
         batch.is_valid(raise_exception=True)
         data = batch.validated_data
-        region = Region.objects.filter(iso_code=data["region"].upper()).first()
-        cycle = EvaluationCycle.objects.filter(year=data["cycle"]).first()
+        return self._save(request, data["region"], data["cycle"], data["figures"], data["reason"], dry_run=False)
+
+    @extend_schema(
+        request={"text/csv": OpenApiTypes.STR},
+        parameters=[
+            OpenApiParameter("region", OpenApiTypes.STR, required=True, description=_("Código ISO de la región.")),
+            OpenApiParameter("cycle", OpenApiTypes.INT, required=True, description=_("Año del ciclo.")),
+            OpenApiParameter(
+                "dry_run", OpenApiTypes.BOOL, description=_("Por omisión sí: muestra lo que cambiaría, sin guardar.")
+            ),
+        ],
+        responses={200: serializers.FigureImportResultSerializer, **WRITE_ANSWERS},
+        description=_(
+            "Importa valores desde un CSV (columnas indicator, year, kind, numerator, denominator, version; «,» "
+            "y punto decimal, o «;» y coma decimal). Por omisión es una prueba (dry_run): recorre las mismas "
+            "validaciones, permisos, bloqueos y versiones que al guardar, muestra cada cambio (antes → después) "
+            "y no guarda nada; con dry_run=false guarda todo o nada."
+        ),
+    )
+    @action(detail=False, methods=["post"], url_path="import", parser_classes=[CSVTextParser])
+    def import_csv(self, request):
+        region, cycle = request.query_params.get("region", ""), request.query_params.get("cycle", "")
+        if not cycle.isdigit():
+            raise ParseError(_("Indique la región y el ciclo: ?region=CL-CO&cycle=2012."))
+        dry_run = request.query_params.get("dry_run", "true").lower() not in ("false", "0", "no")
+        rows, problems = csv_figures.read(request.data)
+        if problems:
+            return _problem(
+                status.HTTP_400_BAD_REQUEST, _("El CSV tiene errores; no se guardó nada."), "invalid", errors=problems
+            )
+        reason = _("API, CSV: %(token)s") % {"token": getattr(request.auth, "name", _("sesión"))}
+        return self._save(request, region, int(cycle), rows, reason, dry_run=dry_run)
+
+    def _save(self, request, code: str, year: int, items: list[dict], reason: str, *, dry_run: bool) -> Response:
+        """Save (or try, for a dry run) the figures through the entry grid's service; answer what it did or why
+        it refused, naming each figure by its position in the request (and its CSV line, when it came in one)."""
+        region = Region.objects.filter(iso_code=code.upper()).first()
+        cycle = EvaluationCycle.objects.filter(year=year).first()
         if region is None or cycle is None:
             return _problem(status.HTTP_404_NOT_FOUND, _("No existe esa región o ese ciclo."), "not_found")
-        codes = {item["indicator"].upper() for item in data["figures"]}
-        by_code = {
-            indicator.code.upper(): indicator
-            for indicator in Indicator.objects.filter(region=region, code__in=codes | {c.lower() for c in codes})
-        }
-        # Codes are matched regardless of case; one query for the usual (upper-case) codes, one more otherwise.
-        if len(by_code) < len(codes):
-            by_code = {i.code.upper(): i for i in Indicator.objects.filter(region=region) if i.code.upper() in codes}
+        codes = {item["indicator"].upper() for item in items}
+        by_code = {i.code.upper(): i for i in Indicator.objects.filter(region=region) if i.code.upper() in codes}
         unknown = [
             _cell_problem(index, item, {"indicator": [_("La región no tiene un indicador con ese código.")]})
-            for index, item in enumerate(data["figures"])
+            for index, item in enumerate(items)
             if item["indicator"].upper() not in by_code
         ]
         if unknown:
@@ -235,27 +273,35 @@ class FigureViewSet(_Readable, mixins.CreateModelMixin, viewsets.ReadOnlyModelVi
                 denominator=item["denominator"],
                 version=item["version"],
             )
-            for item in data["figures"]
+            for item in items
         ]
         index_of = {cell.key: index for index, cell in enumerate(cells)}
-        reason = data["reason"].strip() or _("API: %(token)s") % {"token": getattr(request.auth, "name", _("sesión"))}
-        try:
-            saved = indicator_services.measurements_save(
-                user=request.user, region=region, cycle=cycle, cells=cells, reason=reason
+        before = {
+            (m.indicator_id, m.year, m.kind): m
+            for m in Measurement.objects.filter(
+                indicator_id__in={cell.indicator.pk for cell in cells}, year__in={c.year for c in cells}
             )
+        }
+        reason = reason.strip() or _("API: %(token)s") % {"token": getattr(request.auth, "name", _("sesión"))}
+        try:
+            if dry_run:
+                saved = indicator_services.measurements_try(user=request.user, region=region, cycle=cycle, cells=cells)
+            else:
+                saved = indicator_services.measurements_save(
+                    user=request.user, region=region, cycle=cycle, cells=cells, reason=reason
+                )
         except PermissionDenied as error:
             return _problem(status.HTTP_403_FORBIDDEN, str(error) or _("No puede modificar esos datos."), "forbidden")
         except indicator_services.StaleDataError as error:
             conflicts = [
                 {
-                    "index": index_of[conflict.cell.key],
-                    "indicator": conflict.cell.indicator.code,
-                    "year": conflict.cell.year,
-                    "kind": conflict.cell.kind,
+                    **_cell_problem(index_of[conflict.cell.key], items[index_of[conflict.cell.key]], {}),
                     "current": None if conflict.current is None else self._figure(conflict.current),
                 }
                 for conflict in error.conflicts
             ]
+            for conflict in conflicts:
+                del conflict["errors"]
             return _problem(
                 status.HTTP_409_CONFLICT,
                 _("Otra persona cambió algunos valores después de que se leyeron; no se guardó nada."),
@@ -264,7 +310,7 @@ class FigureViewSet(_Readable, mixins.CreateModelMixin, viewsets.ReadOnlyModelVi
             )
         except indicator_services.CellErrors as error:
             errors = [
-                _cell_problem(index_of[key], data["figures"][index_of[key]], messages)
+                _cell_problem(index_of[key], items[index_of[key]], messages)
                 for key, messages in sorted(error.by_cell.items(), key=lambda item: index_of[item[0]])
             ]
             return _problem(
@@ -274,6 +320,21 @@ class FigureViewSet(_Readable, mixins.CreateModelMixin, viewsets.ReadOnlyModelVi
             return _problem(status.HTTP_409_CONFLICT, " ".join(error.messages), "locked")
         except ValidationError as error:
             return _problem(status.HTTP_400_BAD_REQUEST, " ".join(error.messages), "invalid")
+        if request.path.endswith("/import/"):
+            changes = [
+                {
+                    **_cell_problem(index, items[index], {}),
+                    "old": _pair(before.get(cell.key)),
+                    "new": {"numerator": _plain(cell.numerator), "denominator": _plain(cell.denominator)},
+                }
+                for index, cell in enumerate(cells)
+                if _changes(before.get(cell.key), cell)
+            ]
+            for change in changes:
+                del change["errors"]
+            return Response(
+                {"dry_run": dry_run, "saved": 0 if dry_run else saved, "would_save": saved, "changes": changes}
+            )
         keys = {(cell.indicator.pk, cell.year, cell.kind) for cell in cells}
         stored = (
             Measurement.objects.filter(
@@ -290,13 +351,31 @@ class FigureViewSet(_Readable, mixins.CreateModelMixin, viewsets.ReadOnlyModelVi
 
 
 def _cell_problem(index: int, item: dict, errors: dict) -> dict:
+    problem = {"index": index, "indicator": item["indicator"], "year": item["year"], "kind": item["kind"]}
+    if "line" in item:
+        problem["line"] = item["line"]  # the CSV's line, counting its header as 1
+    return {**problem, "errors": errors}
+
+
+def _plain(value) -> str | None:
+    return None if value is None else format(value, "f")
+
+
+def _pair(measurement: Measurement | None) -> dict | None:
+    if measurement is None:
+        return None
     return {
-        "index": index,
-        "indicator": item["indicator"],
-        "year": item["year"],
-        "kind": item["kind"],
-        "errors": errors,
+        "numerator": _plain(measurement.numerator),
+        "denominator": _plain(measurement.denominator),
+        "version": measurement.version,
     }
+
+
+def _changes(current: Measurement | None, cell) -> bool:
+    """Return whether saving the cell changes what is stored (what measurements_save itself skips)."""
+    if current is None:
+        return (cell.numerator, cell.denominator) != (None, None)
+    return (current.numerator, current.denominator) != (cell.numerator, cell.denominator)
 
 
 def _problem(code: int, detail: str, kind: str, **extra) -> Response:
@@ -311,14 +390,6 @@ class AnalysisFilter(django_filters.FilterSet):
     class Meta:
         model = serializers.ResultAnalysis
         fields = ["region", "cycle", "indicator"]
-
-
-WRITE_ANSWERS = {
-    400: serializers.ProblemSerializer,
-    403: serializers.ProblemSerializer,
-    404: serializers.ProblemSerializer,
-    409: serializers.StaleProblemSerializer,
-}
 
 
 def _served(call, current: Callable[[object], dict]) -> Response | object:

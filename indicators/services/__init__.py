@@ -46,6 +46,7 @@ from indicators.services.entry import (
     measurement_delete,
     measurement_save,
     measurements_save,
+    measurements_try,
 )
 from indicators.services.evidence import (
     CheckedUpload,
@@ -127,6 +128,7 @@ __all__ = [
     "measurement_delete",
     "measurement_save",
     "measurements_save",
+    "measurements_try",
     "medium_term_target_delete",
     "medium_term_target_save",
     "objective_axes_set",

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from core.history import bulk_save_with_history
 from evaluation.models import EvaluationCycle, Stage, SubmissionStatus
+from evaluation.versions import trial_write
 from indicators.models import (
     Indicator,
     Measurement,
@@ -175,6 +176,24 @@ def measurements_save(
 
     _write_measurements(to_save, user=user, reason=reason)
     return len(to_save)
+
+
+class _Rollback(Exception):
+    def __init__(self, saved: int):
+        super().__init__(saved)
+        self.saved = saved
+
+
+def measurements_try(
+    *, user: AbstractBaseUser, region: Region, cycle: EvaluationCycle, cells: list[CellInput]
+) -> int:
+    """Run `measurements_save` and undo it (a dry run, as a spreadsheet's preview does): return how many figures
+    it would change, or raise what it would raise. Nothing remains, not even a version raised."""
+    try:
+        with trial_write(), transaction.atomic():
+            raise _Rollback(measurements_save(user=user, region=region, cycle=cycle, cells=cells))
+    except _Rollback as done:
+        return done.saved
 
 
 def fixed_meta_years(years: set[int]) -> dict[int, str]:  # the rule: indicators.selectors.fixed_columns

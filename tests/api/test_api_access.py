@@ -62,7 +62,9 @@ MATRIX = {
     "api:evaluation-detail": ("get", {"pk": "{evaluation}"}, seen_by_coquimbo()),
     "api:initiative-list": ("get", {}, ALL),
     "api:initiative-detail": ("get", {"pk": "{initiative}"}, seen_by_coquimbo()),
-    "api:not_found": ("get", {}, dict.fromkeys(CALLERS, 404)),  # /api/ itself, and any unknown address
+    "api:not_found": ("get", {}, dict.fromkeys(CALLERS, 404)),
+    # A POST only (who may import: tests/api/test_csv_import.py).
+    "api:figure-import-csv": ("get", {}, dict.fromkeys(CALLERS, 405)),  # /api/ itself, and any unknown address
 }
 
 

@@ -1,0 +1,81 @@
+"""Reading figures from a CSV sent to the API: one figure per line, named columns (indicator, year, kind,
+numerator, denominator, version; any order, more columns ignored). Either «,» with the decimal point, as
+programs write it, or «;» with the decimal comma and dot thousands, as Excel writes it in Chile. Pure: text in,
+rows and problems out (every problem of the file at once, by line)."""
+
+from __future__ import annotations
+
+import csv
+import io
+from decimal import Decimal, InvalidOperation
+
+from django.utils.translation import gettext as _
+
+from indicators.vocabulary import MeasurementKind
+
+REQUIRED = ("indicator", "year", "kind", "numerator")
+MAX_LINES = 20_000
+
+
+def _number(text: str, chilean: bool) -> Decimal | None:
+    text = text.strip()
+    if not text:
+        return None
+    if chilean:
+        text = text.replace(".", "").replace(",", ".")
+    try:
+        value = Decimal(text)
+    except InvalidOperation:
+        raise ValueError(_("«%(text)s» no es un número.") % {"text": text[:40]}) from None
+    if not value.is_finite():
+        raise ValueError(_("«%(text)s» no es un número.") % {"text": text[:40]})
+    return value
+
+
+def read(text: str) -> tuple[list[dict], list[dict]]:
+    """Return the figures (each with its `line`) and the problems ({line, errors: {column: [messages]}})."""
+    if not isinstance(text, str) or not text.strip():
+        return [], [{"line": 1, "errors": {"csv": [_("El CSV está vacío.")]}}]
+    first = text.splitlines()[0]
+    chilean = first.count(";") > first.count(",")
+    reader = csv.DictReader(io.StringIO(text), delimiter=";" if chilean else ",")
+    columns = {name.strip().lower() for name in reader.fieldnames or []}
+    missing = [name for name in REQUIRED if name not in columns]
+    if missing:
+        message = _("Faltan las columnas: %(columns)s.") % {"columns": ", ".join(missing)}
+        return [], [{"line": 1, "errors": {"csv": [message]}}]
+    rows, problems = [], []
+    for line, raw in enumerate(reader, start=2):
+        if line > MAX_LINES + 1:
+            problems.append({"line": line, "errors": {"csv": [_("Más de %(max)s líneas.") % {"max": MAX_LINES}]}})
+            break
+        record = {(key or "").strip().lower(): (value or "").strip() for key, value in raw.items() if key}
+        if not any(record.values()):
+            continue  # a blank line
+        errors: dict[str, list[str]] = {}
+        row = {"line": line, "indicator": record["indicator"], "kind": record["kind"].lower()}
+        if not row["indicator"]:
+            errors["indicator"] = [_("Falta el código del indicador.")]
+        try:
+            row["year"] = int(record["year"])
+        except ValueError:
+            errors["year"] = [_("El año debe ser un número entero, p. ej. 2012.")]
+            row["year"] = 0
+        if row["kind"] not in MeasurementKind.values:
+            errors["kind"] = [_("El tipo debe ser efectivo, estimado o meta.")]
+        for name in ("numerator", "denominator"):
+            try:
+                row[name] = _number(record.get(name, ""), chilean)
+            except ValueError as error:
+                errors[name] = [str(error)]
+        version = record.get("version", "") or "0"
+        if version.isdigit():
+            row["version"] = int(version)
+        else:
+            errors["version"] = [_("La versión es un número entero (0 si no había valor).")]
+        if errors:
+            problems.append({"index": line - 2, "line": line, "indicator": row["indicator"], "year": row["year"],
+                             "kind": row["kind"], "errors": errors})  # fmt: skip
+        else:
+            rows.append(row)
+    return rows, problems
