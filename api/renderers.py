@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from xml.etree import ElementTree as ET
 
 from rest_framework.renderers import BaseRenderer
 
@@ -64,3 +65,22 @@ def _number(text: str) -> bool:
     except ValueError:
         return False
     return True
+
+
+class XMLBytesRenderer(BaseRenderer):
+    """An XML document already written (the IATI file); an error is written as the API's JSON would be, in XML
+    form for the client that asked for XML."""
+
+    media_type = "application/xml"
+    format = "xml"
+    charset = None
+
+    def render(self, data, accepted_media_type=None, renderer_context=None) -> bytes:
+        if isinstance(data, bytes):
+            return data
+        root = ET.Element("error")
+        for key, value in (data or {}).items():
+            ET.SubElement(root, str(key)).text = (
+                json.dumps(value, ensure_ascii=False) if not isinstance(value, str) else value
+            )
+        return b'<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="utf-8")

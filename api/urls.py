@@ -26,5 +26,5 @@ urlpatterns = [
     path("v1/docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
     path("v1/", include(router.urls)),
     # Anything else under /api/ is answered as the API answers, in JSON, never with the pages' HTML.
-    re_path(r"^.*$", views.not_found, name="not_found"),
+    re_path(r"^[\s\S]*$", views.not_found, name="not_found"),  # any character, a line break too
 ]

@@ -22,8 +22,9 @@ from rest_framework.exceptions import NotFound, ParseError
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
-from api import csv_figures, selectors, serializers
+from api import csv_figures, cycle_export, selectors, serializers
 from api.parsers import CSVTextParser
+from api.renderers import XMLBytesRenderer
 from evaluation.models import EvaluationCycle, SubmissionStatus
 from evaluation.selectors import cycle_current
 from indicators import services as indicator_services
@@ -74,7 +75,7 @@ class RegionViewSet(viewsets.ReadOnlyModelViewSet):
     filterset_fields = []
 
 
-class CycleViewSet(viewsets.ReadOnlyModelViewSet):
+class CycleViewSet(_Readable, viewsets.ReadOnlyModelViewSet):
     """The evaluation cycles: stage, window and rules (thresholds, weighting, bonus tiers). Public."""
 
     queryset = EvaluationCycle.objects.order_by("-year")
@@ -82,6 +83,58 @@ class CycleViewSet(viewsets.ReadOnlyModelViewSet):
     lookup_field = "year"
     lookup_value_regex = "[0-9]{4}"
     filterset_fields = ["stage"]
+
+    @extend_schema(
+        responses={200: OpenApiTypes.OBJECT, 404: serializers.ProblemSerializer},
+        description=_(
+            "El ciclo completo en un documento (formato pbr-cycle v1, con su JSON Schema en "
+            "/api/v1/cycles/export.schema.json): reglas, y por región sus definiciones, resultado e indicadores con "
+            "sus valores, resultado y análisis; lo que quien pregunta puede leer."
+        ),
+    )
+    @action(detail=True, methods=["get"], url_path="export", filter_backends=[], pagination_class=None)
+    def export(self, request, year=None):
+        document = cycle_export.build(readable=self.readable(), cycle=_cycle(year))
+        response = Response(document)
+        response["Content-Disposition"] = f'inline; filename="pbr-ciclo-{year}.json"'
+        return response
+
+    @extend_schema(
+        responses={
+            (200, "application/xml"): OpenApiTypes.STR,
+            (404, "application/xml"): OpenApiTypes.STR,  # no such cycle
+            (404, "application/json"): serializers.ProblemSerializer,  # no such address
+        },
+        description=_(
+            "Los resultados del ciclo en el formato del estándar IATI 2.03 (elementos result): una actividad por "
+            "gobierno regional, un resultado por indicador con su línea base, meta y efectivo."
+        ),
+    )
+    @action(
+        detail=True,
+        methods=["get"],
+        url_path="iati",
+        filter_backends=[],
+        pagination_class=None,
+        renderer_classes=[XMLBytesRenderer],
+    )
+    def iati(self, request, year=None):
+        document = cycle_export.build(readable=self.readable(), cycle=_cycle(year))
+        response = Response(cycle_export.iati(document), content_type="application/xml")
+        response["Content-Disposition"] = f'inline; filename="pbr-ciclo-{year}-iati.xml"'
+        return response
+
+    @extend_schema(responses={200: OpenApiTypes.OBJECT}, description=_("El JSON Schema del documento de un ciclo."))
+    @action(detail=False, methods=["get"], url_path="export.schema.json", filter_backends=[], pagination_class=None)
+    def export_schema(self, request):
+        return Response(cycle_export.schema())
+
+
+def _cycle(year) -> EvaluationCycle:
+    cycle = EvaluationCycle.objects.filter(year=int(year)).first()
+    if cycle is None:
+        raise NotFound(_("No existe el ciclo %(year)s.") % {"year": year})
+    return cycle
 
 
 class IndicatorFilter(django_filters.FilterSet):

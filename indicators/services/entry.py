@@ -184,9 +184,7 @@ class _Rollback(Exception):
         self.saved = saved
 
 
-def measurements_try(
-    *, user: AbstractBaseUser, region: Region, cycle: EvaluationCycle, cells: list[CellInput]
-) -> int:
+def measurements_try(*, user: AbstractBaseUser, region: Region, cycle: EvaluationCycle, cells: list[CellInput]) -> int:
     """Run `measurements_save` and undo it (a dry run, as a spreadsheet's preview does): return how many figures
     it would change, or raise what it would raise. Nothing remains, not even a version raised."""
     try:

@@ -45,6 +45,9 @@ MATRIX = {
     "api:region-detail": ("get", {"code": "CL-CO"}, ALL),
     "api:cycle-list": ("get", {}, ALL),
     "api:cycle-detail": ("get", {"year": 2012}, ALL),
+    "api:cycle-export": ("get", {"year": 2012}, ALL),  # each reads its own part (tests/api/test_cycle_export.py)
+    "api:cycle-iati": ("get", {"year": 2012}, ALL),
+    "api:cycle-export-schema": ("get", {}, ALL),
     "api:definition-list": ("get", {}, ALL),
     "api:definition-detail": ("get", {"pk": "{definition}"}, seen_by_coquimbo()),
     "api:product-list": ("get", {}, ALL),
