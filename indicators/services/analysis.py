@@ -17,6 +17,7 @@ from indicators.models import (
     ResultAnalysis,
 )
 from indicators.selectors.people import indicator_recipients
+from indicators.selectors.rows import indicator_rows
 from indicators.services.commitments import commitment_follow_up_apply
 from indicators.services.guards import authorize_edit, check_version
 from notifications.services import notify
@@ -37,8 +38,24 @@ def result_analysis_save(
 ) -> ResultAnalysis:
     """Record the analysis of the indicator's result in the cycle; a change of causes resets DIPRES's decision.
 
-    `version` is the one the person read (0: none); VersionConflict when someone changed it since."""
+    Causes are required when the result misses cumplido or external causes are claimed, a justification when it
+    exceeds the sobrecumplimiento threshold (ValidationError by field, the form's own messages); `version` is
+    the one the person read (0: none), VersionConflict when someone changed it since."""
     authorize_edit(user=user, region=indicator.region, cycle=cycle)
+    [row] = indicator_rows(cycle=cycle, indicators=Indicator.objects.filter(pk=indicator.pk))
+    errors: dict[str, list[str]] = {}
+    if (row.missed or external_causes) and not causes.strip():
+        errors["causes"] = [
+            _("El indicador no alcanzó la meta: indique las causas.")
+            if row.missed
+            else _("Describa las causas externas.")
+        ]
+    if row.overachieved and not overachievement_justification.strip():
+        errors["overachievement_justification"] = [
+            _("El resultado supera el umbral de sobrecumplimiento: justifíquelo.")
+        ]
+    if errors:
+        raise ValidationError(errors)
     analysis, created = ResultAnalysis.objects.select_for_update().get_or_create(indicator=indicator, cycle=cycle)
     check_version(None if created else analysis, version)
     if not created:

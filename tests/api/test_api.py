@@ -425,3 +425,11 @@ def test_nobody_follows_up_another_regions_commitment(api, token_for, camila, br
     assert api.put(detail, {}, format="json").status_code == 405
     commitment.refresh_from_db()
     assert commitment.status == "pendiente"
+
+
+def test_an_analysis_without_causes_is_refused_as_on_the_page(api, token_for, camila):
+    api.credentials(**bearer(token_for(camila, write=True)))
+    response = api.post(ANALYSES, analysis("", 0), format="json")
+    assert response.status_code == 400
+    assert response.json()["fields"] == {"causes": ["El indicador no alcanzó la meta: indique las causas."]}
+    assert not Indicator.objects.get(code="CO-01").analyses.exists()
