@@ -428,6 +428,9 @@ def test_nobody_follows_up_another_regions_commitment(api, token_for, camila, br
 
 
 def test_an_analysis_without_causes_is_refused_as_on_the_page(api, token_for, camila):
+    from tests.evaluation.test_dashboards import enter_2012_actual
+
+    enter_2012_actual(camila, "CO-01", "200", "262")  # 76 % against a meta of 95 %: missed
     api.credentials(**bearer(token_for(camila, write=True)))
     response = api.post(ANALYSES, analysis("", 0), format="json")
     assert response.status_code == 400
