@@ -118,7 +118,7 @@ def region_in_cycle(*, iso_code: str, year: int, authorize: Callable[..., Region
     while it stays: the region and the cycles then come from the cache. Else the plain lookups, which also say
     why there is no such page (Http404: unknown region, no cycle, a region that did not exist that year).
 
-    Call it inside `reading_from_replica()` when the page's data is read there: the stamp must come from the
+    Call it inside `on_replica()` when the page's data is read there: the stamp must come from the
     database the data does."""
     stamp = versions.region_stamp(iso_code=iso_code, year=year)
     if stamp is None:

@@ -136,7 +136,7 @@ def all_version() -> int | None:
 
 
 def _fetch_one(sql: str, params: list) -> tuple | None:
-    connection = connections[router.db_for_read(RegionDataVersion)]  # the replica inside reading_from_replica()
+    connection = connections[router.db_for_read(RegionDataVersion)]  # the replica inside on_replica()
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchone()

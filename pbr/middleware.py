@@ -1,9 +1,18 @@
 """Request middleware of the project."""
 
+import time
+
 from django.conf import settings
+from django.http import HttpResponse, JsonResponse
 from django.middleware.locale import LocaleMiddleware
+from django.template.loader import get_template
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext
+
+from core import outage, routers
+
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS", "TRACE")
 
 
 class SpanishFirstLocaleMiddleware(LocaleMiddleware):
@@ -39,3 +48,96 @@ class SpanishFirstLocaleMiddleware(LocaleMiddleware):
 def is_public(request) -> bool:
     """Return whether the request is for the public portal, whose pages are the same for everyone."""
     return request.path_info.startswith(settings.PUBLIC_PATH)
+
+
+class Outages:
+    """Answers 503 while the database is unavailable, without touching it, and notices when it is back.
+
+    A request that fails because the database went away (a view, a template or another middleware raising
+    OperationalError, or the session store failing after it) is answered by `unavailable()` through
+    `process_exception` and the project's handler500; the outage is logged once (core.outage). While it
+    lasts, requests are answered here at once, except one a second, which tries the database again: the
+    first that reaches it ends the outage. /salud/ always goes through, to report what is down.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if outage.DATABASE.is_down and request.path_info != settings.HEALTH_PATH:
+            if not outage.DATABASE.should_try():
+                return unavailable(request)
+            answers, reason = outage.database_answers()
+            if not answers:
+                outage.DATABASE.down(reason)
+                return unavailable(request)
+            outage.DATABASE.up()
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if outage.is_database_outage(exception):
+            return unavailable(request)
+        return None
+
+
+def unavailable(request) -> HttpResponse:
+    """The 503 answer to a request made while the database is unavailable: a page (or, for the API, JSON)
+    that needs neither the database nor the session, in the person's language, with Retry-After."""
+    retry = settings.OUTAGE_RETRY_AFTER
+    language = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME) or settings.LANGUAGE_CODE
+    try:
+        language = translation.get_supported_language_variant(language)
+    except LookupError:
+        language = settings.LANGUAGE_CODE
+    with translation.override(language):
+        if request.path_info.startswith("/api/"):
+            response = JsonResponse(
+                {"detail": gettext("Servicio no disponible por un momento; intente de nuevo."), "retry_after": retry},
+                status=503,
+            )
+        else:
+            response = HttpResponse(
+                get_template("503.html").render({"retry": retry, "saving": request.method not in SAFE_METHODS}),
+                status=503,
+            )
+        response.headers["Content-Language"] = translation.get_language()
+    response.headers["Retry-After"] = str(retry)
+    response.headers["Cache-Control"] = "no-store"
+    response._has_been_logged = True  # the outage is logged once (core.outage), not each request it refused
+    return response
+
+
+class ReadYourWrites:
+    """After a person writes, their reads go to the primary for REPLICA_STICKY_SECONDS (core/routers.py).
+
+    A write is any request with an unsafe method; it leaves a cookie saying until when. The cookie only chooses
+    which copy of the same data a page reads, so nothing needs to be trusted in it. Without a replica, nothing
+    is done and no cookie set.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not routers.replica_configured():
+            return self.get_response(request)
+        try:
+            until = float(request.COOKIES.get(settings.REPLICA_STICKY_COOKIE, "0"))
+        except ValueError:
+            until = 0.0
+        if until > time.time():
+            with routers.primary_only():
+                response = self.get_response(request)
+        else:
+            response = self.get_response(request)
+        if request.method not in SAFE_METHODS:
+            seconds = settings.REPLICA_STICKY_SECONDS
+            response.set_cookie(
+                settings.REPLICA_STICKY_COOKIE,
+                f"{time.time() + seconds:.3f}",
+                max_age=seconds,
+                secure=settings.SESSION_COOKIE_SECURE,
+                httponly=True,
+                samesite="Lax",
+            )
+        return response

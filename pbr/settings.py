@@ -82,6 +82,9 @@ MIDDLEWARE = [
     "django.middleware.gzip.GZipMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before anything that reads the database: 503 at once while it is unavailable (core/outage.py).
+    "pbr.middleware.Outages",
+    "pbr.middleware.ReadYourWrites",  # with a replica: a person's reads go to the primary just after they write
     "django.contrib.sessions.middleware.SessionMiddleware",
     "pbr.middleware.SpanishFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -181,10 +184,25 @@ DATABASES = {
 # A read replica for the dashboards (see core/routers.py); data entry always uses the primary.
 if os.environ.get("DATABASE_REPLICA_URL"):
     DATABASES["replica"] = dj_database_url.parse(
-        os.environ["DATABASE_REPLICA_URL"], conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "60"))
+        os.environ["DATABASE_REPLICA_URL"],
+        conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "60")),
+        conn_health_checks=True,
     )
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
 DATABASE_ROUTERS = ["core.routers.ReplicaRouter"]
+# After a write, that person's dashboards read the primary for this long (the replica's lag is far below it;
+# docs/deploy.md has it measured).
+REPLICA_STICKY_SECONDS = int(os.environ.get("REPLICA_STICKY_SECONDS", "10"))
+REPLICA_STICKY_COOKIE = "pbr_wrote"
+# A database that does not answer fails a connection in DB_CONNECT_TIMEOUT seconds, not the system's minutes:
+# the request then gets the outage page (pbr.middleware.Outages), the dashboards the primary (core.routers).
+DB_CONNECT_TIMEOUT = int(os.environ.get("DB_CONNECT_TIMEOUT", "3"))
+for _database in DATABASES.values():
+    if _database["ENGINE"] == "django.db.backends.postgresql":
+        _database.setdefault("OPTIONS", {}).setdefault("connect_timeout", DB_CONNECT_TIMEOUT)
+# While the database is unavailable, pages answer 503 and ask to be tried again after this many seconds.
+OUTAGE_RETRY_AFTER = int(os.environ.get("OUTAGE_RETRY_AFTER", "5"))
+HEALTH_PATH = "/salud/"
 
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Persistent connections buy nothing on SQLite and keep the file locked in tests.
@@ -226,7 +244,8 @@ STATIC_URL = "static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Evidence on the local disk, each file stored whole or not at all (core/storage.py).
+    "default": {"BACKEND": "core.storage.AtomicFileSystemStorage"},
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -318,6 +337,11 @@ CACHES = {
         **({"LOCATION": os.environ["REDIS_URL"]} if os.environ.get("REDIS_URL") else {}),
     }
 }
+if os.environ.get("REDIS_URL"):
+    # A Redis that does not answer costs a request at most this long before the page is computed without it
+    # (core/redis_cache.py); then it is not asked again for a few seconds.
+    _redis_timeout = float(os.environ.get("REDIS_TIMEOUT", "0.5"))
+    CACHES["default"]["OPTIONS"] = {"socket_connect_timeout": _redis_timeout, "socket_timeout": _redis_timeout}
 # Whether every process sees the same cache (Redis). Only then may a page view read the session, the user
 # and their access from it with no query: a logout, a password change or a deactivation removes or renews
 # the entry in the shared cache, while with a per-process LocMemCache the other gunicorn workers would keep

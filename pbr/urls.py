@@ -17,6 +17,9 @@ admin.site.site_header = _("Presupuesto por Resultados · GORE")
 admin.site.site_title = _("PbR GORE")
 admin.site.index_title = _("Administración")
 
+# A request that fails because the database is unavailable gets the outage page (503), any other the error page.
+handler500 = "pbr.views.server_error"
+
 urlpatterns = [
     path("cuenta/ingresar/", Login.as_view(), name="login"),
     path("cuenta/salir/", auth_views.LogoutView.as_view(), name="logout"),

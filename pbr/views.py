@@ -1,16 +1,24 @@
 """Project-level views."""
 
+import secrets
+import sys
+import time
+from collections.abc import Callable
+
 from django.conf import settings
 from django.contrib.auth import views as auth_views
-from django.db import DatabaseError
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.views import i18n
+from django.core.cache import caches
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import connections
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.views import defaults, i18n
 from django.views.decorators.cache import never_cache
 
+from core import outage
 from notifications import services as notification_services
 from pbr import oidc
-from regions.models import Region
+from pbr.middleware import unavailable
 
 
 class Login(auth_views.LoginView):
@@ -27,13 +35,93 @@ class Login(auth_views.LoginView):
 
 @never_cache
 def health(request: HttpRequest) -> HttpResponse:
-    """Say whether the app and its database answer: one small query, one small template (also the
-    benchmark's control page). 503 when the database does not answer."""
+    """What answers and what does not, for a load balancer and an operator (JSON, never cached).
+
+    Each check is timed: the database (one query; 503 when it fails: the app cannot serve), the replica when
+    one is configured (with its replay lag), the cache and the evidence storage (a small file written and
+    removed). A failing replica, cache or storage leaves the status 200 with "degraded": pages are still
+    served (from the primary, computed instead of cached) and only uploads would fail.
+    """
+    checks = {"database": _check(_database_check, outage.DATABASE)}
+    if "replica" in settings.DATABASES:
+        checks["replica"] = _check(_replica_check, outage.REPLICA)
+    checks["cache"] = _check(_cache_check)
+    checks["storage"] = _check(_storage_check)
+    if not checks["database"]["ok"]:
+        status = "unavailable"
+    elif all(check["ok"] for check in checks.values()):
+        status = "ok"
+    else:
+        status = "degraded"
+    response = JsonResponse({"status": status, "checks": checks}, status=503 if status == "unavailable" else 200)
+    if status == "unavailable":
+        response.headers["Retry-After"] = str(settings.OUTAGE_RETRY_AFTER)
+        response._has_been_logged = True  # the outage is logged once, by core.outage
+    return response
+
+
+def _check(run: Callable[[], dict], state: outage.Outage | None = None) -> dict:
+    started = time.perf_counter()
     try:
-        regions = Region.objects.count()
-    except DatabaseError:
-        return render(request, "health.html", {"ok": False}, status=503)
-    return render(request, "health.html", {"ok": True, "regions": regions})
+        found = {"ok": True, **run()}
+    except Exception as error:  # whatever failed, the check reports it
+        found = {"ok": False, "error": f"{type(error).__name__}: {' '.join(str(error).split())}"[:300]}
+        if state is not None:
+            state.down(error)
+    else:
+        if state is not None:
+            state.up()
+    found["ms"] = round((time.perf_counter() - started) * 1000, 1)
+    return found
+
+
+def _database_check() -> dict:
+    with connections["default"].cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return {}
+
+
+def _replica_check() -> dict:
+    replica = connections["replica"]
+    with replica.cursor() as cursor:
+        if replica.vendor != "postgresql":
+            cursor.execute("SELECT 1")
+            return {}
+        # The replay lag: nothing when it has replayed all it received, else the age of the last replayed commit.
+        cursor.execute(
+            "SELECT pg_is_in_recovery(), CASE WHEN pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn() THEN 0 "
+            "ELSE EXTRACT(EPOCH FROM now() - pg_last_xact_replay_timestamp()) END"
+        )
+        standby, lag = cursor.fetchone()
+    return {"standby": standby, "lag_seconds": float(lag or 0)}
+
+
+def _cache_check() -> dict:
+    key = f"pbr:health:{secrets.token_hex(8)}"
+    backend = caches["default"]
+    check = getattr(backend, "check", None)
+    if check is not None:  # the Redis cache: a real round trip, which raises when Redis does not answer
+        check()
+    else:
+        backend.set(key, 1, 10)
+        if backend.get(key) != 1:
+            raise RuntimeError("the cache did not keep a value")
+        backend.delete(key)
+    return {"shared": settings.CACHE_IS_SHARED}
+
+
+def _storage_check() -> dict:
+    name = default_storage.save(f"salud/{secrets.token_hex(8)}.txt", ContentFile(b"ok"))
+    default_storage.delete(name)
+    return {}
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """handler500: the outage page when the request failed because the database is unavailable, else the
+    error page (Django's, with its traceback logged)."""
+    if outage.is_database_outage(sys.exc_info()[1]):
+        return unavailable(request)
+    return defaults.server_error(request)
 
 
 def set_language(request: HttpRequest) -> HttpResponse:

@@ -11,7 +11,7 @@ import pytest
 from django.conf import settings
 from django.urls import reverse
 
-from core.routers import ReplicaRouter, reading_from_replica
+from core.routers import ReplicaRouter, primary_only, reading_from_replica
 from regions.models import Region
 
 
@@ -32,7 +32,7 @@ def settings_with(**env) -> dict:
 def test_defaults_run_on_one_machine():
     assert settings_with() == {
         "dbs": ["default"],
-        "storage": "django.core.files.storage.FileSystemStorage",
+        "storage": "core.storage.AtomicFileSystemStorage",
         "cache": "django.core.cache.backends.locmem.LocMemCache",
         "formatter": "plain",
     }
@@ -67,6 +67,8 @@ def test_only_dashboard_reads_go_to_the_replica(monkeypatch):
         assert router.db_for_write(Region) == "default"
     assert router.db_for_read(Region) == "default"
     assert router.allow_migrate("replica", "regions") is False
+    with reading_from_replica(), primary_only():
+        assert router.db_for_read(Region) == "default"  # read-your-writes
     monkeypatch.setattr(core.routers, "settings", SimpleNamespace(DATABASES={"default": {}}))
     with reading_from_replica():
         assert router.db_for_read(Region) == "default"  # no replica configured
@@ -85,10 +87,15 @@ def test_json_logs():
 
 @pytest.mark.django_db
 def test_health_endpoint(client):
+    """/salud/ says what answers, for a load balancer: each service with its time, never cached."""
     response = client.get(reverse("health"))
     assert response.status_code == 200
-    assert b"ok \xc2\xb7 16 regiones" in response.content
     assert "no-cache" in response["Cache-Control"]
+    body = response.json()
+    assert body["status"] == "ok"
+    assert set(body["checks"]) == {"database", "cache", "storage"}  # no replica configured here
+    assert all(check["ok"] and check["ms"] >= 0 for check in body["checks"].values())
+    assert body["checks"]["cache"]["shared"] is settings.CACHE_IS_SHARED
 
 
 def test_the_redis_cache_reuses_one_client_per_pool():

@@ -3,12 +3,16 @@ deleted)."""
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import hashlib
+import logging
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -21,6 +25,8 @@ from indicators.models import (
     Indicator,
 )
 from indicators.services.guards import authorize_edit, authorize_shared_edit, check_window, locked_error
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -52,7 +58,6 @@ def checked_upload(upload: UploadedFile) -> CheckedUpload:
     return CheckedUpload(kind, evidence_rules.safe_name(upload.name or "archivo", kind), digest.hexdigest())
 
 
-@transaction.atomic
 def evidence_add(
     *,
     user: AbstractBaseUser,
@@ -62,12 +67,34 @@ def evidence_add(
     upload: UploadedFile,
     description: str = "",
 ) -> Evidence:
-    """Store a medio de verificación after checking its size and its content's type.
+    """Store a medio de verificación after checking its size and its content's type: its file and its row,
+    both or neither.
 
     Raises ValidationError with the reason when the file is too large, empty, or not one of the allowed
-    types (pdf, xlsx, docx, png, jpg), whatever its name says. The file is written only after every check
-    passed, and removed again if its row cannot be saved.
+    types (pdf, xlsx, docx, png, jpg), whatever its name says, or when the storage cannot keep it (a full disk,
+    a folder it may not write). The file is written only after every check passed, whole or not at all
+    (core/storage.py), and removed again if its row is not committed with it.
     """
+    stored: list[str] = []
+    try:
+        with transaction.atomic():
+            return _evidence_add(
+                user=user,
+                indicator=indicator,
+                cycle=cycle,
+                year=year,
+                upload=upload,
+                description=description,
+                into=stored,
+            )
+    except BaseException:
+        for name in stored:  # the row was not committed: leave no file without it
+            with contextlib.suppress(Exception):
+                default_storage.delete(name)
+        raise
+
+
+def _evidence_add(*, user, indicator, cycle, year, upload, description, into: list[str]) -> Evidence:
     authorize_edit(user=user, region=indicator.region, cycle=cycle)
     check_window(cycle=cycle, year=year)
     checked = checked_upload(upload)
@@ -82,15 +109,31 @@ def evidence_add(
         uploaded_by=user,
     )
     evidence.full_clean(exclude=["file"])
-    evidence.file.save(evidence.original_name, upload, save=False)
-    stored_name = evidence.file.name
     try:
-        evidence._history_user = user
-        evidence.save()
-    except Exception:
-        evidence.file.storage.delete(stored_name)  # the row was not written: leave no orphan file
-        raise
+        evidence.file.save(evidence.original_name, upload, save=False)
+    except Exception as error:
+        logger.error("evidence not stored (%s of %s, %s bytes): %s", indicator.code, year, upload.size, error)
+        raise ValidationError(
+            _(
+                "El servidor no pudo guardar el archivo (%(reason)s); no se registró nada. Intente de nuevo más "
+                "tarde y, si vuelve a ocurrir, avise al administrador."
+            )
+            % {"reason": _storage_failure(error)}
+        ) from error
+    into.append(evidence.file.name)
+    evidence._history_user = user
+    evidence.save()
     return evidence
+
+
+def _storage_failure(error: Exception) -> str:
+    """Return what went wrong with the storage, in the person's words."""
+    number = getattr(error, "errno", None)
+    if number in (errno.ENOSPC, errno.EDQUOT):
+        return _("no queda espacio en el disco")
+    if number in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return _("la carpeta de archivos no admite escritura")
+    return _("el almacenamiento de archivos no respondió")
 
 
 @transaction.atomic

@@ -14,8 +14,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core import caching, exports
-from core.routers import reading_from_replica
+from core.routers import on_replica
 from evaluation import selectors, versions
+from evaluation.models import EvaluationCycle
 from indicators.results import result_keys
 from investments import selectors as investment_selectors
 from pmg import selectors as pmg_selectors
@@ -36,19 +37,23 @@ def region_dashboard(request: HttpRequest, code: str, year: int) -> HttpResponse
     sent without compressing it again (the permission is checked on every request). A change in another
     region leaves this page's version, and its cache, alone.
     """
-    with reading_from_replica():  # the version and the body from the same database: never newer than the data
+
+    def read() -> tuple[selectors.RegionInCycle, caching.Fragment]:
         page = selectors.region_in_cycle(iso_code=code, year=year, authorize=authorize_view, user=request.user)
-    region, cycle = page.region, page.cycle
-    if page.stamp is None:  # no versions yet: nothing to key a cache by
-        fragment = _region_body(region, cycle, page.cycles, instruments=None)
-    else:
-        fragment = caching.cached(
+        region, cycle = page.region, page.cycle
+        if page.stamp is None:  # no versions yet: nothing to key a cache by
+            return page, _region_body(region, cycle, page.cycles, instruments=None)
+        return page, caching.cached(
             "region-body",
             region.pk,
             cycle.pk,
             version=page.stamp.version,
             compute=lambda: _region_body(region, cycle, page.cycles, instruments=page.stamp.instruments),
         )
+
+    # The version and the body from the same database (the replica, or else the primary): never newer than the data.
+    page, fragment = on_replica(read)
+    region, cycle = page.region, page.cycle
     context = {"region": region, "cycle": cycle}
     shell_key = None if page.stamp is None else (*_shown(region, cycle), user_role(request.user))
     return caching.fragment_response(request, "results/region_dashboard.html", context, fragment, shell_key=shell_key)
@@ -74,8 +79,7 @@ def _region_body(region, cycle, cycles: list, *, instruments: int | None) -> cac
     cycles it links to) filled with what the result decides. After a change only the summary's cards and
     tables are rendered again, with the few indicators whose result changed; the sections on the instruments
     (evaluations, PROPIR, PMG) only when their own version (`instruments`, None: not cached) rose."""
-    with reading_from_replica():
-        result = outcomes.region_result(region=region, cycle=cycle)
+    result = outcomes.region_result(region=region, cycle=cycle)
     shown = {
         "has_result": result is not None,
         "frozen": bool(result and result.frozen),
@@ -133,8 +137,7 @@ def _instrument_sections(region, cycle, version: int | None) -> dict[str, str]:
 
 def _evaluations_html(region, cycle) -> str:
     """Return the dashboard's table of the region's evaluations in the cycle and their commitments' state."""
-    with reading_from_replica():
-        shown = program_selectors.region_evaluations(region=region, cycle=cycle, today=timezone.localdate())
+    shown = program_selectors.region_evaluations(region=region, cycle=cycle, today=timezone.localdate())
     context = {"shown": shown, "region": region, "cycle": cycle, "links": True}
     return render_to_string("programs/_evaluation_table.html", context)
 
@@ -142,17 +145,13 @@ def _evaluations_html(region, cycle) -> str:
 def _propir_html(region, cycle) -> str:
     """Return the dashboard's summary of the region's PROPIR of the cycle's year, or of the latest year of the
     cycle's window with one (the year's list is drawn up as the year goes)."""
-    with reading_from_replica():
-        summary = investment_selectors.propir_summary_latest(
-            region=region, first_year=cycle.first_year, year=cycle.year
-        )
+    summary = investment_selectors.propir_summary_latest(region=region, first_year=cycle.first_year, year=cycle.year)
     return render_to_string("investments/_summary.html", {"summary": summary, "cycle": cycle})
 
 
 def _pmg_html(region, cycle) -> str:
     """Return the dashboard's line on the region's PMG in the cycle."""
-    with reading_from_replica():
-        summary = pmg_selectors.region_pmg(region=region, cycle=cycle).summary
+    summary = pmg_selectors.region_pmg(region=region, cycle=cycle).summary
     return render_to_string("pmg/_summary.html", {"summary": summary, "cycle": cycle})
 
 
@@ -251,20 +250,26 @@ def national_overview(request: HttpRequest, year: int) -> HttpResponse:
     """
     if not can_review(request.user):
         raise PermissionDenied(_("La vista nacional es para DIPRES."))
-    with reading_from_replica():
+
+    def read() -> tuple[versions.Stamp | None, EvaluationCycle, caching.Fragment]:
         stamp = versions.cycle_stamp(year=year)
-    if stamp is None:
-        cycle = selectors.cycle_get(year=year)
-        fragment = _national_body(cycle, list(selectors.cycles_all()), instruments=None)
-    else:
+        if stamp is None:
+            cycle = selectors.cycle_get(year=year)
+            return stamp, cycle, _national_body(cycle, list(selectors.cycles_all()), instruments=None)
         cycles = selectors.cycles_at(stamp)
         cycle = next(cycle for cycle in cycles if cycle.pk == stamp.cycle_id)
-        fragment = caching.cached(
-            "national-body",
-            cycle.pk,
-            version=stamp.version,
-            compute=lambda: _national_body(cycle, cycles, instruments=stamp.instruments),
+        return (
+            stamp,
+            cycle,
+            caching.cached(
+                "national-body",
+                cycle.pk,
+                version=stamp.version,
+                compute=lambda: _national_body(cycle, cycles, instruments=stamp.instruments),
+            ),
         )
+
+    stamp, cycle, fragment = on_replica(read)  # the version and the body from the same database
     shell_key = None if stamp is None else (*_shown(None, cycle), user_role(request.user))
     return caching.fragment_response(request, "results/national.html", {"cycle": cycle}, fragment, shell_key=shell_key)
 
@@ -273,8 +278,7 @@ def _national_body(cycle, cycles: list, *, instruments: int | None) -> caching.F
     """Return the national overview's body: its skeleton (rendered once per state of the cycles) filled with
     each region's rows, drawn again only for the regions whose result or rank changed, and the instruments'
     tables, drawn again only when their version (`instruments`, None: not cached) rose."""
-    with reading_from_replica():
-        ranking = dashboard.ranking(outcomes.cycle_results(cycle=cycle, with_indicators=False))
+    ranking = dashboard.ranking(outcomes.cycle_results(cycle=cycle, with_indicators=False))
     skeleton = caching.cached_skeleton(
         "national-skeleton",
         caching.row_of(cycle),
@@ -299,10 +303,9 @@ def _national_instruments(cycle, ranking: list, version: int | None) -> dict[str
     slot: drawn once per version of the instruments' data in the cycle and set of regions it lists."""
 
     def draw() -> dict[str, str]:
-        with reading_from_replica():
-            summary = program_selectors.cycle_summary(cycle=cycle, today=timezone.localdate())
-            propir = investment_selectors.cycle_propir(cycle=cycle)
-            pmg = pmg_selectors.cycle_pmg(cycle=cycle)
+        summary = program_selectors.cycle_summary(cycle=cycle, today=timezone.localdate())
+        propir = investment_selectors.cycle_propir(cycle=cycle)
+        pmg = pmg_selectors.cycle_pmg(cycle=cycle)
         return {
             "evaluations": render_to_string(
                 "results/_national_evaluations.html",
