@@ -9,18 +9,20 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PG_URL ?= postgres://postgres@127.0.0.1:5432/pbr
 FIXTURES := regions cycles gore_antofagasta gore_coquimbo gore_biobio
+REPLICA_URL ?= postgres://postgres@127.0.0.1:5433/pbr
 # Debian packages: gettext for translations, Chromium for screenshots and the browser tests, Pango and
-# HarfBuzz for WeasyPrint's PDF reports.
+# HarfBuzz for WeasyPrint's PDF reports, redis-server for the cache-failure tests (each starts its own).
 APT_PACKAGES := gettext chromium chromium-driver fonts-dejavu-core libpango-1.0-0 libpangoft2-1.0-0 \
-                libharfbuzz0b libharfbuzz-subset0
+                libharfbuzz0b libharfbuzz-subset0 redis-server
 
-.PHONY: help install install-dev system-packages messages check-translations db fixtures demo run test test-postgres postgres redis lint format bench \
+.PHONY: help install install-dev system-packages messages check-translations db fixtures demo run test test-postgres postgres replica redis lint format bench \
         check-migrations ci clean
 
 help:
 	@echo "make run            fresh machine → app at http://$(HOST):$(PORT) with the document's data and demo logins"
 	@echo "make test           the whole test suite on SQLite"
-	@echo "make test-postgres  the same suite on PostgreSQL ($(PG_URL))"
+	@echo "make test-postgres  the same suite on PostgreSQL ($(PG_URL)), with the replica tests"
+	@echo "make replica        a streaming replica of the local PostgreSQL on port 5433"
 	@echo "make lint           ruff check and format check, and the layers (import-linter)"
 	@echo "make ci             what .ci/run does"
 
@@ -84,8 +86,16 @@ postgres:
 test-shared-cache: install-dev messages
 	PBR_TEST_SHARED_CACHE=1 $(PY) -m pytest -m "not browser"
 
+# On PostgreSQL, with the streaming replica of `make replica` when it can be made (root): the replica tests
+# (tests/test_replica.py) run against it; without it they are skipped, saying why.
 test-postgres: install-dev messages postgres
-	DATABASE_URL=$(PG_URL) $(PY) -m pytest
+	@if bash deploy/replica.sh; then replica=$(REPLICA_URL); else echo "No streaming replica: its tests are skipped"; replica=; fi; \
+	DATABASE_URL=$(PG_URL) PBR_TEST_REPLICA_URL=$$replica $(PY) -m pytest
+
+# A streaming replica of the local PostgreSQL (5432) as a second cluster on 5433 (deploy/replica.sh): an app run
+# with DATABASE_URL=$(PG_URL) DATABASE_REPLICA_URL=$(REPLICA_URL) reads its dashboards from it.
+replica: postgres
+	bash deploy/replica.sh
 
 # Ruff, and the layers: a module imports only from its own layer or those below (.importlinter).
 lint: install-dev

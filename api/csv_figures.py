@@ -38,14 +38,22 @@ def read(text: str) -> tuple[list[dict], list[dict]]:
         return [], [{"line": 1, "errors": {"csv": [_("El CSV está vacío.")]}}]
     first = text.splitlines()[0]
     chilean = first.count(";") > first.count(",")
-    reader = csv.DictReader(io.StringIO(text), delimiter=";" if chilean else ",")
+    reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=";" if chilean else ",")
+    records: list[dict] = []
+    try:
+        for record in reader:
+            records.append(record)
+    except csv.Error as error:  # a field beyond the reader's limit, a stray quote: which record, and what
+        line = len(records) + 2
+        message = _("El CSV no se pudo leer en la línea %(line)s: %(error)s.") % {"line": line, "error": error}
+        return [], [{"line": line, "errors": {"csv": [message]}}]
     columns = {name.strip().lower() for name in reader.fieldnames or []}
     missing = [name for name in REQUIRED if name not in columns]
     if missing:
         message = _("Faltan las columnas: %(columns)s.") % {"columns": ", ".join(missing)}
         return [], [{"line": 1, "errors": {"csv": [message]}}]
     rows, problems = [], []
-    for line, raw in enumerate(reader, start=2):
+    for line, raw in enumerate(records, start=2):
         if line > MAX_LINES + 1:
             problems.append({"line": line, "errors": {"csv": [_("Más de %(max)s líneas.") % {"max": MAX_LINES}]}})
             break

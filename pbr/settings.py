@@ -203,6 +203,7 @@ for _database in DATABASES.values():
 # While the database is unavailable, pages answer 503 and ask to be tried again after this many seconds.
 OUTAGE_RETRY_AFTER = int(os.environ.get("OUTAGE_RETRY_AFTER", "5"))
 HEALTH_PATH = "/salud/"
+STORAGE_CHECK_SECONDS = int(os.environ.get("STORAGE_CHECK_SECONDS", "10"))  # /salud/ writes a file at most this often
 
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Persistent connections buy nothing on SQLite and keep the file locked in tests.

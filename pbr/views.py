@@ -1,5 +1,6 @@
 """Project-level views."""
 
+import logging
 import secrets
 import sys
 import time
@@ -19,6 +20,8 @@ from core import outage
 from notifications import services as notification_services
 from pbr import oidc
 from pbr.middleware import unavailable
+
+logger = logging.getLogger(__name__)
 
 
 class Login(auth_views.LoginView):
@@ -65,7 +68,8 @@ def _check(run: Callable[[], dict], state: outage.Outage | None = None) -> dict:
     try:
         found = {"ok": True, **run()}
     except Exception as error:  # whatever failed, the check reports it
-        found = {"ok": False, "error": f"{type(error).__name__}: {' '.join(str(error).split())}"[:300]}
+        found = {"ok": False, "error": type(error).__name__}  # the details (hosts, paths) go to the log only
+        logger.warning("health check: %s: %s", run.__name__.strip("_"), " ".join(str(error).split())[:300])
         if state is not None:
             state.down(error)
     else:
@@ -87,13 +91,15 @@ def _replica_check() -> dict:
         if replica.vendor != "postgresql":
             cursor.execute("SELECT 1")
             return {}
-        # The replay lag: nothing when it has replayed all it received, else the age of the last replayed commit.
+        # The replay lag: none when it has replayed all it received, else the age of the last replayed commit;
+        # unknown (null) until it streams again after a restart.
         cursor.execute(
-            "SELECT pg_is_in_recovery(), CASE WHEN pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn() THEN 0 "
+            "SELECT pg_is_in_recovery(), CASE WHEN pg_last_wal_receive_lsn() IS NULL THEN NULL "
+            "WHEN pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn() THEN 0 "
             "ELSE EXTRACT(EPOCH FROM now() - pg_last_xact_replay_timestamp()) END"
         )
         standby, lag = cursor.fetchone()
-    return {"standby": standby, "lag_seconds": float(lag or 0)}
+    return {"standby": standby, "lag_seconds": None if lag is None else float(lag)}
 
 
 def _cache_check() -> dict:
@@ -111,9 +117,18 @@ def _cache_check() -> dict:
 
 
 def _storage_check() -> dict:
+    """Write and remove a small file; a success is trusted for STORAGE_CHECK_SECONDS (a write is flushed to
+    disk, or a request to S3: too slow for every poll of a load balancer)."""
+    now = time.monotonic()
+    if now - _storage_checked[0] < settings.STORAGE_CHECK_SECONDS:
+        return {"checked_seconds_ago": round(now - _storage_checked[0], 1)}
     name = default_storage.save(f"salud/{secrets.token_hex(8)}.txt", ContentFile(b"ok"))
     default_storage.delete(name)
-    return {}
+    _storage_checked[0] = now
+    return {"checked_seconds_ago": 0}
+
+
+_storage_checked = [float("-inf")]  # when the storage last passed its check, in this process
 
 
 def server_error(request: HttpRequest) -> HttpResponse:

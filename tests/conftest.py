@@ -133,3 +133,16 @@ def _default_language():
     translation.activate(settings.LANGUAGE_CODE)
     yield
     translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture
+def fresh_outages(monkeypatch):
+    """Every service (core.outage) up at the start and at the end, and tried again at once when down."""
+    from core import outage
+
+    for state in (outage.DATABASE, outage.REPLICA, outage.CACHE):
+        state.up()
+        monkeypatch.setattr(state, "retry_seconds", 0)
+    yield
+    for state in (outage.DATABASE, outage.REPLICA, outage.CACHE):
+        state.up()

@@ -3,6 +3,7 @@ disk during an upload. (A worker killed mid-save: test_faults_kill.py; a real re
 
 from __future__ import annotations
 
+import io
 import logging
 import os
 import shutil
@@ -15,6 +16,7 @@ from decimal import Decimal
 import pytest
 import redis
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 from django.db import OperationalError, connections
 from django.test import Client
 from django.urls import reverse
@@ -41,17 +43,6 @@ def outage_lines(caplog, service: str) -> list[str]:
 def request_errors(caplog) -> list[str]:
     """What Django logged about failed requests (a traceback or a line per request)."""
     return [r.getMessage() for r in caplog.records if r.name == "django.request" and r.levelno >= logging.WARNING]
-
-
-@pytest.fixture
-def fresh_outages(monkeypatch):
-    """Every service up at the start and at the end, tried again at once when down (no waiting in tests)."""
-    for state in (outage.DATABASE, outage.REPLICA, outage.CACHE):
-        state.up()
-        monkeypatch.setattr(state, "retry_seconds", 0)
-    yield
-    for state in (outage.DATABASE, outage.REPLICA, outage.CACHE):
-        state.up()
 
 
 # The database goes away: new connections fail as they do when the server is down or unreachable.
@@ -313,8 +304,17 @@ def test_a_full_disk_during_an_upload_leaves_no_file_and_no_record(client, camil
 
 
 @pytest.mark.django_db
-def test_a_read_only_evidence_folder_leaves_no_record(client, camila, small_disk):
+def test_a_read_only_evidence_folder_leaves_no_record(client, camila, small_disk, settings):
+    settings.STORAGE_CHECK_SECONDS = 0
+    assert client.get("/salud/").json()["checks"]["storage"]["ok"] is True
     subprocess.run(["mount", "-o", "remount,ro", str(small_disk)], check=True)
+    health = client.get("/salud/")
+    assert (health.status_code, health.json()["status"]) == (200, "degraded")  # pages still served
+    assert health.json()["checks"]["storage"] == {
+        "ok": False,
+        "error": "OSError",
+        "ms": health.json()["checks"]["storage"]["ms"],
+    }
     client.force_login(camila)
     response = upload(client)
     assert response.status_code == 400
@@ -338,3 +338,39 @@ def test_a_file_whose_row_is_not_saved_is_removed(client, camila, settings, monk
         upload(client)
     assert Evidence.objects.count() == 0
     assert files_in(settings.MEDIA_ROOT) == []
+
+
+@pytest.mark.django_db
+def test_the_evidence_audit_finds_and_removes_orphans_and_reports_lost_files(client, camila, settings):
+    """What a process killed between a file and its row leaves, and what a storage loses, `evidence_audit` finds."""
+    client.force_login(camila)
+    assert upload(client).status_code == 302
+    kept = Evidence.objects.get()
+    orphan = settings.MEDIA_ROOT / "evidencia" / "CL-CO" / "CO-01" / "2010" / "huerfano"
+    orphan.write_bytes(PDF)
+    recent = orphan.with_name("subiendo")
+    recent.write_bytes(PDF)
+    an_hour_ago = time.time() - 2 * 3600
+    os.utime(orphan, (an_hour_ago, an_hour_ago))
+    lost = Evidence.objects.create(
+        indicator=kept.indicator,
+        year=2011,
+        original_name="perdido.pdf",
+        content_type="application/pdf",
+        size=1,
+        sha256="0" * 64,
+        uploaded_by=camila,
+        file="evidencia/CL-CO/CO-01/2011/perdido",
+    )
+
+    out, err = io.StringIO(), io.StringIO()
+    call_command("evidence_audit", stdout=out, stderr=err)
+    assert "huérfano: evidencia/CL-CO/CO-01/2010/huerfano" in out.getvalue()
+    assert "subiendo" not in out.getvalue()  # younger than an hour: an upload may be under way
+    assert f"falta el archivo de un registro: {lost.file.name}" in err.getvalue()
+    assert orphan.exists()  # only listed
+
+    call_command("evidence_audit", "--delete-orphans", stdout=io.StringIO(), stderr=io.StringIO())
+    assert not orphan.exists()
+    assert recent.exists()
+    assert (settings.MEDIA_ROOT / kept.file.name).exists()

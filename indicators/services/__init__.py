@@ -50,8 +50,10 @@ from indicators.services.entry import (
 )
 from indicators.services.evidence import (
     CheckedUpload,
+    StorageAudit,
     checked_upload,
     evidence_add,
+    evidence_storage_audit,
     evidence_withdraw,
 )
 from indicators.services.guards import (
@@ -107,6 +109,7 @@ __all__ = [
     "RuleValue",
     "StaleDataError",
     "StaleDefinitionError",
+    "StorageAudit",
     "TargetInput",
     "VersionConflict",
     "WeightingPlan",
@@ -120,6 +123,7 @@ __all__ = [
     "definition_save",
     "definitions_editable",
     "evidence_add",
+    "evidence_storage_audit",
     "evidence_withdraw",
     "formulation_check_set",
     "improvement_commitment_add",

@@ -4,6 +4,7 @@ deleted)."""
 from __future__ import annotations
 
 import contextlib
+import datetime
 import errno
 import hashlib
 import logging
@@ -15,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from evaluation.models import EvaluationCycle, Stage
@@ -155,3 +157,36 @@ def evidence_withdraw(*, user: AbstractBaseUser, evidence: Evidence, cycle: Eval
     evidence._history_user = user
     evidence.save()
     return evidence
+
+
+@dataclass(frozen=True)
+class StorageAudit:
+    """What the evidence storage and the Evidence rows disagree on."""
+
+    orphans: list[str]  # files no row names, old enough not to be an upload under way
+    missing: list[str]  # files rows name that the storage lacks
+
+
+def evidence_storage_audit(*, older_than: datetime.timedelta, delete_orphans: bool = False) -> StorageAudit:
+    """Compare the evidence folder with the Evidence rows; remove the orphan files when asked.
+
+    An orphan is left when a process dies between writing a file and committing its row (evidence_add removes
+    the file on every other failure); a missing file means the storage lost it (restore it from a backup).
+    """
+    named = set(Evidence.objects.values_list("file", flat=True))
+    limit = timezone.now() - older_than
+    found = set(_files_under(default_storage, "evidencia"))
+    orphans = sorted(name for name in found - named if default_storage.get_modified_time(name) < limit)
+    if delete_orphans:
+        for name in orphans:
+            default_storage.delete(name)
+            logger.warning("orphan evidence file removed: %s", name)
+    return StorageAudit(orphans, sorted(named - found))
+
+
+def _files_under(storage, folder: str):
+    folders, files = storage.listdir(folder) if storage.exists(folder) else ([], [])
+    for name in files:
+        yield f"{folder}/{name}"
+    for inner in folders:
+        yield from _files_under(storage, f"{folder}/{inner}")

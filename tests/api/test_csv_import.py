@@ -139,3 +139,16 @@ def test_only_who_may_write_imports_even_a_dry_run(api, token_for, camila, bruno
     locked = post(api, body)
     assert locked.status_code == 409
     assert locked.json()["code"] == "locked"
+
+
+def test_a_file_the_csv_reader_cannot_read_is_a_problem_not_an_error(writer):
+    """Found by schemathesis: a carriage return inside a field, or a field beyond the CSV reader's limit."""
+    carriage = post(writer, HEADER + "CO-01,2011,estimado,2\r48,263,1\n", dry_run=True)
+    assert carriage.status_code == 400  # the carriage return ends a line, as CSV says: «48,263,1» has no kind
+    assert carriage.json()["errors"][0]["line"] == 3
+    huge = post(writer, HEADER + "CO-01,2011,estimado," + "9" * 200_000 + ",263,1\n", dry_run=True)
+    assert huge.status_code == 400
+    (problem,) = huge.json()["errors"]
+    assert problem["line"] == 2
+    assert problem["errors"]["csv"][0].startswith("El CSV no se pudo leer en la línea 2: field larger than field limit")
+    assert estimate().numerator == Decimal(247)
