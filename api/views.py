@@ -13,6 +13,7 @@ import django_filters
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
 from django.http import Http404
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
@@ -52,16 +53,15 @@ class _Readable:
         return request._pbr_readable
 
     def get_serializer_context(self):
-        return {**super().get_serializer_context(), "readable": self.readable()}
+        # Lazy: the schema and the error pages build a context too, and need no scope of reading.
+        return {**super().get_serializer_context(), "readable": SimpleLazyObject(self.readable)}
 
 
 def _region_filter(field: str):
     def apply(queryset, name, value):
         return queryset.filter(**{f"{field}__iexact": value.strip()})
 
-    return django_filters.CharFilter(
-        method=lambda qs, name, value: apply(qs, name, value), help_text=_("Código ISO de la región, p. ej. CL-CO.")
-    )
+    return django_filters.CharFilter(method=apply, help_text=_("Código ISO de la región, p. ej. CL-CO."))
 
 
 class RegionViewSet(viewsets.ReadOnlyModelViewSet):
