@@ -74,6 +74,7 @@ class Outage:
 DATABASE = Outage("database", retry_seconds=1.0)
 REPLICA = Outage("replica", retry_seconds=5.0)
 CACHE = Outage("cache", retry_seconds=5.0)
+STORAGE = Outage("evidence storage", retry_seconds=10.0)  # only /salud/ tries it without a person's upload
 
 
 def _one_line(error: BaseException | str) -> str:

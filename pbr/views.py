@@ -1,6 +1,5 @@
 """Project-level views."""
 
-import logging
 import secrets
 import sys
 import time
@@ -20,8 +19,6 @@ from core import outage
 from notifications import services as notification_services
 from pbr import oidc
 from pbr.middleware import unavailable
-
-logger = logging.getLogger(__name__)
 
 
 class Login(auth_views.LoginView):
@@ -48,8 +45,8 @@ def health(request: HttpRequest) -> HttpResponse:
     checks = {"database": _check(_database_check, outage.DATABASE)}
     if "replica" in settings.DATABASES:
         checks["replica"] = _check(_replica_check, outage.REPLICA)
-    checks["cache"] = _check(_cache_check)
-    checks["storage"] = _check(_storage_check)
+    checks["cache"] = _check(_cache_check)  # the Redis cache logs its own failures (core/redis_cache.py)
+    checks["storage"] = _check(_storage_check, outage.STORAGE)
     if not checks["database"]["ok"]:
         status = "unavailable"
     elif all(check["ok"] for check in checks.values()):
@@ -69,9 +66,8 @@ def _check(run: Callable[[], dict], state: outage.Outage | None = None) -> dict:
         found = {"ok": True, **run()}
     except Exception as error:  # whatever failed, the check reports it
         found = {"ok": False, "error": type(error).__name__}  # the details (hosts, paths) go to the log only
-        logger.warning("health check: %s: %s", run.__name__.strip("_"), " ".join(str(error).split())[:300])
         if state is not None:
-            state.down(error)
+            state.down(error)  # logged once, when the service goes
     else:
         if state is not None:
             state.up()

@@ -140,9 +140,9 @@ def fresh_outages(monkeypatch):
     """Every service (core.outage) up at the start and at the end, and tried again at once when down."""
     from core import outage
 
-    for state in (outage.DATABASE, outage.REPLICA, outage.CACHE):
+    for state in (outage.DATABASE, outage.REPLICA, outage.CACHE, outage.STORAGE):
         state.up()
         monkeypatch.setattr(state, "retry_seconds", 0)
     yield
-    for state in (outage.DATABASE, outage.REPLICA, outage.CACHE):
+    for state in (outage.DATABASE, outage.REPLICA, outage.CACHE, outage.STORAGE):
         state.up()
