@@ -105,3 +105,10 @@ def test_the_redis_cache_reuses_one_client_per_pool():
     client = RedisCacheClient(["redis://127.0.0.1:6379/15"])
     assert client.get_client("a") is client.get_client("b")
     assert client.get_client("a", write=True) is client.get_client("b")  # one server: one pool
+
+
+@pytest.mark.django_db
+def test_without_a_replica_no_read_your_writes_cookie_is_set(client):
+    response = client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    assert response.status_code == 302
+    assert settings.REPLICA_STICKY_COOKIE not in response.cookies
