@@ -1,38 +1,52 @@
-"""`make bench`'s fault run: PostgreSQL restarted in the middle of a mixed load, and what the clients saw.
+"""`make bench`'s fault runs: PostgreSQL restarted, then Redis stopped, in a mixed load, and what clients saw.
 
-FAULT_CLIENTS clients (default 8: Python threads, each on kept-alive connections with logged-in sessions)
-load the app under gunicorn for FAULT_SECONDS (default 20). Two of them save a figure through the entry grid
-as bench/run.py does (the form as drawn, one numerator changed, posted, the redirect followed) and read it
-back; the others cycle through a region dashboard, the national view, a region page, a data-entry grid and
-/salud/. FAULT_RESTART_AT seconds in (default 5), PostgreSQL is restarted (`pg_ctlcluster … restart`, fast
-mode); the load goes on at least 5 s after the restart returns. Every response is recorded with its time.
+Each phase loads the app under gunicorn for FAULT_SECONDS (default 20) with FAULT_CLIENTS clients (default 8:
+Python threads, each on kept-alive connections with logged-in sessions). Two of them save a figure through the
+entry grid as bench/run.py does (the form as drawn, one numerator changed, posted, the redirect followed) and
+read it back; the others cycle through a region dashboard, the national view, a region page, a data-entry grid
+and /salud/. Every response is recorded with its time.
 
-Reported: the responses by status (200, 302, 503, 500, other) with connection errors apart; 500s, which must
-be none (a database outage is answered with 503); the 503s carrying Retry-After; how long the restart command
-took; the downtime as clients saw it (first to last 503); and the seconds to full service, from the restart's
-start to the last failure after which every response succeeded. A failure is any answer but the one the
-request expects (200 for a page, 302 for a save) and any connection error.
+- The database phase: FAULT_RESTART_AT seconds in (default 5), PostgreSQL is restarted (`pg_ctlcluster …
+  restart`, fast mode); the load goes on at least 5 s after the restart returns. Reported: the responses by
+  status (200, 302, 503, 500, other) with connection errors apart; 500s, which must be none (a database outage
+  is answered with 503); the 503s carrying Retry-After; how long the restart command took; the downtime as
+  clients saw it (first to last 503); and the seconds to full service, from the restart's start to the last
+  failure after which every response succeeded. A failure is any answer but the one the request expects (200
+  for a page, 302 for a save) and any connection error.
+- The cache phase: FAULT_CACHE_STOP_AT seconds in (default 5), the Redis of the shared cache (BENCH_REDIS, on
+  this machine) is stopped (`redis-cli shutdown nosave`) and FAULT_CACHE_DOWN seconds later (default 8) started
+  again as the Makefile's `redis` target does (`redis-server --daemonize yes`, with the settings it ran with),
+  then awaited with `redis-cli ping`; the load goes on at least 10 s after it answers. Reported: the responses
+  by status and the failures, which must be none (the app computes what it would have read from the cache);
+  the /salud/ answers saying «degraded»; the saves read back; the gunicorn log (no tracebacks); and each page's
+  latency (median and p90) before the stop, while Redis is down, in the first 5 s after it answers (the app asks
+  a failed Redis again only every 5 s: core/outage.py) and after those.
 
-Restarting PostgreSQL stops every database on this machine: the run waits while a pytest runs here (checked
-every 10 s for up to 10 minutes, before the load and again just before the restart) and leaves PostgreSQL
-running.
+Both stop services every client on this machine uses: the run waits while a pytest runs here (checked every
+10 s for up to 10 minutes, before the load and again just before the fault), and leaves PostgreSQL and Redis
+running whatever happens.
 
-Run by bench/run.py at its end. Alone, `.venv/bin/python bench/fault.py` reuses the benchmark's database
-(created as run.py creates it when missing) with new sessions, and writes bench/results/fault.md.
+Run by bench/run.py at its end, both phases. Alone, `.venv/bin/python bench/fault.py [--database] [--cache]`
+(both when neither is given) reuses the benchmark's database (created as run.py creates it when missing) with
+new sessions, and writes bench/results/fault.md (fault-database.md or fault-cache.md for one phase).
 """
 
 from __future__ import annotations
 
+import argparse
 import csv
 import http.client
+import json
 import math
 import os
 import re
+import statistics
 import subprocess
 import threading
 import time
 import urllib.parse
 from collections import Counter
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -44,7 +58,11 @@ SECONDS = int(os.environ.get("FAULT_SECONDS", "20"))
 CLIENTS = int(os.environ.get("FAULT_CLIENTS", "8"))
 RESTART_AT = float(os.environ.get("FAULT_RESTART_AT", "5"))
 WRITER_REGIONS = (bench.SAME_REGION, bench.OTHER_REGION)  # one writer per grid: their saves never conflict
-TAIL = 5  # seconds of load at least after the restart returns, to see the service come back
+CACHE_STOP_AT = float(os.environ.get("FAULT_CACHE_STOP_AT", "5"))
+CACHE_DOWN = float(os.environ.get("FAULT_CACHE_DOWN", "8"))
+CACHE_RETRY = 5  # core.outage.CACHE: after a failure, a process asks Redis again only this long after
+PHASES = ("database", "cache")
+TAIL = 5  # seconds of load at least after the service returns (for the cache: after CACHE_RETRY too)
 TIMEOUT = 30  # a client's wait for an answer; longer counts as a connection error
 PYTEST_POLL, PYTEST_PATIENCE = 10, 600
 READS = (  # (label, path, whose session)
@@ -55,6 +73,10 @@ READS = (  # (label, path, whose session)
     ("/salud/", "/salud/", "reviewer"),
 )
 STATUSES = ("200", "302", "503", "500", "other", "connection error")
+REDIS_HOST = urllib.parse.urlsplit(bench.REDIS).hostname or "127.0.0.1"
+REDIS_PORT = urllib.parse.urlsplit(bench.REDIS).port or 6379
+REDIS_CLI = ("redis-cli", "-h", REDIS_HOST, "-p", str(REDIS_PORT))
+REDIS_SETTINGS = ("port", "bind", "dir", "logfile", "save", "appendonly")  # kept across the restart
 EXCEPTION_LINE = re.compile(r"^([A-Za-z_][\w.]*(?:Error|Exception|Timeout|Interrupt|Exit)\w*)(?::|$)")
 LOG_RECORD = re.compile(r"^\d{4}-\d\d-\d\d [\d:,]+ ([A-Z]+) ([\w.]+):")  # pbr.settings' plain format
 GUNICORN_RECORD = re.compile(r"\] \[(ERROR|CRITICAL|WARNING)\] ")
@@ -74,6 +96,11 @@ class Outcome:
     status: int | None = None
     retry_after: bool = False
     error: str = ""
+    health: str = ""  # /salud/'s verdict: "ok", "degraded" or "unavailable"
+
+    @property
+    def ms(self) -> float:
+        return (self.ended - self.began) * 1000
 
     @property
     def ok(self) -> bool:
@@ -100,6 +127,19 @@ class Restart:
     output: str
 
 
+@dataclass(frozen=True)
+class RedisStop:
+    """Redis stopped and started again, in seconds since the load began: the shutdown command, when Redis (asked
+    with `redis-cli ping`) first did not answer, the start command, and when it answered again (None: not seen
+    within 10 s); what the commands that failed printed."""
+
+    began: float
+    silent: float | None
+    started: float
+    back: float | None
+    problems: str
+
+
 @dataclass
 class Load:
     """The clients' shared record: one clock started with the load, every outcome, the saves read back."""
@@ -110,6 +150,7 @@ class Load:
     saves: int = 0
     lost: list[str] = field(default_factory=list)
     restart: Restart | None = None
+    redis: RedisStop | None = None
 
     def now(self) -> float:
         return time.monotonic() - self.start
@@ -135,8 +176,12 @@ class Client:
             self.connection.close()
             self.load.outcomes.append(Outcome(label, began, self.load.now(), expected, error=type(error).__name__))
             return None
+        ended = self.load.now()
         retry_after = "Retry-After" in response.headers
-        self.load.outcomes.append(Outcome(label, began, self.load.now(), expected, response.status, retry_after))
+        health = ""
+        if path == "/salud/" and response.headers.get("Content-Type", "").startswith("application/json"):
+            health = json.loads(response.text).get("status", "")
+        self.load.outcomes.append(Outcome(label, began, ended, expected, response.status, retry_after, "", health))
         return response
 
 
@@ -219,7 +264,7 @@ def writer(load: Load, grid: Grid) -> None:
             load.lost.append(f"{grid.path} {grid.cell}: saved {value}, reads {form[f'{grid.cell}_o']}")
 
 
-# PostgreSQL, and whoever else needs it.
+# PostgreSQL.
 
 
 def cluster() -> tuple[str, str]:
@@ -282,6 +327,83 @@ def restart_postgres(load: Load) -> Restart:
     return Restart(began, ended, refused, accepted, done.returncode, (done.stdout + done.stderr).strip())
 
 
+# Redis.
+
+
+def redis_answers() -> bool:
+    return subprocess.run([*REDIS_CLI, "ping"], text=True, capture_output=True).stdout.strip() == "PONG"
+
+
+def until(condition: Callable[[], bool], seconds: float) -> bool:
+    """Return whether the condition held within `seconds`, asked every 50 ms."""
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.05)
+    return True
+
+
+def redis_settings() -> list[str]:
+    """Return the running Redis's REDIS_SETTINGS as redis-server's arguments; none when it refuses CONFIG GET.
+
+    Started plainly, as the Makefile does, Redis would listen on every interface, log nowhere and save snapshots
+    in the working directory: this one is started again as it was."""
+    arguments = []
+    for name in REDIS_SETTINGS:
+        done = subprocess.run([*REDIS_CLI, "--raw", "config", "get", name], text=True, capture_output=True)
+        lines = done.stdout.split("\n")
+        if done.returncode or len(lines) < 2 or lines[0] != name:
+            return []
+        values = (lines[1].split() or [""]) if name in {"bind", "save"} else [lines[1]]  # save "": none
+        arguments += [f"--{name}", *values]
+    return arguments
+
+
+def start_redis(settings: list[str]) -> subprocess.CompletedProcess:
+    """Start Redis as the Makefile's `redis` target does, with those settings; return once it has forked."""
+    return subprocess.run(
+        ["redis-server", "--daemonize", "yes", *settings], cwd=bench.ROOT, text=True, capture_output=True, timeout=30
+    )
+
+
+def ensure_redis(settings: list[str]) -> None:
+    """Start Redis when it does not answer, with those settings, else with none; exit if it still does not answer
+    10 s after each start."""
+    for arguments in [settings, []] if settings else [[]]:
+        if redis_answers():
+            return
+        bench.say(
+            f"Redis does not answer: starting it ({' '.join(['redis-server', '--daemonize', 'yes', *arguments])})"
+        )
+        start_redis(arguments)
+        if until(redis_answers, 10):
+            return
+    raise SystemExit(f"Redis does not answer on {REDIS_HOST}:{REDIS_PORT} after starting it")
+
+
+def stop_redis(load: Load, settings: list[str]) -> RedisStop:
+    """Stop Redis (nothing saved: it comes back empty, as it is run), start it again CACHE_DOWN s later with those
+    settings, and return once it answers (or 10 s after it was started)."""
+    began = load.now()
+    shutdown = subprocess.run([*REDIS_CLI, "shutdown", "nosave"], text=True, capture_output=True, timeout=30)
+    silent = load.now() if until(lambda: not redis_answers(), 10) else None
+    time.sleep(max(0.0, began + CACHE_DOWN - load.now()))
+    bench.say("starting Redis again")
+    started = load.now()
+    start = start_redis(settings)
+    back = load.now() if until(redis_answers, 10) else None
+    problems = "; ".join(
+        f"{' '.join(done.args)} ({done.returncode}): {(done.stdout + done.stderr).strip()[:200]}"
+        for done in (shutdown, start)
+        if done.returncode
+    )
+    return RedisStop(began, silent, started, back, problems)
+
+
+# Whoever else uses them.
+
+
 def pytest_runs() -> list[str]:
     """Return the command lines of the pytest processes running on this machine."""
     listing = subprocess.run(["ps", "-eo", "pid=,args="], text=True, capture_output=True, check=True).stdout
@@ -297,16 +419,16 @@ class Waits:
     abandoned: int = 0
 
     def __str__(self) -> str:
-        return f"{self.seconds:.0f} s (waits: {self.times}; loads abandoned before the restart: {self.abandoned})"
+        return f"{self.seconds:.0f} s (waits: {self.times}; loads abandoned before the fault: {self.abandoned})"
 
 
-def quiet(deadline: float, waits: Waits) -> bool:
+def quiet(deadline: float, waits: Waits, doing: str) -> bool:
     """Wait while a pytest runs, checking every PYTEST_POLL s until the deadline; return whether none runs."""
     runs = pytest_runs()
     if not runs:
         return True
     began = time.monotonic()
-    bench.say(f"pytest is running, waiting (every {PYTEST_POLL} s) before restarting PostgreSQL: {runs[0][:150]}")
+    bench.say(f"pytest is running, waiting (every {PYTEST_POLL} s) before {doing}: {runs[0][:150]}")
     while runs and time.monotonic() < deadline:
         time.sleep(PYTEST_POLL)
         runs = pytest_runs()
@@ -315,11 +437,21 @@ def quiet(deadline: float, waits: Waits) -> bool:
     return not runs
 
 
-# The run.
+# The runs.
 
 
-def loaded(data: bench.Seeded, grids: list[Grid], waits: Waits) -> Load | None:
-    """Return the load with the restart in it; None when a pytest started before the restart (none was made)."""
+@dataclass(frozen=True)
+class Fault:
+    """What a phase does in the middle of the load, `at` seconds in: `make(load)` does it, records it in the load
+    and returns when the load may end (seconds since it began); `doing` names it ("restarting PostgreSQL")."""
+
+    doing: str
+    at: float
+    make: Callable[[Load], float]
+
+
+def loaded(data: bench.Seeded, grids: list[Grid], waits: Waits, fault: Fault) -> Load | None:
+    """Return the load with the fault in it; None when a pytest started before the fault (none was made)."""
     load = Load()
     sessions = {"reviewer": data.reviewer, "analyst": data.analyst}
     readers = CLIENTS - len(grids)
@@ -327,14 +459,13 @@ def loaded(data: bench.Seeded, grids: list[Grid], waits: Waits) -> Load | None:
         clients = [pool.submit(writer, load, grid) for grid in grids]
         clients += [pool.submit(reader, load, index, sessions) for index in range(readers)]
         try:
-            time.sleep(max(0.0, RESTART_AT - load.now()))
+            time.sleep(max(0.0, fault.at - load.now()))
             if pytest_runs():
-                bench.say("a pytest started: load abandoned before the restart")
+                bench.say(f"a pytest started: load abandoned before {fault.doing}")
                 waits.abandoned += 1
                 return None
-            bench.say("restarting PostgreSQL")
-            load.restart = restart_postgres(load)
-            time.sleep(max(0.0, max(SECONDS, load.restart.ended + TAIL) - load.now()))
+            bench.say(fault.doing)
+            time.sleep(max(0.0, fault.make(load) - load.now()))
         finally:
             load.stop.set()
         for client in clients:
@@ -355,19 +486,20 @@ def full_service(outcomes: list[Outcome], since: float) -> tuple[float | None, O
     return last.ended - since, last
 
 
-def logged(name: str) -> str:
-    """Return what the server's log holds: its tracebacks, the exception lines in them, and its records by
-    level and logger (the app's, as pbr.settings formats them, and gunicorn's)."""
+def logged(name: str) -> tuple[int, str]:
+    """Return the tracebacks in the server's log, and what it holds: their count, the exception lines in them,
+    and its records by level and logger (the app's, as pbr.settings formats them, and gunicorn's)."""
     log = (bench.RESULTS / f"{name}.log").read_text()
     lines = log.splitlines()
     exceptions = Counter(match.group(1) for line in lines if (match := EXCEPTION_LINE.match(line)))
     records = Counter(" ".join(match.groups()) for line in lines if (match := LOG_RECORD.match(line)))
     records += Counter(f"gunicorn {match.group(1)}" for line in lines if (match := GUNICORN_RECORD.search(line)))
-    parts = [f"{log.count('Traceback (most recent call last)')} tracebacks"]
+    tracebacks = log.count("Traceback (most recent call last)")
+    parts = [f"{tracebacks} tracebacks"]
     parts += [f"{kind} ×{count}" for kind, count in records.most_common()]
     if exceptions:
         parts.append("exception lines: " + ", ".join(f"{kind} ×{count}" for kind, count in exceptions.most_common()))
-    return f"bench/results/{name}.log: " + "; ".join(parts)
+    return tracebacks, f"bench/results/{name}.log: " + "; ".join(parts)
 
 
 def timeline(outcomes: list[Outcome], since: float) -> str:
@@ -384,36 +516,50 @@ def timeline(outcomes: list[Outcome], since: float) -> str:
     )
 
 
-def keep(outcomes: list[Outcome], restart: Restart) -> Path:
-    """Write every response to bench/results/fault-responses.csv, times from the restart's start; return it."""
-    path = bench.RESULTS / "fault-responses.csv"
+def slowness(outcomes: list[Outcome], since: float) -> str:
+    """Return the median latency, in ms, of the successful responses ended in each second around `since`."""
+    seconds: dict[int, list[float]] = {}
+    for outcome in outcomes:
+        if outcome.ok:
+            seconds.setdefault(math.floor(outcome.ended - since), []).append(outcome.ms)
+    shown = range(-2, max(seconds) + 1)
+    return ", ".join(f"{second:+d}: {statistics.median(seconds.get(second, [math.nan])):.0f}" for second in shown)
+
+
+def keep(outcomes: list[Outcome], since: float, name: str) -> Path:
+    """Write every response to bench/results/<name>.csv, times from `since`; return that path."""
+    path = bench.RESULTS / f"{name}.csv"
     with path.open("w", newline="") as file:
         rows = csv.writer(file)
-        rows.writerow(["page", "began", "ended", "expected", "status", "retry_after", "error"])
+        rows.writerow(["page", "began", "ended", "expected", "status", "retry_after", "error", "health"])
         for outcome in sorted(outcomes, key=lambda outcome: outcome.began):
             rows.writerow(
                 [
                     outcome.label,
-                    f"{outcome.began - restart.began:.3f}",
-                    f"{outcome.ended - restart.began:.3f}",
+                    f"{outcome.began - since:.3f}",
+                    f"{outcome.ended - since:.3f}",
                     outcome.expected,
                     outcome.status or "",
                     int(outcome.retry_after),
                     outcome.error,
+                    outcome.health,
                 ]
             )
     return path
 
 
-def fault_rows(report: bench.Report, data: bench.Seeded) -> None:
-    """The fault run, added to the report: the app under gunicorn on the benchmark's database, its pages warmed
-    up, then the mixed load with PostgreSQL restarted in it."""
-    version, name = cluster()
-    bench.say(
-        f"fault run: {CLIENTS} clients × {SECONDS} s, PostgreSQL {version}/{name} restarted {RESTART_AT:g} s in "
-        f"({len(WRITER_REGIONS)} clients saving figures)"
-    )
-    server = bench.Server("app-fault", "pbr.wsgi", bench.PORT, bench.ENV)
+def fault_rows(report: bench.Report, data: bench.Seeded, phases: Sequence[str] = PHASES) -> None:
+    """The fault runs added to the report, each with a load of its own: PostgreSQL restarted, then Redis stopped."""
+    if "database" in phases:
+        database_rows(report, data)
+    if "cache" in phases:
+        cache_rows(report, data)
+
+
+def faulted(name: str, data: bench.Seeded, fault: Fault) -> tuple[Load | None, Waits]:
+    """Return the load with the fault in it (None: a pytest ran all along) and the waits for pytest: the app under
+    gunicorn on the benchmark's database (logging to bench/results/<name>.log), its pages warmed up."""
+    server = bench.Server(name, "pbr.wsgi", bench.PORT, bench.ENV)
     waits = Waits()
     load = None
     try:
@@ -422,23 +568,48 @@ def fault_rows(report: bench.Report, data: bench.Seeded) -> None:
             bench.Visitor(bench.PORT, bench.session_cookie(getattr(data, role))).get_ok(path)
         grids = [grid(data.analyst, region) for region in WRITER_REGIONS]
         deadline = time.monotonic() + PYTEST_PATIENCE
-        while load is None and quiet(deadline, waits):
-            load = loaded(data, grids, waits)
+        while load is None and quiet(deadline, waits, fault.doing):
+            load = loaded(data, grids, waits, fault)
     finally:
         server.stop()
-        ensure_postgres()
+    return load, waits
+
+
+def waited(report: bench.Report, phase: str, load: Load | None, waits: Waits) -> bool:
+    """Add the waits for pytest to the report, if any; return whether the phase ran."""
     if waits.times or waits.abandoned:
-        report.add("fault: waited for pytest (no restart while one runs)", str(waits))
+        report.add(f"{phase}: waited for pytest (no fault while one runs)", str(waits))
     if load is None:
-        report.add("fault run", f"not run: a pytest ran for {PYTEST_PATIENCE // 60} min", "run", False)
+        report.add(f"{phase} run", f"not run: a pytest ran for {PYTEST_PATIENCE // 60} min", "run", False)
+    return load is not None
+
+
+def database_rows(report: bench.Report, data: bench.Seeded) -> None:
+    """The database phase: the mixed load with PostgreSQL restarted in it."""
+    version, name = cluster()
+    bench.say(
+        f"fault run: {CLIENTS} clients × {SECONDS} s, PostgreSQL {version}/{name} restarted {RESTART_AT:g} s in "
+        f"({len(WRITER_REGIONS)} clients saving figures)"
+    )
+
+    def restarted(load: Load) -> float:
+        load.restart = restart_postgres(load)
+        return max(SECONDS, load.restart.ended + TAIL)
+
+    try:
+        load, waits = faulted("app-fault", data, Fault("restarting PostgreSQL", RESTART_AT, restarted))
+    finally:
+        ensure_postgres()
+    if not waited(report, "fault", load, waits):
         return
-    add_rows(report, load)
+    database_report(report, load)
     print(f"  responses [failures] per second from the restart's start: {timeline(load.outcomes, load.restart.began)}")
-    print(f"  {logged(server.name)}")
-    print(f"  every response: {keep(load.outcomes, load.restart).relative_to(bench.ROOT)}")
+    print(f"  {logged('app-fault')[1]}")
+    print(f"  every response: {keep(load.outcomes, load.restart.began, 'fault-responses').relative_to(bench.ROOT)}")
 
 
-def add_rows(report: bench.Report, load: Load) -> None:
+def database_report(report: bench.Report, load: Load) -> None:
+    """The database phase's rows: the responses, the 500s, the 503s, the restart, the downtime and the saves."""
     outcomes, restart = load.outcomes, load.restart
     counts = Counter(outcome.kind for outcome in outcomes)
     seconds = max(outcome.ended for outcome in outcomes)
@@ -500,6 +671,148 @@ def add_rows(report: bench.Report, load: Load) -> None:
         print("  failures by page: " + ", ".join(f"{kind} ×{count}" for kind, count in failed.most_common()))
 
 
+def cache_rows(report: bench.Report, data: bench.Seeded) -> None:
+    """The cache phase: the mixed load with Redis stopped in it, and each page's latency around the stop."""
+    if REDIS_HOST not in {"127.0.0.1", "localhost", "::1"}:
+        report.add("cache fault run", f"not run: Redis at {bench.REDIS} is not on this machine", "run", False)
+        return
+    settings = redis_settings()
+    bench.say(
+        f"cache fault run: {CLIENTS} clients × {SECONDS} s, Redis {REDIS_HOST}:{REDIS_PORT} stopped "
+        f"{CACHE_STOP_AT:g} s in for {CACHE_DOWN:g} s ({len(WRITER_REGIONS)} clients saving figures)"
+    )
+    if not settings:
+        print("  Redis refuses CONFIG GET: it is started again with redis-server's defaults")
+
+    def stopped(load: Load) -> float:
+        load.redis = stop_redis(load, settings)
+        back = load.redis.started if load.redis.back is None else load.redis.back
+        return max(SECONDS, back + CACHE_RETRY + TAIL)
+
+    doing = f"stopping Redis ({' '.join(REDIS_CLI)} shutdown nosave) for {CACHE_DOWN:g} s"
+    try:
+        load, waits = faulted("app-fault-cache", data, Fault(doing, CACHE_STOP_AT, stopped))
+    finally:
+        ensure_redis(settings)
+    if not waited(report, "cache fault", load, waits):
+        return
+    cache_report(report, load)
+    tracebacks, log = logged("app-fault-cache")
+    report.add("cache fault: tracebacks in the gunicorn log", str(tracebacks), "0", tracebacks == 0)
+    print(f"  {log}")
+    print(f"  responses [failures] per second from the stop: {timeline(load.outcomes, load.redis.began)}")
+    print(f"  median ms per second from the stop: {slowness(load.outcomes, load.redis.began)}")
+    print(f"  every response: {keep(load.outcomes, load.redis.began, 'fault-cache-responses').relative_to(bench.ROOT)}")
+    latency_table(report, load)
+
+
+def cache_report(report: bench.Report, load: Load) -> None:
+    """The cache phase's rows: the responses, the 500s and other failures, the stop, /salud/ and the saves."""
+    outcomes, stop = load.outcomes, load.redis
+    counts = Counter(outcome.kind for outcome in outcomes)
+    seconds = max(outcome.ended for outcome in outcomes)
+    report.add(
+        f"cache fault: mixed load, {CLIENTS} clients × {seconds:.0f} s, Redis stopped {stop.began:.1f} s in "
+        f"for {stop.started - stop.began:.1f} s",
+        f"{len(outcomes)} responses: " + ", ".join(f"{kind} {counts[kind]}" for kind in STATUSES),
+    )
+    errors = counts["500"]
+    report.add("cache fault: HTTP 500s", str(errors), "0", errors == 0)
+    if errors:
+        print(f"  FAIL: {errors} responses were 500s: without Redis, pages must be computed instead")
+    failed = [outcome for outcome in outcomes if not outcome.ok]
+    report.add("cache fault: failures (any answer but 200, 302 for a save)", str(len(failed)), "0", not failed)
+    if failed:
+        print(f"  the first failure: {min(failed, key=lambda outcome: outcome.ended)}")
+        by_page = Counter(f"{outcome.label} {outcome.status or outcome.error}" for outcome in failed)
+        print("  failures by page: " + ", ".join(f"{kind} ×{count}" for kind, count in by_page.most_common()))
+    silent = (
+        "still answering 10 s after it" if stop.silent is None else f"silent from {stop.silent - stop.began:+.1f} s"
+    )
+    answering = "not answering 10 s after" if stop.back is None else f"answering from {stop.back - stop.began:+.1f} s"
+    report.add(
+        "cache fault: Redis stopped (shutdown nosave), started again (redis-server --daemonize yes)",
+        f"{silent}; started at {stop.started - stop.began:+.1f} s, {answering} (from the stop)",
+        "back",
+        stop.back is not None and stop.silent is not None and not stop.problems,
+    )
+    if stop.problems:
+        print(f"  Redis commands that failed: {stop.problems}")
+    health = [outcome for outcome in outcomes if outcome.health]
+    down = [outcome for outcome in health if during(outcome, *window(stop, seconds, "down"))]
+    back = math.inf if stop.back is None else stop.back
+    up = [outcome for outcome in health if outcome.ended <= stop.began or outcome.began >= back]
+    report.add(
+        "cache fault: /salud/ answering «degraded»",
+        f"{sum(outcome.health == 'degraded' for outcome in down)} of {len(down)} while Redis was down, "
+        f"{sum(outcome.health == 'degraded' for outcome in up)} of {len(up)} while it answered",
+    )
+    report.add(
+        "cache fault: saves acknowledged (302) and read back",
+        f"{load.saves} saves, {len(load.lost)} not read back",
+        "all read back",
+        not load.lost,
+    )
+    for lost in load.lost[:5]:
+        print(f"  not read back: {lost}")
+
+
+WINDOWS = ("before", "down", "returning", "back")
+
+
+def window(stop: RedisStop, end: float, name: str) -> tuple[float, float]:
+    """Return the window of the load, in seconds since it began: before the stop, while Redis did not answer,
+    the first CACHE_RETRY s after it answered again (until every process has asked it again) and after those."""
+    silent = stop.began if stop.silent is None else stop.silent
+    back = stop.started if stop.back is None else stop.back
+    return {
+        "before": (0.0, stop.began),
+        "down": (silent, stop.started),
+        "returning": (back, back + CACHE_RETRY),
+        "back": (back + CACHE_RETRY, end),
+    }[name]
+
+
+def during(outcome: Outcome, start: float, end: float) -> bool:
+    """Whether the request was made and answered within the window."""
+    return start <= outcome.began and outcome.ended <= end
+
+
+def spread(milliseconds: list[float]) -> str:
+    """Return "median / p90 (count)" of the latencies, in ms; a dash for none."""
+    if not milliseconds:
+        return "–"
+    p90 = statistics.quantiles(milliseconds, n=10, method="inclusive")[8] if len(milliseconds) > 1 else milliseconds[0]
+    return f"{statistics.median(milliseconds):.0f} / {p90:.0f} ({len(milliseconds)})"
+
+
+def latency_table(report: bench.Report, load: Load) -> None:
+    """Each page's latency, successful responses only, by when it was asked for: a table of its own."""
+    stop, end = load.redis, max(outcome.ended for outcome in load.outcomes)
+    spans = {name: window(stop, end, name) for name in WINDOWS}
+    titles = {
+        "before": "before the stop",
+        "down": "Redis down",
+        "returning": f"back, first {CACHE_RETRY} s",
+        "back": f"back, after {CACHE_RETRY} s",
+    }
+    header = " | ".join(f"{titles[name]} ({spans[name][0]:.0f}–{spans[name][1]:.0f} s)" for name in WINDOWS)
+    lines = [f"| page | {header} | down ÷ before (medians) |", "|---|" + "---|" * (len(WINDOWS) + 1)]
+    labels = [label for label, _path, _role in READS] + ["entry save", "all pages"]
+    for label in labels:
+        answered = [outcome for outcome in load.outcomes if outcome.ok and label in {outcome.label, "all pages"}]
+        cells = {name: [outcome.ms for outcome in answered if during(outcome, *spans[name])] for name in WINDOWS}
+        ratio = "–"
+        if cells["before"] and cells["down"]:
+            ratio = f"{statistics.median(cells['down']) / statistics.median(cells['before']):.1f}×"
+        lines.append(f"| {label} | " + " | ".join(spread(cells[name]) for name in WINDOWS) + f" | {ratio} |")
+    report.section(
+        "Cache fault: latency by page in ms, median / p90 (responses), by when the request was made and answered "
+        "(seconds since the load began)",
+        lines,
+    )
+
+
 # Alone.
 
 
@@ -523,6 +836,11 @@ def prepared() -> bench.Seeded:
 
 
 def main() -> None:
+    parser = argparse.ArgumentParser(description="The fault runs of `make bench`, on the benchmark's database.")
+    parser.add_argument("--database", action="store_true", help="PostgreSQL restarted in a mixed load")
+    parser.add_argument("--cache", action="store_true", help="Redis stopped in a mixed load")
+    arguments = parser.parse_args()
+    phases = [phase for phase in PHASES if getattr(arguments, phase)] or list(PHASES)
     bench.RESULTS.mkdir(exist_ok=True)
     ensure_postgres()
     data = prepared()
@@ -533,10 +851,11 @@ def main() -> None:
     )
     print(f"\n{setup}\n")
     report = bench.Report()
-    fault_rows(report, data)
+    fault_rows(report, data, phases)
     setup = f"{setup}; load average {os.getloadavg()[0]:.1f} at the end"
     print(f"\n{report.summary(setup)}")
-    bench.say(f"done: {report.save('fault', setup).relative_to(bench.ROOT)}")
+    name = "fault" if len(phases) == len(PHASES) else f"fault-{phases[0]}"
+    bench.say(f"done: {report.save(name, setup).relative_to(bench.ROOT)}")
 
 
 if __name__ == "__main__":

@@ -9,8 +9,9 @@ served by gunicorn exactly as the app is (2 sync workers each), on another port.
   region, the same dashboard after a change in another region (it should come from the cache), the national
   view recomputed after a change, and that last one again on a database with 4× the indicators per region;
 - what a dashboard transfers, a mixed load of 32 clients, and a bulk import of 50.000 figures;
-- last, a fault run (bench/fault.py): PostgreSQL restarted during a mixed load, with the errors clients saw
-  (no 500s allowed) and the seconds until full service.
+- last, the fault runs (bench/fault.py): PostgreSQL restarted during a mixed load, with the errors clients saw
+  (no 500s allowed) and the seconds until full service; then Redis stopped for a few seconds during another,
+  with each page's latency before, during and after.
 
 The table is printed at the end and kept in bench/results/bench.md.
 
@@ -554,10 +555,16 @@ class Row:
 @dataclass
 class Report:
     rows: list[Row] = field(default_factory=list)
+    sections: list[str] = field(default_factory=list)  # tables of their own, after the rows
 
     def add(self, page: str, value: str, target: str = "", met: bool | None = None) -> None:
         self.rows.append(Row(page, value, target, met))
         print(f"  {page:62} {value:>34} {target:>16} {Row(page, value, target, met).mark}", flush=True)
+
+    def section(self, title: str, table: list[str]) -> None:
+        """Add a titled markdown table after the rows, printing it now."""
+        self.sections.append("\n".join([title, "", *table]))
+        print("\n" + self.sections[-1] + "\n", flush=True)
 
     def markdown(self) -> str:
         lines = ["| page | ratio / multiple | target | met |", "|---|---|---|---|"]
@@ -568,7 +575,7 @@ class Report:
         """Return the setup, the table and the verdict, as printed at the end and kept in bench/results/."""
         missed = [row.page for row in self.rows if row.met is False]
         verdict = "below target: " + "; ".join(missed) if missed else "all targets met"
-        return f"{setup}\n\n{self.markdown()}\n\n{verdict}\n"
+        return "\n\n".join([setup, self.markdown(), *self.sections, verdict]) + "\n"
 
     def save(self, name: str, setup: str) -> Path:
         """Write the summary to bench/results/<name>.md and return that path."""
