@@ -103,6 +103,11 @@ def unavailable(request) -> HttpResponse:
         response.headers["Content-Language"] = translation.get_language()
     response.headers["Retry-After"] = str(retry)
     response.headers["Cache-Control"] = "no-store"
+    # Answered before the middleware that adds these to every page: the page has no script, frames nothing.
+    response.headers["Content-Security-Policy"] = (
+        "default-src 'self'; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'"
+    )
+    response.headers["X-Frame-Options"] = "DENY"
     response._has_been_logged = True  # the outage is logged once (core.outage), not each request it refused
     return response
 

@@ -83,6 +83,7 @@ def test_while_the_database_is_down_every_page_answers_503_and_then_recovers(cli
     assert response.status_code == 503
     assert response["Retry-After"] == "5"
     assert response["Cache-Control"] == "no-store"
+    assert "frame-ancestors 'none'" in response["Content-Security-Policy"]
     page = soup(response, 503)
     assert page.h1.get_text(strip=True) == "Servicio no disponible por un momento"
     assert "Los datos ya guardados están a salvo." in text(page)
