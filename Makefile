@@ -10,6 +10,10 @@ PORT ?= 8000
 PG_URL ?= postgres://postgres@127.0.0.1:5432/pbr
 FIXTURES := regions cycles gore_antofagasta gore_coquimbo gore_biobio
 REPLICA_URL ?= postgres://postgres@127.0.0.1:5433/pbr
+# The suites run in two processes (pytest-xdist), each on its own test database: CI's three runs stay well
+# under its 30 minutes. PYTEST_WORKERS=0 runs in one.
+PYTEST_WORKERS ?= 2
+PYTEST := $(PY) -m pytest -n $(PYTEST_WORKERS)
 # Debian packages: gettext for translations, Chromium for screenshots and the browser tests, Pango and
 # HarfBuzz for WeasyPrint's PDF reports, redis-server for the cache-failure tests (each starts its own).
 APT_PACKAGES := gettext chromium chromium-driver fonts-dejavu-core libpango-1.0-0 libpangoft2-1.0-0 \
@@ -75,7 +79,7 @@ run: demo
 	DEBUG=1 $(MANAGE) runserver $(HOST):$(PORT)
 
 test: install-dev messages
-	$(PY) -m pytest
+	$(PYTEST)
 
 postgres:
 	@pg_isready -q -h 127.0.0.1 -p 5432 || pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql) main start
@@ -84,13 +88,13 @@ postgres:
 # The suite (browser tests aside) as a deployment with Redis runs it: sessions, users and their access read
 # from the shared cache (each test process's cache stands in for Redis).
 test-shared-cache: install-dev messages
-	PBR_TEST_SHARED_CACHE=1 $(PY) -m pytest -m "not browser"
+	PBR_TEST_SHARED_CACHE=1 $(PYTEST) -m "not browser"
 
 # On PostgreSQL, with the streaming replica of `make replica` when it can be made (root): the replica tests
 # (tests/test_replica.py) run against it; without it they are skipped, saying why.
 test-postgres: install-dev messages postgres
 	@if bash deploy/replica.sh; then replica=$(REPLICA_URL); else echo "No streaming replica: its tests are skipped"; replica=; fi; \
-	DATABASE_URL=$(PG_URL) PBR_TEST_REPLICA_URL=$$replica $(PY) -m pytest
+	DATABASE_URL=$(PG_URL) PBR_TEST_REPLICA_URL=$$replica $(PYTEST)
 
 # A streaming replica of the local PostgreSQL (5432) as a second cluster on 5433 (deploy/replica.sh): an app run
 # with DATABASE_URL=$(PG_URL) DATABASE_REPLICA_URL=$(REPLICA_URL) reads its dashboards from it.

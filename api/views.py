@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 import django_filters
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Prefetch
+from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
@@ -55,6 +55,18 @@ class _Readable:
     def get_serializer_context(self):
         # Lazy: the schema and the error pages build a context too, and need no scope of reading.
         return {**super().get_serializer_context(), "readable": SimpleLazyObject(self.readable)}
+
+
+class _ReadableRows(_Readable, viewsets.ReadOnlyModelViewSet):
+    """A read-only list of what the caller may read: `rows(readable)` (a selector), its `prefetch`, in `ordering`.
+    The class's `queryset` is for the schema only."""
+
+    rows: Callable[[selectors.Readable], QuerySet]
+    prefetch: tuple = ()
+    ordering: tuple[str, ...] = ()
+
+    def get_queryset(self):
+        return type(self).rows(self.readable()).prefetch_related(*self.prefetch).order_by(*self.ordering)
 
 
 def _region_filter(field: str):
@@ -149,19 +161,15 @@ class IndicatorFilter(django_filters.FilterSet):
         fields = ["region", "cycle", "code", "dimension", "is_active"]
 
 
-class IndicatorViewSet(_Readable, viewsets.ReadOnlyModelViewSet):
+class IndicatorViewSet(_ReadableRows):
     """Performance indicators with every Formulario H field (the responsible person is not published)."""
 
-    queryset = Indicator.objects.none()  # for the schema; rows come from get_queryset
+    queryset = Indicator.objects.none()
     serializer_class = serializers.IndicatorSerializer
     filterset_class = IndicatorFilter
-
-    def get_queryset(self):
-        return (
-            selectors.indicators(self.readable())
-            .prefetch_related("axes")
-            .order_by("region__order", "product__number", "code")
-        )
+    rows = staticmethod(selectors.indicators)
+    prefetch = ("axes",)
+    ordering = ("region__order", "product__number", "code")
 
 
 class ProductFilter(django_filters.FilterSet):
@@ -172,15 +180,14 @@ class ProductFilter(django_filters.FilterSet):
         fields = ["region"]
 
 
-class ProductViewSet(_Readable, viewsets.ReadOnlyModelViewSet):
+class ProductViewSet(_ReadableRows):
     """Productos estratégicos (bienes y servicios) of each GORE; number 0 groups the institutional indicators."""
 
-    queryset = serializers.StrategicProduct.objects.none()  # for the schema; rows come from get_queryset
+    queryset = serializers.StrategicProduct.objects.none()
     serializer_class = serializers.ProductSerializer
     filterset_class = ProductFilter
-
-    def get_queryset(self):
-        return selectors.products(self.readable()).order_by("region__order", "number")
+    rows = staticmethod(selectors.products)
+    ordering = ("region__order", "number")
 
 
 class DefinitionFilter(django_filters.FilterSet):
@@ -192,20 +199,17 @@ class DefinitionFilter(django_filters.FilterSet):
         fields = ["region", "cycle"]
 
 
-class DefinitionViewSet(_Readable, viewsets.ReadOnlyModelViewSet):
+class DefinitionViewSet(_ReadableRows):
     """Definiciones estratégicas per region and cycle: the misión and the objectives with the axes they serve."""
 
-    queryset = serializers.StrategicDefinition.objects.none()  # for the schema; rows come from get_queryset
+    queryset = serializers.StrategicDefinition.objects.none()
     serializer_class = serializers.DefinitionSerializer
     filterset_class = DefinitionFilter
-
-    def get_queryset(self):
-        objectives = StrategicObjective.objects.prefetch_related("axes").order_by("number")
-        return (
-            selectors.definitions(self.readable())
-            .prefetch_related(Prefetch("objectives", queryset=objectives))
-            .order_by("region__order", "-cycle__year")
-        )
+    rows = staticmethod(selectors.definitions)
+    prefetch = (
+        Prefetch("objectives", queryset=StrategicObjective.objects.prefetch_related("axes").order_by("number")),
+    )
+    ordering = ("region__order", "-cycle__year")
 
 
 class FigureFilter(django_filters.FilterSet):
@@ -633,15 +637,14 @@ class EvaluationFilter(django_filters.FilterSet):
         fields = ["region", "cycle", "line"]
 
 
-class EvaluationViewSet(_Readable, viewsets.ReadOnlyModelViewSet):
+class EvaluationViewSet(_ReadableRows):
     """Evaluations of programs and of the institution, with their verdict and compromisos institucionales."""
 
-    queryset = serializers.ProgramEvaluation.objects.none()  # for the schema; rows come from get_queryset
+    queryset = serializers.ProgramEvaluation.objects.none()
     serializer_class = serializers.EvaluationSerializer
     filterset_class = EvaluationFilter
-
-    def get_queryset(self):
-        return selectors.evaluations(self.readable()).order_by("region__order", "-cycle__year", "pk")
+    rows = staticmethod(selectors.evaluations)
+    ordering = ("region__order", "-cycle__year", "pk")
 
 
 class InitiativeFilter(django_filters.FilterSet):
@@ -654,15 +657,14 @@ class InitiativeFilter(django_filters.FilterSet):
         fields = ["region", "year", "state"]
 
 
-class InitiativeViewSet(_Readable, viewsets.ReadOnlyModelViewSet):
+class InitiativeViewSet(_ReadableRows):
     """The PROPIR's investment initiatives with MIDEPLAN's result."""
 
-    queryset = serializers.InvestmentInitiative.objects.none()  # for the schema; rows come from get_queryset
+    queryset = serializers.InvestmentInitiative.objects.none()
     serializer_class = serializers.InitiativeSerializer
     filterset_class = InitiativeFilter
-
-    def get_queryset(self):
-        return selectors.initiatives(self.readable()).order_by("region__order", "-year", "bip_code")
+    rows = staticmethod(selectors.initiatives)
+    ordering = ("region__order", "-year", "bip_code")
 
 
 @extend_schema_view(
