@@ -608,19 +608,30 @@ def database_rows(report: bench.Report, data: bench.Seeded) -> None:
     print(f"  every response: {keep(load.outcomes, load.restart.began, 'fault-responses').relative_to(bench.ROOT)}")
 
 
-def database_report(report: bench.Report, load: Load) -> None:
-    """The database phase's rows: the responses, the 500s, the 503s, the restart, the downtime and the saves."""
-    outcomes, restart = load.outcomes, load.restart
+def _responses(report, prefix: str, outcomes: list[Outcome], fault: str, why: str) -> None:
+    """Add a phase's first rows: its responses by status, and its 500s, which must be none."""
     counts = Counter(outcome.kind for outcome in outcomes)
     seconds = max(outcome.ended for outcome in outcomes)
     report.add(
-        f"fault: mixed load, {CLIENTS} clients × {seconds:.0f} s, PostgreSQL restarted {restart.began:.1f} s in",
+        f"{prefix}: mixed load, {CLIENTS} clients × {seconds:.0f} s, {fault}",
         f"{len(outcomes)} responses: " + ", ".join(f"{kind} {counts[kind]}" for kind in STATUSES),
     )
     errors = counts["500"]
-    report.add("fault: HTTP 500s", str(errors), "0", errors == 0)
+    report.add(f"{prefix}: HTTP 500s", str(errors), "0", errors == 0)
     if errors:
-        print(f"  FAIL: {errors} responses were 500s: a database outage must be answered with 503")
+        print(f"  FAIL: {errors} responses were 500s: {why}")
+
+
+def database_report(report: bench.Report, load: Load) -> None:
+    """The database phase's rows: the responses, the 500s, the 503s, the restart, the downtime and the saves."""
+    outcomes, restart = load.outcomes, load.restart
+    _responses(
+        report,
+        "fault",
+        outcomes,
+        f"PostgreSQL restarted {restart.began:.1f} s in",
+        "a database outage must be answered with 503",
+    )
     unavailable = sorted((outcome for outcome in outcomes if outcome.status == 503), key=lambda o: o.ended)
     with_retry = sum(outcome.retry_after for outcome in unavailable)
     report.add("fault: 503s carrying Retry-After", f"{with_retry} of {len(unavailable)}")
@@ -709,17 +720,14 @@ def cache_rows(report: bench.Report, data: bench.Seeded) -> None:
 def cache_report(report: bench.Report, load: Load) -> None:
     """The cache phase's rows: the responses, the 500s and other failures, the stop, /salud/ and the saves."""
     outcomes, stop = load.outcomes, load.redis
-    counts = Counter(outcome.kind for outcome in outcomes)
     seconds = max(outcome.ended for outcome in outcomes)
-    report.add(
-        f"cache fault: mixed load, {CLIENTS} clients × {seconds:.0f} s, Redis stopped {stop.began:.1f} s in "
-        f"for {stop.started - stop.began:.1f} s",
-        f"{len(outcomes)} responses: " + ", ".join(f"{kind} {counts[kind]}" for kind in STATUSES),
+    _responses(
+        report,
+        "cache fault",
+        outcomes,
+        f"Redis stopped {stop.began:.1f} s in for {stop.started - stop.began:.1f} s",
+        "without Redis, pages must be computed instead",
     )
-    errors = counts["500"]
-    report.add("cache fault: HTTP 500s", str(errors), "0", errors == 0)
-    if errors:
-        print(f"  FAIL: {errors} responses were 500s: without Redis, pages must be computed instead")
     failed = [outcome for outcome in outcomes if not outcome.ok]
     report.add("cache fault: failures (any answer but 200, 302 for a save)", str(len(failed)), "0", not failed)
     if failed:
