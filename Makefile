@@ -15,9 +15,10 @@ REPLICA_URL ?= postgres://postgres@127.0.0.1:5433/pbr
 PYTEST_WORKERS ?= 2
 PYTEST := $(PY) -m pytest -n $(PYTEST_WORKERS)
 # Debian packages: gettext for translations, Chromium for screenshots and the browser tests, Pango and
-# HarfBuzz for WeasyPrint's PDF reports, redis-server for the cache-failure tests (each starts its own).
+# HarfBuzz for WeasyPrint's PDF reports, redis-server for the cache-failure tests (each starts its own), nginx
+# for the test of deploy/nginx.conf, poppler-utils for the tests that read the PDFs' pages.
 APT_PACKAGES := gettext chromium chromium-driver fonts-dejavu-core libpango-1.0-0 libpangoft2-1.0-0 \
-                libharfbuzz0b libharfbuzz-subset0 redis-server
+                libharfbuzz0b libharfbuzz-subset0 redis-server nginx poppler-utils
 
 .PHONY: help install install-dev system-packages messages check-translations db fixtures demo run test test-postgres postgres replica redis lint format bench \
         check-migrations ci clean

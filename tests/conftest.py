@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 from hypothesis import settings as hypothesis_settings
 
@@ -27,6 +28,19 @@ if os.environ.get("CI"):
 
 DOCUMENT_FIXTURES = ["regions", "cycles", "gore_antofagasta", "gore_coquimbo", "gore_biobio"]
 PASSWORD = "s3cret-Pass-2012"
+
+
+def pytest_configure(config):
+    """Name this run of the suite (its process id), inherited by its xdist workers."""
+    os.environ.setdefault("PBR_TEST_RUN", str(os.getpid()))
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    """Give each run of the suite its own SQLite file, so that two runs side by side never share one."""
+    test = settings.DATABASES["default"].get("TEST", {})
+    if settings.DATABASES["default"]["ENGINE"].endswith("sqlite3") and test.get("NAME"):
+        test["NAME"] = test["NAME"].replace(".sqlite3", f"-run{os.environ['PBR_TEST_RUN']}.sqlite3")
 
 
 @pytest.fixture(scope="session")
