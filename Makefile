@@ -73,11 +73,12 @@ fixtures: db
 
 demo: fixtures
 	DEBUG=1 $(MANAGE) create_demo_users
-	DEBUG=1 $(MANAGE) load_demo
+	DEBUG=1 SITE_URL=$${SITE_URL:-http://$(HOST):$(PORT)} $(MANAGE) load_demo
 
+# The mails' links start with the address the app is served on (SITE_URL, unless given).
 run: demo
 	@echo "Serving on http://$(HOST):$(PORT): demo logins are in README.md"
-	DEBUG=1 $(MANAGE) runserver $(HOST):$(PORT)
+	DEBUG=1 SITE_URL=$${SITE_URL:-http://$(HOST):$(PORT)} $(MANAGE) runserver $(HOST):$(PORT)
 
 test: install-dev messages
 	$(PYTEST)

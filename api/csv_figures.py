@@ -1,16 +1,21 @@
 """Reading figures from a CSV sent to the API: one figure per line, named columns (indicator, year, kind,
 numerator, denominator, version; any order, more columns ignored). Either «,» with the decimal point, as
-programs write it, or «;» with the decimal comma and dot thousands, as Excel writes it in Chile. Pure: text in,
-rows and problems out (every problem of the file at once, by line)."""
+programs write it, or «;» with the decimal comma and dot thousands, as Excel writes it in Chile; in both, a
+number with two readings («1.021») is refused (indicators.parsing), and the figure's field rules (a denominator
+above zero) are told with the rest. No database: text in, rows and problems out (every problem of the file at
+once, by line)."""
 
 from __future__ import annotations
 
 import csv
 import io
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from indicators.models import Measurement
+from indicators.parsing import AmbiguousNumberError, NumberFormatError, parse_decimal
 from indicators.vocabulary import MeasurementKind
 
 REQUIRED = ("indicator", "year", "kind", "numerator")
@@ -18,18 +23,16 @@ MAX_LINES = 20_000
 
 
 def _number(text: str, chilean: bool) -> Decimal | None:
+    """Read a figure: «1.248,5» (dot thousands, decimal comma) in the «;» dialect, «1248.5» in the «,» one. A
+    single mark followed by three digits («1.021») is refused in both, naming its two readings: a person may
+    have written it either way (indicators.parsing, the rule of every path)."""
     text = text.strip()
-    if not text:
-        return None
-    if chilean:
-        text = text.replace(".", "").replace(",", ".")
     try:
-        value = Decimal(text)
-    except InvalidOperation:
+        return parse_decimal(text, decimal_sep="," if chilean else ".", thousand_sep="." if chilean else "")
+    except AmbiguousNumberError as exc:
+        raise ValueError(str(exc)) from None
+    except NumberFormatError:
         raise ValueError(_("«%(text)s» no es un número.") % {"text": text[:40]}) from None
-    if not value.is_finite():
-        raise ValueError(_("«%(text)s» no es un número.") % {"text": text[:40]})
-    return value
 
 
 def read(text: str) -> tuple[list[dict], list[dict]]:
@@ -74,8 +77,13 @@ def read(text: str) -> tuple[list[dict], list[dict]]:
         for name in ("numerator", "denominator"):
             try:
                 row[name] = _number(record.get(name, ""), chilean)
+                # The figure's own field rules (a denominator above zero), told beside the other problems.
+                if row[name] is not None:
+                    Measurement._meta.get_field(name).run_validators(row[name])
             except ValueError as error:
                 errors[name] = [str(error)]
+            except ValidationError as error:
+                errors[name] = list(error.messages)
         version = record.get("version", "") or "0"
         if version.isdigit():
             row["version"] = int(version)

@@ -1,7 +1,7 @@
 """A cycle as one machine-readable document, in two formats: pbr's own JSON (its JSON Schema is
-docs/schemas/pbr-cycle-v1.schema.json, served at /api/v1/cycles/export.schema.json) and an IATI-style results
-file (IATI Standard 2.03's <result> elements: one activity per regional government, one result per indicator,
-its target and actual for the cycle's year and its earliest efectivo as baseline).
+docs/schemas/pbr-cycle-v1.schema.json, served at /api/v1/cycles/export.schema.json) and an IATI results file
+(IATI Standard 2.03, valid against its XML Schema: one activity per regional government, one <result> per
+indicator, its target and actual for the cycle's year and its earliest efectivo as baseline).
 
 Both hold what the caller reads (api.selectors): the regions they see whole, and the published ones of the rest,
 without what the public never reads. A constant number of queries, whatever the number of regions."""
@@ -22,16 +22,39 @@ from django.utils import timezone
 from api.selectors import Readable
 from core.numbers import round_half_up
 from evaluation.models import EvaluationCycle
+from evaluation.vocabulary import Stage
 from indicators.models import IndicatorWeighting, Measurement, ResultAnalysis, StrategicDefinition, StrategicObjective
 from indicators.selectors import cycle_entry_columns
+from indicators.vocabulary import ControlScope, Direction, MeasurementKind, Unit
 from regions.models import Region
 from results.selectors.outcomes import cycle_results
 
 FORMAT, FORMAT_VERSION = "pbr-cycle", "1"
 SCHEMA_PATH = Path(settings.BASE_DIR, "docs", "schemas", "pbr-cycle-v1.schema.json")
 IATI_VERSION = "2.03"
-# IATI's indicator measures: 1 unit, 2 percentage.
-IATI_MEASURE = {"porcentaje": "2"}
+# Codes from IATI's 2.03 code lists (copies in tests/data/iati/codelists/, which the suite checks them against).
+IATI_LOCAL_GOVERNMENT = "11"  # OrganisationType: a sub-national government, as a GORE is
+IATI_GOVERNMENT_ROLES = ("2", "4")  # OrganisationRole: the GORE answers for the results (2) and carries them out (4)
+IATI_DESCRIPTION_GENERAL, IATI_DESCRIPTION_OBJECTIVES = "1", "2"  # DescriptionType
+IATI_PLANNED_START, IATI_PLANNED_END = "1", "3"  # ActivityDateType
+IATI_MEASURE_UNIT, IATI_MEASURE_PERCENTAGE = "1", "2"  # IndicatorMeasure
+# ActivityStatus by the cycle's stage: the year's budget is prepared (1 pipeline), run (2 implementation),
+# evaluated (3 finalisation: done, its monitoring still open) and then closed (4).
+IATI_ACTIVITY_STATUS = {
+    Stage.FORMULATION: "1",
+    Stage.APPROVAL: "1",
+    Stage.EXECUTION: "2",
+    Stage.EVALUATION: "3",
+    Stage.CLOSED: "4",
+}
+# ResultType by the indicator's ámbito de control: producto → output (1), resultado intermedio → outcome (2),
+# resultado final → impact (3); a process indicator is none of them (9, other).
+IATI_RESULT_TYPE = {
+    ControlScope.PRODUCT: "1",
+    ControlScope.INTERMEDIATE_RESULT: "2",
+    ControlScope.FINAL_RESULT: "3",
+    ControlScope.PROCESS: "9",
+}
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
 
@@ -209,42 +232,69 @@ def _indicator(weighting, measurements, analysis, items, internal) -> dict:
 
 
 def iati(document: dict) -> bytes:
-    """Return the document as an IATI-style activities file (results only)."""
+    """Return the document as an IATI 2.03 activities file (results only): one activity per regional government,
+    valid against IATI's XML Schema, each code from IATI's code lists (tests/data/iati/).
+
+    Raises ValueError for a document without regions: IATI's schema asks for at least one activity."""
+    if not document["regions"]:
+        raise ValueError("an IATI file holds at least one activity")
     root = ET.Element("iati-activities", {"version": IATI_VERSION, "generated-datetime": document["generated_at"]})
     year = document["cycle"]["year"]
+    status = IATI_ACTIVITY_STATUS[Stage(document["cycle"]["stage"])]
     for region in document["regions"]:
         activity = ET.SubElement(root, "iati-activity", {"default-currency": "CLP", XML_LANG: "es"})
         ET.SubElement(activity, "iati-identifier").text = f"CL-PBR-{region['code']}-{year}"
-        org = ET.SubElement(activity, "reporting-org", {"ref": f"CL-PBR-{region['code']}", "type": "10"})
-        ET.SubElement(org, "narrative").text = region["government"]
-        title = ET.SubElement(activity, "title")
-        ET.SubElement(title, "narrative").text = f"Presupuesto por Resultados {year} · {region['government']}"
-        ET.SubElement(activity, "activity-status", {"code": "2"})
-        ET.SubElement(activity, "activity-date", {"type": "1", "iso-date": f"{year}-01-01"})
-        ET.SubElement(activity, "activity-date", {"type": "3", "iso-date": f"{year}-12-31"})
-        for item in region["indicators"]:
-            result = ET.SubElement(activity, "result", {"type": "1", "aggregation-status": "0"})
-            ET.SubElement(ET.SubElement(result, "title"), "narrative").text = item["name"]
-            indicator = ET.SubElement(
-                result,
-                "indicator",
-                {
-                    "measure": IATI_MEASURE.get(item["unit"], "1"),
-                    "ascending": "1" if item["direction"] == "ascendente" else "0",
-                },
+        organisation = {"ref": f"CL-PBR-{region['code']}", "type": IATI_LOCAL_GOVERNMENT}
+        _narrative(ET.SubElement(activity, "reporting-org", organisation), region["government"])
+        _narrative(ET.SubElement(activity, "title"), f"Presupuesto por Resultados {year} · {region['government']}")
+        _narrative(
+            ET.SubElement(activity, "description", {"type": IATI_DESCRIPTION_GENERAL}),
+            f"Indicadores de desempeño que el {region['government']} compromete en el Presupuesto por Resultados "
+            f"{year}: de cada uno, su línea base (su primer efectivo), su meta y su efectivo del año.",
+        )
+        if region["mission"]:
+            _narrative(ET.SubElement(activity, "description", {"type": IATI_DESCRIPTION_OBJECTIVES}), region["mission"])
+        for role in IATI_GOVERNMENT_ROLES:
+            _narrative(
+                ET.SubElement(activity, "participating-org", {**organisation, "role": role}), region["government"]
             )
-            ET.SubElement(ET.SubElement(indicator, "title"), "narrative").text = f"{item['code']} · {item['name']}"
-            ET.SubElement(ET.SubElement(indicator, "description"), "narrative").text = item["formula"]
-            actuals = [f for f in item["figures"] if f["kind"] == "efectivo" and f["value"] is not None]
-            if actuals:
-                ET.SubElement(indicator, "baseline", {"year": str(actuals[0]["year"]), "value": actuals[0]["value"]})
-            period = ET.SubElement(indicator, "period")
-            ET.SubElement(period, "period-start", {"iso-date": f"{year}-01-01"})
-            ET.SubElement(period, "period-end", {"iso-date": f"{year}-12-31"})
-            outcome = item["result"] or {}
-            if outcome.get("target") is not None:
-                ET.SubElement(period, "target", {"value": outcome["target"]})
-            if outcome.get("actual") is not None:
-                ET.SubElement(period, "actual", {"value": outcome["actual"]})
+        ET.SubElement(activity, "activity-status", {"code": status})
+        ET.SubElement(activity, "activity-date", {"type": IATI_PLANNED_START, "iso-date": f"{year}-01-01"})
+        ET.SubElement(activity, "activity-date", {"type": IATI_PLANNED_END, "iso-date": f"{year}-12-31"})
+        for item in region["indicators"]:
+            _result(activity, item, year)
     ET.indent(root)
     return b'<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="utf-8")
+
+
+def _narrative(parent: ET.Element, text: str) -> None:
+    ET.SubElement(parent, "narrative").text = text
+
+
+def _result(activity: ET.Element, item: dict, year: int) -> None:
+    """Add the indicator's <result>: its baseline (the earliest efectivo), and its target and actual of the year."""
+    result = ET.SubElement(
+        activity, "result", {"type": IATI_RESULT_TYPE[ControlScope(item["control_scope"])], "aggregation-status": "0"}
+    )
+    _narrative(ET.SubElement(result, "title"), item["name"])
+    indicator = ET.SubElement(
+        result,
+        "indicator",
+        {
+            "measure": IATI_MEASURE_PERCENTAGE if item["unit"] == Unit.PERCENT else IATI_MEASURE_UNIT,
+            "ascending": "1" if item["direction"] == Direction.ASCENDING else "0",
+        },
+    )
+    _narrative(ET.SubElement(indicator, "title"), f"{item['code']} · {item['name']}")
+    _narrative(ET.SubElement(indicator, "description"), item["formula"])
+    actuals = [f for f in item["figures"] if f["kind"] == MeasurementKind.ACTUAL and f["value"] is not None]
+    if actuals:
+        ET.SubElement(indicator, "baseline", {"year": str(actuals[0]["year"]), "value": actuals[0]["value"]})
+    period = ET.SubElement(indicator, "period")
+    ET.SubElement(period, "period-start", {"iso-date": f"{year}-01-01"})
+    ET.SubElement(period, "period-end", {"iso-date": f"{year}-12-31"})
+    outcome = item["result"] or {}
+    if outcome.get("target") is not None:
+        ET.SubElement(period, "target", {"value": outcome["target"]})
+    if outcome.get("actual") is not None:
+        ET.SubElement(period, "actual", {"value": outcome["actual"]})

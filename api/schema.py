@@ -1,6 +1,7 @@
 """How the OpenAPI schema describes the API: the token authentication, and the errors every operation may
 answer (a bad filter or body 400, bad credentials 401, no permission 403, no such row or page 404, too many
-requests 429; a format it cannot answer in 406, a body of another type 415), each as {"detail": "…"}."""
+requests 429; a format it cannot answer in 406, a body of another type 415), each as {"detail": "…", "code": "…"}
+(api.errors: `code` always there)."""
 
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension

@@ -164,7 +164,14 @@ class FigureInputSerializer(serializers.Serializer):
     year = serializers.IntegerField(min_value=1990, max_value=2100)
     kind = serializers.ChoiceField(choices=MeasurementKind.choices)
     numerator = serializers.DecimalField(**AMOUNT, allow_null=True, min_value=Decimal(0))
-    denominator = serializers.DecimalField(**AMOUNT, allow_null=True, required=False, default=None)
+    # The figure's own rule (greater than zero), checked with the others: «abc» over 0 is told both.
+    denominator = serializers.DecimalField(
+        **AMOUNT,
+        allow_null=True,
+        required=False,
+        default=None,
+        validators=Measurement._meta.get_field("denominator").validators,
+    )
     version = serializers.IntegerField(
         min_value=0, help_text=_("La versión del valor que se leyó (0 si no había): evita pisar otro cambio.")
     )
@@ -226,8 +233,8 @@ class FigureImportResultSerializer(serializers.Serializer):
 class ProblemSerializer(serializers.Serializer):
     """Every error's shape (api.errors)."""
 
-    detail = serializers.CharField()
-    code = serializers.CharField(required=False)
+    detail = serializers.CharField(help_text=_("Qué pasó, en el idioma de la petición."))
+    code = serializers.CharField(help_text=_("Una palabra que un programa puede comparar: not_found, invalid…"))
     fields = serializers.DictField(
         required=False, help_text=_("Para datos no válidos: los mensajes de cada campo (de una lista, por posición).")
     )

@@ -15,6 +15,7 @@ from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
@@ -26,6 +27,7 @@ from rest_framework.response import Response
 from api import csv_figures, cycle_export, selectors, serializers
 from api.parsers import CSVTextParser
 from api.renderers import XMLBytesRenderer
+from core import converters
 from evaluation.models import EvaluationCycle, SubmissionStatus
 from evaluation.selectors import cycle_current
 from indicators import services as indicator_services
@@ -43,7 +45,21 @@ WRITE_ANSWERS = {
 }
 
 
-class _Readable:
+class _Found:
+    """A row read by its address: an id bounded where the URL is parsed (core.converters), and a 404 that says
+    what was not found in the domain's words (`missing`, formatted with the address's parts), never a model."""
+
+    lookup_value_regex = converters.ID
+    missing = gettext_lazy("No existe ese registro, o no puede verlo.")
+
+    def get_object(self):
+        try:
+            return super().get_object()
+        except Http404:
+            raise NotFound(str(self.missing) % self.kwargs) from None
+
+
+class _Readable(_Found):
     """What every view of the API reads through: the rows the person (or program, or anyone) may read."""
 
     def readable(self) -> selectors.Readable:
@@ -76,14 +92,15 @@ def _region_filter(field: str):
     return django_filters.CharFilter(method=apply, help_text=_("Código ISO de la región, p. ej. CL-CO."))
 
 
-class RegionViewSet(viewsets.ReadOnlyModelViewSet):
+class RegionViewSet(_Found, viewsets.ReadOnlyModelViewSet):
     """The regions of Chile (ISO 3166-2:CL), in geographic order. Public."""
 
     queryset = Region.objects.order_by("order")
     serializer_class = serializers.RegionSerializer
     lookup_field = "iso_code"
     lookup_url_kwarg = "code"
-    lookup_value_regex = "[A-Za-z]{2}-[A-Za-z]{2,3}"
+    lookup_value_regex = converters.REGION
+    missing = gettext_lazy("No existe una región con el código %(code)s.")
     filterset_fields = []
 
 
@@ -93,7 +110,8 @@ class CycleViewSet(_Readable, viewsets.ReadOnlyModelViewSet):
     queryset = EvaluationCycle.objects.order_by("-year")
     serializer_class = serializers.CycleSerializer
     lookup_field = "year"
-    lookup_value_regex = "[0-9]{4}"
+    lookup_value_regex = converters.YEAR
+    missing = gettext_lazy("No existe el ciclo %(year)s.")
     filterset_fields = ["stage"]
 
     @extend_schema(
@@ -105,7 +123,7 @@ class CycleViewSet(_Readable, viewsets.ReadOnlyModelViewSet):
         ),
     )
     @action(detail=True, methods=["get"], url_path="export", filter_backends=[], pagination_class=None)
-    def export(self, request, year=None):
+    def export(self, request, year=None, **kwargs):  # kwargs: an address's format suffix (.json), the renderer's
         document = cycle_export.build(readable=self.readable(), cycle=_cycle(year))
         response = Response(document)
         response["Content-Disposition"] = f'inline; filename="pbr-ciclo-{year}.json"'
@@ -114,12 +132,13 @@ class CycleViewSet(_Readable, viewsets.ReadOnlyModelViewSet):
     @extend_schema(
         responses={
             (200, "application/xml"): OpenApiTypes.STR,
-            (404, "application/xml"): OpenApiTypes.STR,  # no such cycle
+            (404, "application/xml"): OpenApiTypes.STR,  # no such cycle, or no result the caller reads in it
             (404, "application/json"): serializers.ProblemSerializer,  # no such address
         },
         description=_(
-            "Los resultados del ciclo en el formato del estándar IATI 2.03 (elementos result): una actividad por "
-            "gobierno regional, un resultado por indicador con su línea base, meta y efectivo."
+            "Los resultados del ciclo como archivo IATI 2.03, válido según su XML Schema: una actividad por "
+            "gobierno regional, un resultado por indicador con su línea base, meta y efectivo. 404 si quien "
+            "pregunta no lee resultados del ciclo (un archivo IATI lleva al menos una actividad)."
         ),
     )
     @action(
@@ -130,15 +149,23 @@ class CycleViewSet(_Readable, viewsets.ReadOnlyModelViewSet):
         pagination_class=None,
         renderer_classes=[XMLBytesRenderer],
     )
-    def iati(self, request, year=None):
+    def iati(self, request, year=None, **kwargs):
         document = cycle_export.build(readable=self.readable(), cycle=_cycle(year))
+        if not document["regions"]:
+            raise NotFound(
+                _(
+                    "El ciclo %(year)s no tiene aún resultados que usted pueda leer "
+                    "(un archivo IATI lleva al menos una actividad)."
+                )
+                % {"year": year}
+            )
         response = Response(cycle_export.iati(document), content_type="application/xml")
         response["Content-Disposition"] = f'inline; filename="pbr-ciclo-{year}-iati.xml"'
         return response
 
     @extend_schema(responses={200: OpenApiTypes.OBJECT}, description=_("El JSON Schema del documento de un ciclo."))
     @action(detail=False, methods=["get"], url_path="export.schema.json", filter_backends=[], pagination_class=None)
-    def export_schema(self, request):
+    def export_schema(self, request, **kwargs):
         return Response(cycle_export.schema())
 
 
@@ -166,6 +193,7 @@ class IndicatorViewSet(_ReadableRows):
 
     queryset = Indicator.objects.none()
     serializer_class = serializers.IndicatorSerializer
+    missing = gettext_lazy("No existe ese indicador, o no puede verlo.")
     filterset_class = IndicatorFilter
     rows = staticmethod(selectors.indicators)
     prefetch = ("axes",)
@@ -185,6 +213,7 @@ class ProductViewSet(_ReadableRows):
 
     queryset = serializers.StrategicProduct.objects.none()
     serializer_class = serializers.ProductSerializer
+    missing = gettext_lazy("No existe ese producto estratégico, o no puede verlo.")
     filterset_class = ProductFilter
     rows = staticmethod(selectors.products)
     ordering = ("region__order", "number")
@@ -204,6 +233,7 @@ class DefinitionViewSet(_ReadableRows):
 
     queryset = serializers.StrategicDefinition.objects.none()
     serializer_class = serializers.DefinitionSerializer
+    missing = gettext_lazy("No existe esa definición estratégica, o no puede verla.")
     filterset_class = DefinitionFilter
     rows = staticmethod(selectors.definitions)
     prefetch = (
@@ -256,6 +286,7 @@ class FigureViewSet(_Readable, mixins.CreateModelMixin, viewsets.ReadOnlyModelVi
 
     queryset = Measurement.objects.none()  # for the schema; rows come from get_queryset
     serializer_class = serializers.FigureSerializer
+    missing = gettext_lazy("No existe ese valor, o no puede verlo.")
     filterset_class = FigureFilter
 
     def get_queryset(self):
@@ -290,7 +321,7 @@ class FigureViewSet(_Readable, mixins.CreateModelMixin, viewsets.ReadOnlyModelVi
         ),
     )
     @action(detail=False, methods=["post"], url_path="import", parser_classes=[CSVTextParser])
-    def import_csv(self, request):
+    def import_csv(self, request, **kwargs):
         region, cycle = request.query_params.get("region", ""), request.query_params.get("cycle", "")
         if not cycle.isdigit():
             raise ParseError(_("Indique la región y el ciclo: ?region=CL-CO&cycle=2012."))
@@ -527,6 +558,7 @@ class AnalysisViewSet(_Readable, mixins.CreateModelMixin, viewsets.ReadOnlyModel
 
     queryset = serializers.ResultAnalysis.objects.none()  # for the schema; rows come from get_queryset
     serializer_class = serializers.AnalysisSerializer
+    missing = gettext_lazy("No existe ese análisis de resultados, o no puede verlo.")
     filterset_class = AnalysisFilter
 
     def get_queryset(self):
@@ -621,6 +653,7 @@ class CommitmentViewSet(_Readable, mixins.CreateModelMixin, mixins.UpdateModelMi
 
     queryset = serializers.ImprovementCommitment.objects.none()  # for the schema; rows come from get_queryset
     serializer_class = serializers.CommitmentSerializer
+    missing = gettext_lazy("No existe ese compromiso de mejora, o no puede verlo.")
     filterset_class = CommitmentFilter
 
     def get_queryset(self):
@@ -642,6 +675,7 @@ class EvaluationViewSet(_ReadableRows):
 
     queryset = serializers.ProgramEvaluation.objects.none()
     serializer_class = serializers.EvaluationSerializer
+    missing = gettext_lazy("No existe esa evaluación, o no puede verla.")
     filterset_class = EvaluationFilter
     rows = staticmethod(selectors.evaluations)
     ordering = ("region__order", "-cycle__year", "pk")
@@ -662,6 +696,7 @@ class InitiativeViewSet(_ReadableRows):
 
     queryset = serializers.InvestmentInitiative.objects.none()
     serializer_class = serializers.InitiativeSerializer
+    missing = gettext_lazy("No existe esa iniciativa de inversión, o no puede verla.")
     filterset_class = InitiativeFilter
     rows = staticmethod(selectors.initiatives)
     ordering = ("region__order", "-year", "bip_code")

@@ -6,6 +6,13 @@ rows of every inline under it. Saving recomputes the fingerprint, under a row lo
 message when anyone (the grid, a spreadsheet, another admin) changed any of them meanwhile — an inline's
 weight as much as the object's own notes. History pages only show: reverting from them would write old
 values around the services' checks.
+
+Deleting a row asks, besides Django's own checks, the admin of every row the deletion would take with it
+(`cascade_refusals`): a region's or an indicator's figures are removed only through their own service, so a
+delete that would cascade to them is refused, with the reason, on the confirmation page and in bulk. The
+admins also show decimal columns as the site writes numbers (`core.numbers`), and their messages after a save
+name the record without an article («Región “Biobío”: se guardaron los cambios.»), which Django's
+«El {name} …» gets wrong for every feminine name.
 """
 
 from __future__ import annotations
@@ -13,14 +20,19 @@ from __future__ import annotations
 import hashlib
 
 from django import forms
-from django.contrib import admin
-from django.contrib.admin.utils import flatten_fieldsets
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.contrib import admin, messages
+from django.contrib.admin.utils import NestedObjects, flatten_fieldsets, quote
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
+from django.db import models, router
 from django.forms.models import _get_foreign_key
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from core.admin_lookup import HistoryLookupMixin
+from core.numbers import format_number
 
 LOADED_FIELD = "loaded_fingerprint"
 
@@ -79,8 +91,90 @@ class StaleAdminFormMixin(forms.ModelForm):
         return data
 
 
+def _number_column(field: models.DecimalField):
+    """Return a list column showing the field as `core.numbers` writes it (1.078, not 1078,0000)."""
+
+    def column(obj) -> str:
+        return format_number(getattr(obj, field.attname))
+
+    column.__name__ = field.name
+    column.short_description = field.verbose_name
+    column.admin_order_field = field.name
+    return column
+
+
+_SAVED_MESSAGE = "_pbr_saved_message"
+
+
 class SafeAdminMixin:
-    """Makes a ModelAdmin's change page refuse stale saves (see the module's docstring)."""
+    """Makes a ModelAdmin's change page refuse stale saves, and its deletes ask the admins of what they would
+    take with them (see the module's docstring)."""
+
+    def cascade_refusals(self, request, objs: list) -> list[str]:
+        """Return why these rows of this admin's model may not be deleted along with another row (none: they
+        may). An admin whose rows are removed only through their service says so here."""
+        return []
+
+    def get_deleted_objects(self, objs, request):
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        collector = NestedObjects(using=router.db_for_write(self.model))
+        collector.collect(objs)
+        for model, rows in collector.data.items():
+            other = self.admin_site._registry.get(model)
+            if model is not self.model and isinstance(other, SafeAdminMixin):
+                protected = [*protected, *other.cascade_refusals(request, list(rows))]
+        return deleted, counts, perms_needed, protected
+
+    def get_list_display(self, request):
+        keep = {*(self.list_editable or ()), *(self.list_display_links or ())}
+        columns = []
+        for name in super().get_list_display(request):
+            try:
+                field = self.model._meta.get_field(name) if isinstance(name, str) else None
+            except FieldDoesNotExist:
+                field = None
+            number = isinstance(field, models.DecimalField) and name not in keep
+            columns.append(_number_column(field) if number else name)
+        return columns
+
+    def _remember_message(self, request, shown, text: str) -> None:
+        """Keep the message Django is about to give for a save or a delete, in words that need no article."""
+        message = format_html(text, name=capfirst(self.opts.verbose_name), obj=shown)
+        if "_continue" in request.POST:
+            message = format_html("{} {}", message, _("Puede seguir con los cambios abajo."))
+        elif "_addanother" in request.POST:
+            message = format_html("{} {}", message, _("Puede agregar otro registro abajo."))
+        setattr(request, _SAVED_MESSAGE, message)
+
+    def response_add(self, request, obj, post_url_continue=None):
+        shown = str(obj)
+        if self.has_change_permission(request, obj):
+            url = reverse(
+                f"admin:{self.opts.app_label}_{self.opts.model_name}_change",
+                args=[quote(obj.pk)],
+                current_app=self.admin_site.name,
+            )
+            shown = format_html('<a href="{}">{}</a>', url, obj)
+        self._remember_message(request, shown, _("{name} “{obj}”: se agregó."))
+        return super().response_add(request, obj, post_url_continue)
+
+    def response_change(self, request, obj):
+        self._remember_message(
+            request,
+            format_html('<a href="{}">{}</a>', request.path, obj),
+            _("{name} “{obj}”: se guardaron los cambios."),
+        )
+        return super().response_change(request, obj)
+
+    def response_delete(self, request, obj_display, obj_id):
+        self._remember_message(request, obj_display, _("{name} “{obj}”: se eliminó."))
+        return super().response_delete(request, obj_display, obj_id)
+
+    def message_user(self, request, message, level=messages.INFO, extra_tags="", fail_silently=False):
+        own = request.__dict__.pop(_SAVED_MESSAGE, None)
+        if own is not None and level == messages.SUCCESS:
+            message = own
+        super().message_user(request, message, level, extra_tags, fail_silently)
 
     def _inline_models(self, request) -> list[tuple[type, str]]:
         """Return the inlines the page can write; read-only ones (figures) cannot revert anything."""

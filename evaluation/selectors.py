@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -15,6 +16,7 @@ from evaluation.models import (
     CycleSnapshot,
     EvaluationCycle,
     Stage,
+    StageDeadline,
     Submission,
     SubmissionEvent,
     SubmissionStatus,
@@ -24,8 +26,25 @@ from regions.selectors import region_get
 
 
 def cycles_all() -> QuerySet[EvaluationCycle]:
-    """Return every cycle, newest first."""
-    return EvaluationCycle.objects.order_by("-year")
+    """Return every cycle, newest first, each with the deadline of its current stage (cycle_deadline)."""
+    return _with_stage_deadline(EvaluationCycle.objects.order_by("-year"))
+
+
+def _with_stage_deadline(cycles: QuerySet[EvaluationCycle]) -> QuerySet[EvaluationCycle]:
+    current = StageDeadline.objects.filter(cycle=OuterRef("pk"), stage=OuterRef("stage")).values("due_date")[:1]
+    return cycles.annotate(stage_due_date=Subquery(current))
+
+
+def cycle_deadline(cycle: EvaluationCycle) -> datetime.date | None:
+    """Return the date by which the regions owe what the cycle's current stage asks (their data sent to DIPRES):
+    the stage's deadline (admin → the cycle → plazos de las etapas), else the cycle's data deadline; None
+    without either. The reminders count from it and «a tiempo» is judged by it. No query for a cycle read by
+    cycles_all or cycles_open, one otherwise."""
+    if hasattr(cycle, "stage_due_date"):
+        due = cycle.stage_due_date
+    else:
+        due = StageDeadline.objects.filter(cycle=cycle, stage=cycle.stage).values_list("due_date", flat=True).first()
+    return due or cycle.data_deadline
 
 
 def cycle_current() -> EvaluationCycle | None:
@@ -49,7 +68,7 @@ def cycles_for_region(region) -> list[EvaluationCycle]:
 
 def cycles_open() -> list[EvaluationCycle]:
     """Return the cycles that are not closed, newest first: the ones with work still to do."""
-    return list(EvaluationCycle.objects.exclude(stage=Stage.CLOSED).order_by("-year"))
+    return list(_with_stage_deadline(EvaluationCycle.objects.exclude(stage=Stage.CLOSED).order_by("-year")))
 
 
 def cycle_get(*, year: int, region=None) -> EvaluationCycle:

@@ -14,6 +14,7 @@ from evaluation.models import (
     EvaluationCycle,
     FormulationReview,
     RegionDataVersion,
+    StageDeadline,
     Submission,
     SubmissionEvent,
     SubmissionStatus,
@@ -61,6 +62,24 @@ def _submission_changed(sender, instance, raw: bool = False, signal=None, create
     raise_versions(region_ids=[instance.region_id], cycle_ids=[instance.cycle_id])
 
 
+def _deadline_changed(sender, instance: StageDeadline, raw: bool = False, signal=None, **_kwargs) -> None:
+    """A stage's deadline decides whether each region of the cycle sent «a tiempo» (the stored results)."""
+    if raw:
+        return
+    cycle_ids = [instance.cycle_id]
+    if signal is post_delete:
+        # Perhaps deleted with its cycle, whose rows are still going: raised once the deletion commits (a
+        # cycle gone by then has nothing left to raise).
+        transaction.on_commit(lambda: _raise_atomically(cycle_ids))
+        return
+    raise_versions(cycle_ids=cycle_ids, instruments=False)
+
+
+def _raise_atomically(cycle_ids: list[int]) -> None:
+    with transaction.atomic():
+        raise_versions(cycle_ids=cycle_ids, instruments=False)
+
+
 def _region_changed(sender, instance: Region, raw: bool = False, signal=None, **_kwargs) -> None:
     if raw or signal is post_delete:
         return  # a deleted region's versions go with it
@@ -74,6 +93,7 @@ def connect() -> None:
         name = "save" if signal is post_save else "delete"
         signal.connect(_cycle_changed, sender=EvaluationCycle, dispatch_uid=f"pbr.versions.cycle.{name}")
         signal.connect(_region_changed, sender=Region, dispatch_uid=f"pbr.versions.region.{name}")
+        signal.connect(_deadline_changed, sender=StageDeadline, dispatch_uid=f"pbr.versions.deadline.{name}")
         for model in (Submission, SubmissionEvent, CycleSnapshot, FormulationReview):
             signal.connect(_submission_changed, sender=model, dispatch_uid=f"pbr.versions.{model.__name__}.{name}")
 

@@ -1,14 +1,18 @@
 """The admin: every model, in Spanish. Figures change only through indicators.services (validation,
 permissions, version check, audit): the indicator page shows them read-only, and a figure's own page saves
-through `measurement_save` / `measurement_delete` with the version the admin loaded."""
+through `measurement_save` / `measurements_delete` with the version the admin loaded, by the grid's rules; a
+delete elsewhere in the admin that would take figures with it (an indicator's) is refused."""
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.actions import delete_selected as django_delete_selected
+from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.html import format_html
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from core.admin_safety import ReadOnlyAdmin, ReadOnlyHistoryAdmin, SafeAdmin, SafeHistoryAdmin, StaleAdminFormMixin
@@ -166,10 +170,18 @@ class MeasurementInline(ReadOnlyInline):
     """The indicator's figures, read-only: saving the indicator's page never writes a figure."""
 
     model = Measurement
-    fields = ["year", "kind", "numerator", "denominator", "version", "edit_link"]
+    fields = ["year", "kind", "numerator_shown", "denominator_shown", "version", "edit_link"]
     readonly_fields = fields
     ordering = ["year", "kind"]
     verbose_name_plural = _("valores (se modifican en el ingreso de datos o en la página de cada valor)")
+
+    @admin.display(description=_("numerador"))
+    def numerator_shown(self, measurement):
+        return format_number(measurement.numerator)
+
+    @admin.display(description=_("denominador"))
+    def denominator_shown(self, measurement):
+        return format_number(measurement.denominator)
 
     @admin.display(description=_("modificar"))
     def edit_link(self, measurement):
@@ -370,34 +382,114 @@ def _figure(measurement) -> str:
     return f"{format_number(measurement.numerator)} / {format_number(measurement.denominator)}"
 
 
+def _posted_version(request, name: str) -> int:
+    """Return the version the confirmation page showed; -1 when none was posted (a hand-made request): nothing
+    then proves the figure was seen as it is, and the service refuses it as changed."""
+    version = request.POST.get(name, "")
+    return int(version) if version.isdigit() else -1
+
+
+def _delete_reason(request) -> str:
+    return request.POST.get("reason", "").strip()[:100] or gettext("Anulado en la administración")
+
+
+@admin.action(permissions=["delete"], description=_("Anular los valores seleccionados"))
+def delete_selected(modeladmin, request, queryset):
+    """Django's bulk delete, through the service: all the figures or none, the reasons listed when refused."""
+    if not request.POST.get("post") or modeladmin.get_deleted_objects(queryset, request)[3]:
+        return django_delete_selected(modeladmin, request, queryset)  # the confirmation, or why not
+    try:
+        count = modeladmin.delete_queryset(request, queryset)
+    except services.StaleDataError:
+        modeladmin.message_user(
+            request,
+            gettext("Otra persona cambió alguno de estos valores: no se anuló ninguno. Revíselos."),
+            messages.ERROR,
+        )
+    except (ValidationError, PermissionDenied) as error:
+        modeladmin.message_user(request, " ".join(getattr(error, "messages", [str(error)])), messages.ERROR)
+    else:
+        modeladmin.message_user(
+            request,
+            ngettext("%(count)d valor anulado.", "%(count)d valores anulados.", count) % {"count": count},
+            messages.SUCCESS,
+        )
+    return None
+
+
 @admin.register(Measurement)
 class MeasurementAdmin(ServiceSavedAdmin):
+    """A figure's own page: changed and removed only through the service, by the rules of the grid (the stage's
+    fixed metas, the submissions' locks, the version the page showed), one by one or in bulk."""
+
     list_display = ["indicator", "year", "kind", "numerator", "denominator", "version"]
     list_filter = ["indicator__region", "kind", "year", "indicator__product", "indicator__dimension"]
     search_fields = ["indicator__code", "indicator__name"]
     list_select_related = ["indicator"]
     form = MeasurementAdminForm
     fields = ["indicator", "year", "kind", "numerator", "denominator", "reason", "loaded_version"]
-    actions = None  # a bulk delete would skip the per-figure checks
+    actions = [delete_selected]  # under the site's action's name, so it replaces it
     delete_confirmation_template = "admin/indicators/measurement/delete_confirmation.html"
+    delete_selected_confirmation_template = "admin/indicators/measurement/delete_selected_confirmation.html"
+
+    def get_deleted_objects(self, objs, request):
+        """Django's list of what goes, and as «protected» why the figures cannot go (the page then asks nothing)."""
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        figures = list(objs.select_related("indicator__region") if hasattr(objs, "select_related") else objs)
+        refusals = services.measurement_delete_refusals(user=request.user, measurements=figures)
+        by_pk = {figure.pk: figure for figure in figures}
+        refused = [f"{by_pk[pk]}: {reason}" for pk, reasons in refusals.items() for reason in reasons]
+        return deleted, counts, perms_needed, [*protected, *refused]
+
+    def cascade_refusals(self, request, objs):
+        count = len(objs)
+        return [
+            ngettext(
+                "%(count)d valor registrado, que no se borra junto con su indicador: desactive el indicador en vez "
+                "de borrarlo, o anule el valor en su propia página si sus reglas lo permiten.",
+                "%(count)d valores registrados, que no se borran junto con su indicador: desactive el indicador en "
+                "vez de borrarlo, o anule cada valor en su propia página si sus reglas lo permiten.",
+                count,
+            )
+            % {"count": count}
+        ]
+
+    def delete_queryset(self, request, queryset) -> int:
+        """Remove the figures through the service, each with the version the confirmation page showed
+        (`loaded_version_<id>`); raises what the service raises, and then nothing is removed."""
+        figures = list(queryset.select_related("indicator__region"))
+        with transaction.atomic():
+            self.log_deletions(request, figures)
+            return services.measurements_delete(
+                user=request.user,
+                figures=[(figure, _posted_version(request, f"loaded_version_{figure.pk}")) for figure in figures],
+                reason=_delete_reason(request),
+            )
+
+    def delete_model(self, request, obj):
+        services.measurement_delete(
+            user=request.user,
+            measurement=obj,
+            version=_posted_version(request, "loaded_version"),
+            reason=_delete_reason(request),
+        )
 
     def delete_view(self, request, object_id, extra_context=None):
-        measurement = self.get_object(request, object_id)
+        measurement = self.get_object(request, unquote(object_id))
         if request.method == "POST" and measurement is not None and self.has_delete_permission(request, measurement):
-            version = request.POST.get("loaded_version", "")
+            change_page = HttpResponseRedirect(reverse("admin:indicators_measurement_change", args=[measurement.pk]))
             try:
-                # No version posted (a hand-made request): nothing can prove the figure was seen as it is.
-                services.measurement_delete(
-                    user=request.user, measurement=measurement, version=int(version) if version.isdigit() else -1
-                )
+                with transaction.atomic():
+                    self.log_deletions(request, [measurement])
+                    self.delete_model(request, measurement)
             except services.StaleDataError:
                 self.message_user(
                     request, gettext("Otra persona cambió este valor: no se anuló. Revíselo."), messages.ERROR
                 )
-                return HttpResponseRedirect(reverse("admin:indicators_measurement_change", args=[measurement.pk]))
+                return change_page
             except (ValidationError, PermissionDenied) as error:
                 self.message_user(request, " ".join(getattr(error, "messages", [str(error)])), messages.ERROR)
-                return HttpResponseRedirect(reverse("admin:indicators_measurement_change", args=[measurement.pk]))
+                return change_page
             self.message_user(request, gettext("Valor anulado."), messages.SUCCESS)
             return HttpResponseRedirect(reverse("admin:indicators_measurement_changelist"))
         return super().delete_view(request, object_id, extra_context)

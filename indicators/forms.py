@@ -14,13 +14,13 @@ from django.utils.formats import get_format
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from core.numbers import format_number
+from core.numbers import format_number, format_percent
 from indicators import spreadsheets
 from indicators.models import CommitmentStatus, ImportLog, Indicator, MeasurementKind, ProductBudget, StrategicProduct
-from indicators.parsing import NumberFormatError, parse_decimal
+from indicators.parsing import AmbiguousNumberError, NumberFormatError, is_ambiguous, parse_decimal
 from indicators.selectors import Column, IndicatorRow
 from indicators.services import KEEP, TAKE, BudgetErrors, BudgetInput, CellErrors, CellInput
-from indicators.services.budget import AMOUNTS
+from indicators.services.budget import AMOUNTS, COLUMNS, over_executed
 
 # Measurement fields hold 18 digits, 4 of them decimals.
 MAX_INTEGER_DIGITS = 14
@@ -28,11 +28,17 @@ MAX_DECIMALS = 4
 
 
 class LocalDecimalField(forms.CharField):
-    """A non-negative number typed the way the active language writes it (in Chile 1.078 and 71,5)."""
+    """A non-negative number typed the way the active language writes it (in Chile 1.078.000 and 71,5).
+
+    «1.078» or «1,078» has two readings and is refused, unless the figure takes fewer than three decimals
+    (`decimals`, or `reading_decimals` where the figure's own are fewer, as a target's indicator's): then it
+    is thousands (indicators.parsing).
+    """
 
     default_error_messages = {
-        "invalid": _("Escriba un número, por ejemplo 1.078 o 71,5."),
-        "ambiguous": _("El punto separa miles (1.078); para decimales use coma (71,5)."),
+        "invalid": _("Escriba un número, por ejemplo 1078 o 71,5."),
+        # A mark the language does not use that way, as «71.5» in Spanish (the code is older than the rule).
+        "ambiguous": _("El punto separa miles (1.078.000); para decimales use coma (71,5)."),
         "negative": _("No puede ser negativo."),
         "too_big": _("El número es demasiado grande."),
         "too_precise": _("Use a lo más 4 decimales."),
@@ -42,9 +48,14 @@ class LocalDecimalField(forms.CharField):
     def __init__(self, *, language: str | None = None, decimals: int = MAX_DECIMALS, **kwargs):
         self.language = language
         self.decimals = decimals
+        self.reading_decimals: int | None = None
         kwargs.setdefault("required", False)
         kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off", "size": 9}))
         super().__init__(**kwargs)
+
+    def prepare_value(self, value):
+        """A stored number (a form's initial) is written as it reads back (entry_text); typed text stays."""
+        return entry_text(value) if isinstance(value, Decimal) else value
 
     def to_python(self, value) -> Decimal | None:
         text = super().to_python(value)
@@ -53,9 +64,12 @@ class LocalDecimalField(forms.CharField):
                 text,
                 decimal_sep=get_format("DECIMAL_SEPARATOR", lang=self.language),
                 thousand_sep=get_format("THOUSAND_SEPARATOR", lang=self.language),
+                decimals=self.decimals if self.reading_decimals is None else self.reading_decimals,
             )
+        except AmbiguousNumberError as exc:  # thousands or decimals? (indicators.parsing)
+            raise forms.ValidationError(str(exc), code="two_readings") from None
         except NumberFormatError as exc:
-            code = "ambiguous" if str(exc) == "ambiguous separator" else "invalid"
+            code = "ambiguous" if exc.code == "wrong_mark" else "invalid"
             raise forms.ValidationError(self.error_messages[code], code=code) from None
         if number is None:
             return None
@@ -69,6 +83,22 @@ class LocalDecimalField(forms.CharField):
         if number >= Decimal(10) ** MAX_INTEGER_DIGITS:
             raise forms.ValidationError(self.error_messages["too_big"], code="too_big")
         return number.quantize(step)
+
+
+def _as_int(text) -> int | None:
+    return int(text) if isinstance(text, str) and text.isdigit() else None
+
+
+def entry_text(value: Decimal | None) -> str:
+    """Return a figure as the grid writes it in its input, so that it reads back as the same figure: in the
+    active language's format, except where that would have two readings (indicators.parsing): 1078 rather
+    than «1.078», 1,0780 rather than «1,078»."""
+    if value is None:
+        return ""
+    text = format_number(value)
+    if not is_ambiguous(text):
+        return text
+    return format(value.normalize(), "f") if value == value.to_integral_value() else format_number(value, MAX_DECIMALS)
 
 
 def original_token(measurement) -> str:
@@ -128,13 +158,13 @@ class EntryGridForm(forms.Form):
                 self.fields[f"{prefix}_n"] = LocalDecimalField(
                     language=self.language,
                     label=_("%(cell)s, numerador") % {"cell": label},
-                    initial=format_number(stored.numerator) if stored else "",
+                    initial=entry_text(stored.numerator) if stored else "",
                 )
                 if row.indicator.has_denominator:
                     self.fields[f"{prefix}_d"] = LocalDecimalField(
                         language=self.language,
                         label=_("%(cell)s, denominador") % {"cell": label},
-                        initial=format_number(stored.denominator) if stored else "",
+                        initial=entry_text(stored.denominator) if stored else "",
                     )
                 for part in ("n", "d"):
                     field = self.fields.get(f"{prefix}_{part}")
@@ -210,16 +240,17 @@ class EntryGridForm(forms.Form):
                     self.add_error(name, message)
 
     def mark_conflicts(self, keys: set[tuple[int, int, str]]) -> None:
-        """Flag cells someone else changed meanwhile; the page shows their stored value beside them."""
+        """Flag cells someone else changed meanwhile; the page shows their stored value under them. A conflict
+        is not an error of what the person typed: it is not counted among the values with errors."""
         self.conflicts = keys
-        for indicator_id, year, kind in keys:
-            self.add_error(
-                f"c{indicator_id}_{year}_{kind}_n",
-                _("Otra persona cambió este valor mientras usted editaba; el valor actual se muestra abajo."),
-            )
 
     def error_count(self) -> int:
         return sum(len(errors) for errors in self.errors.values())
+
+    def percent_pattern(self) -> str:
+        """How the language writes a percentage, «#» for the number («# %» in Spanish, «#%» in English): the
+        grid's script writes its live values with it (core.numbers.format_percent)."""
+        return format_percent(1).replace("1", "#", 1)
 
 
 class ResultAnalysisForm(forms.Form):
@@ -403,7 +434,7 @@ class BudgetForm(forms.Form):
         for product in products:
             budget = budgets.get(product.pk)
             for name in AMOUNTS:
-                field = LocalDecimalField(decimals=0)
+                field = LocalDecimalField(decimals=0, error_messages=self.WHOLE_MESSAGES)
                 value = getattr(budget, name) if budget else None
                 field.initial = "" if value is None else format_number(value, 0)
                 self.fields[f"p{product.pk}_{name}"] = field
@@ -411,7 +442,12 @@ class BudgetForm(forms.Form):
                 widget=forms.HiddenInput, initial=budget.version if budget else 0, min_value=0
             )
 
-    LABELS = {"allocated": _("Asignado M$"), "executed": _("Ejecutado M$"), "output": _("Producción")}
+    LABELS = COLUMNS
+    # Amounts (M$) and units delivered are whole: the examples say so.
+    WHOLE_MESSAGES = {
+        "invalid": _("Escriba un número entero, por ejemplo 1.078."),
+        "ambiguous": _("El punto separa miles (1.078): escriba un número entero, sin decimales."),
+    }
 
     def rows(self) -> list[dict]:
         """Return each product with its stored budget, its three fields (with their column's label) and its
@@ -421,6 +457,7 @@ class BudgetForm(forms.Form):
                 "product": product,
                 "budget": self.budgets.get(product.pk),
                 "fields": [(self[f"p{product.pk}_{name}"], self.LABELS[name]) for name in AMOUNTS],
+                "over_executed": over_executed(self.budgets.get(product.pk)),
                 "version": self[f"p{product.pk}_v"],
             }
             for product in self.products
@@ -522,3 +559,8 @@ class MediumTermTargetForm(VersionedForm):
         self.fields["year"].validators.append(MinValueValidator(cycle_year + 1))
         self.fields["year"].widget.attrs["min"] = cycle_year + 1
         self.fields["year"].help_text = _("Un año posterior al ciclo (%(year)s).") % {"year": cycle_year}
+        # The value has the indicator's decimals (the service checks them): with fewer than three, «1.500» is
+        # thousands, not a number with two readings.
+        chosen = self.indicators.get(_as_int(self.data.get(self.add_prefix("indicator")))) if self.is_bound else None
+        if chosen is not None:
+            self.fields["value"].reading_decimals = chosen.decimals

@@ -501,8 +501,8 @@ class Measurement(models.Model):
     objects = MeasurementManager()
 
     class Meta:
-        verbose_name = _("medición")
-        verbose_name_plural = _("mediciones")
+        verbose_name = _("valor")  # the domain's word (docs/domain.md), as every page calls a figure
+        verbose_name_plural = _("valores")
         ordering = ["indicator", "year", "kind"]
         constraints = [
             models.UniqueConstraint(

@@ -13,8 +13,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, fields
 from decimal import Decimal
 
+from core.numbers import round_half_up
 from evaluation.models import EvaluationCycle
-from evaluation.scoring import Classification
+from evaluation.scoring import Classification, achievement
 from indicators import calculations
 from indicators.calculations import Trend
 from indicators.models import MeasurementKind
@@ -45,6 +46,9 @@ class IndicatorResult:
     series: list[tuple[int, str, Decimal | None]]
     # The linear trend of the efectivos at the meta's year, which the ambition flags are judged against.
     projection: Decimal | None = None
+    # The efectivo's and the meta's numerator and denominator (None without the figure or a denominator).
+    actual_terms: tuple[Decimal, Decimal] | None = None
+    target_terms: tuple[Decimal, Decimal] | None = None
     # A digest of everything above, set when the result is stored: pages key what they draw of it by this.
     digest: str = ""
 
@@ -57,6 +61,9 @@ class IndicatorResult:
                 data[name] = str(data[name])
         data["ambition"] = list(self.ambition)
         data["series"] = [[year, kind, None if value is None else str(value)] for year, kind, value in self.series]
+        for name in _TERMS_FIELDS:
+            if data[name] is not None:
+                data[name] = [str(term) for term in data[name]]
         return data
 
     @property
@@ -67,6 +74,23 @@ class IndicatorResult:
     def state(self) -> Classification:
         """Return the classification as its enum member (its label, its colour, is_met…)."""
         return Classification(self.classification)
+
+    @property
+    def rounded_actual_terms(self) -> tuple[Decimal, Decimal] | None:
+        """Return the efectivo's numerator and denominator where its rounded value misleads (rounded_terms)."""
+        return self._terms_shown(self.actual, self.actual_terms)
+
+    @property
+    def rounded_target_terms(self) -> tuple[Decimal, Decimal] | None:
+        """Return the meta's numerator and denominator where its rounded value misleads (rounded_terms)."""
+        return self._terms_shown(self.target, self.target_terms)
+
+    def _terms_shown(
+        self, value: Decimal | None, terms: tuple[Decimal, Decimal] | None
+    ) -> tuple[Decimal, Decimal] | None:
+        if not rounding_misleads(self.actual, self.target, self.percent, self.decimals, self.is_descending):
+            return None
+        return rounded_terms(value, terms, self.decimals)
 
     @property
     def trend_state(self) -> Trend | None:
@@ -87,6 +111,40 @@ _DECIMAL_FIELDS = {
     "pmg_compliance",
     "incentive_compliance",
 }
+_TERMS_FIELDS = ("actual_terms", "target_terms")
+
+
+def figure_terms(measurement) -> tuple[Decimal, Decimal] | None:
+    """Return a figure's (numerator, denominator); None without the figure, its numerator or a denominator."""
+    if measurement is None or measurement.numerator is None or measurement.denominator is None:
+        return None
+    return (measurement.numerator, measurement.denominator)
+
+
+def rounding_misleads(
+    actual: Decimal | None, target: Decimal | None, percent: Decimal | None, places: int, descending: bool
+) -> bool:
+    """Return whether the cumplimiento a reader redoes from the efectivo and the meta as shown (rounded to
+    `places`) differs from the cumplimiento shown (`percent`, to 2 decimals); False while there is none."""
+    if actual is None or target is None or percent is None:
+        return False
+    redone = achievement(round_half_up(actual, places), round_half_up(target, places), descending=descending)
+    return redone is None or redone.percent != percent
+
+
+def rounded_terms(
+    value: Decimal | None, terms: tuple[Decimal, Decimal] | None, places: int
+) -> tuple[Decimal, Decimal] | None:
+    """Return the terms of a figure whose value, shown rounded to `places`, is not its exact value; None when
+    the rounded value is exact (or there are no terms).
+
+    Beside a rounded efectivo (72 %) and meta (95 %) a cumplimiento of 75,32 % cannot be redone; the figure's
+    numerator and denominator (1.431/2.000) let the reader redo it. Pages show them only where the rounded
+    values mislead (rounding_misleads).
+    """
+    if value is None or terms is None or round_half_up(value, places) == value:
+        return None
+    return terms
 
 
 def encode(value):
@@ -109,6 +167,8 @@ def decode(cls, data: dict):
             value = Decimal(value)
         elif name == "series":
             value = [(year, kind, None if number is None else Decimal(number)) for year, kind, number in value]
+        elif name in _TERMS_FIELDS and value is not None:
+            value = tuple(Decimal(term) for term in value)
         values[name] = value
     return cls(**values)
 
@@ -210,4 +270,6 @@ def indicator_result(row, cycle: EvaluationCycle):
         ),
         series=series,
         projection=calculations.trend_projection(history, cycle.year, ceiling=ceiling),
+        actual_terms=figure_terms(row.figures.get((cycle.year, MeasurementKind.ACTUAL))),
+        target_terms=figure_terms(row.figures.get((cycle.year, MeasurementKind.TARGET))),
     )

@@ -35,7 +35,7 @@ from openpyxl.worksheet.formula import ArrayFormula, DataTableFormula
 from openpyxl.worksheet.worksheet import Worksheet
 
 from core.numbers import format_number, round_half_up
-from indicators.parsing import NumberFormatError, parse_decimal
+from indicators.parsing import AmbiguousNumberError, NumberFormatError, parse_decimal
 
 SHEET = "Formulario H"
 FIRST_DATA_ROW = 5
@@ -436,11 +436,13 @@ def _cell_number(cell) -> tuple[Decimal | None, str | None]:
             return round_half_up(Decimal(repr(value)), 4), None
         except InvalidOperation:
             return None, _("No es un número.")
-    if isinstance(value, str):
+    if isinstance(value, str):  # typed as text: read as Chile writes it, with the one rule for two readings
         try:
             return parse_decimal(value), None
+        except AmbiguousNumberError as exc:
+            return None, str(exc)
         except NumberFormatError:
-            return None, _("«%(value)s» no es un número (escriba 1.078 o 71,5).") % {"value": value[:40]}
+            return None, _("«%(value)s» no es un número (escriba 1078 o 71,5).") % {"value": value[:40]}
     return None, _("No es un número.")
 
 

@@ -1,9 +1,20 @@
-"""Notifications in the admin: shown only (they are written by the services of what happened)."""
+"""Notifications in the admin: shown only (they are written by the services of what happened). The mail
+templates' editor of django-post-office without its CodeMirror, which it loads from a CDN that the site's
+Content-Security-Policy blocks (the admin loads nothing from other hosts): plain text areas."""
 
 from django.contrib import admin
+from post_office import admin as post_office_admin
+from post_office.models import EmailTemplate
 
 from core.admin_safety import ReadOnlyAdmin
 from notifications.models import Notification, NotificationPreference, PersonSettings, SentReminder
+
+admin.site.unregister(EmailTemplate)
+
+
+@admin.register(EmailTemplate)
+class EmailTemplateAdmin(post_office_admin.EmailTemplateAdmin):
+    change_form_template = "admin/change_form.html"  # post_office's own adds CodeMirror from cdnjs
 
 
 @admin.register(Notification)
@@ -22,7 +33,7 @@ class NotificationPreferenceAdmin(ReadOnlyAdmin):
 
 @admin.register(PersonSettings)
 class PersonSettingsAdmin(ReadOnlyAdmin):
-    list_display = ["user", "language"]
+    list_display = ["user", "language", "mail_language"]
 
 
 @admin.register(SentReminder)

@@ -6,8 +6,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from django.conf import settings
+from django.utils import translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from notifications.vocabulary import Event
 
@@ -83,10 +86,29 @@ def text_of(notification) -> Text:
         values = {**place, "deadline": _date(params["deadline"]) if params.get("deadline") else ""}
         days = params.get("days", 0)
         if days > 0:
-            title = _("Faltan %(days)s días para el plazo del %(deadline)s (ciclo %(year)s).")
+            title = ngettext(
+                "Falta %(days)s día para el plazo del %(deadline)s (ciclo %(year)s).",
+                "Faltan %(days)s días para el plazo del %(deadline)s (ciclo %(year)s).",
+                days,
+            )
         elif days < 0:
-            title = _("El plazo del %(deadline)s venció hace %(days)s días (ciclo %(year)s).")
+            title = ngettext(
+                "El plazo del %(deadline)s venció hace %(days)s día (ciclo %(year)s).",
+                "El plazo del %(deadline)s venció hace %(days)s días (ciclo %(year)s).",
+                -days,
+            )
         else:
             title = _("Hoy vence el plazo del ciclo %(year)s.")
-        return Text(title % {**values, "days": abs(days)}, tuple(params.get("lines", ())))
+        return Text(title % {**values, "days": abs(days)}, _lines_in_language(params.get("lines", ())))
     return Text(str(Event(event).label))
+
+
+def _lines_in_language(lines) -> tuple[str, ...]:
+    """Return a reminder's lines in the active language: they are kept in every language of the site ({code:
+    lines}; a list, from before, is in the one it was written in)."""
+    if not isinstance(lines, dict):
+        return tuple(lines)
+    for language in (translation.get_language(), settings.LANGUAGE_CODE):
+        if language in lines:
+            return tuple(lines[language])
+    return tuple(next(iter(lines.values()), ()))

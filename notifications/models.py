@@ -87,19 +87,33 @@ class NotificationPreference(models.Model):
 
 
 class PersonSettings(models.Model):
-    """A person's language for what reaches them outside a page (mails), kept when they choose it."""
+    """A person's language: the one they chose in the language switcher, which the pages take at each sign-in
+    and their mails follow, unless they gave the mails another on their preferences page."""
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("usuario")
     )
-    language = models.CharField(_("idioma de los correos"), max_length=10, choices=settings.LANGUAGES)
+    language = models.CharField(
+        _("idioma"),
+        max_length=10,
+        choices=settings.LANGUAGES,
+        blank=True,
+        help_text=_("El que eligió en el selector de idioma; vacío: aún no elige (español)."),
+    )
+    mail_language = models.CharField(
+        _("idioma de los correos"),
+        max_length=10,
+        choices=settings.LANGUAGES,
+        blank=True,
+        help_text=_("Vacío: el mismo de la interfaz."),
+    )
 
     class Meta:
         verbose_name = _("idioma de una persona")
         verbose_name_plural = _("idiomas de las personas")
 
     def __str__(self) -> str:
-        return f"{self.user}: {self.language}"
+        return f"{self.user}: {self.language or '-'} / {self.mail_language or '='}"
 
 
 class SentReminder(models.Model):

@@ -3,6 +3,8 @@ every page), their notifications and preferences."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
@@ -94,10 +96,30 @@ def deliveries(user: AbstractBaseUser) -> dict[str, str]:
 
 
 def languages(user_ids) -> dict[int, str]:
-    """Return {user id: the language of their mails} (the site's default for those who chose none)."""
-    chosen = dict(PersonSettings.objects.filter(user_id__in=list(user_ids)).values_list("user_id", "language"))
-    return {user_id: chosen.get(user_id, settings.LANGUAGE_CODE) for user_id in user_ids}
+    """Return {user id: the language of their mails}: the one they set apart for them, else the one they chose
+    for the pages, else the site's default."""
+    rows = PersonSettings.objects.filter(user_id__in=list(user_ids)).values_list("user_id", "mail_language", "language")
+    chosen = {user_id: mail or own for user_id, mail, own in rows}
+    return {user_id: chosen.get(user_id) or settings.LANGUAGE_CODE for user_id in user_ids}
 
 
 def language_of(user: AbstractBaseUser) -> str:
+    """Return the language of the person's mails (see languages)."""
     return languages([user.pk])[user.pk]
+
+
+@dataclass(frozen=True)
+class Languages:
+    """A person's languages: the one they chose for the pages ("" while they chose none), the one set apart for
+    their mails ("": the pages'), and the one their mails go in."""
+
+    interface: str
+    mail_apart: str
+    mail: str
+
+
+def person_languages(user: AbstractBaseUser) -> Languages:
+    """Return the person's languages (one query)."""
+    row = PersonSettings.objects.filter(user=user).values_list("language", "mail_language").first()
+    interface, apart = row or ("", "")
+    return Languages(interface=interface, mail_apart=apart, mail=apart or interface or settings.LANGUAGE_CODE)

@@ -157,8 +157,9 @@ def notifications_read_all(*, user: AbstractBaseUser) -> int:
 
 
 @transaction.atomic
-def preferences_save(*, user: AbstractBaseUser, deliveries: dict[str, str], language: str | None = None) -> int:
-    """Save how the person wants each event's mail (and their mails' language); return how many changed."""
+def preferences_save(*, user: AbstractBaseUser, deliveries: dict[str, str], mail_language: str | None = None) -> int:
+    """Save how the person wants each event's mail (and, when given, their mails' language: "" to follow the
+    pages'); return how many changed."""
     if set(deliveries) - set(Event.values) or set(deliveries.values()) - set(Delivery.values):
         raise ValidationError(_("Elija una opción válida para cada evento."))
     current = selectors.deliveries(user)
@@ -167,22 +168,30 @@ def preferences_save(*, user: AbstractBaseUser, deliveries: dict[str, str], lang
         if current[event] != delivery:
             NotificationPreference.objects.update_or_create(user=user, event=event, defaults={"delivery": delivery})
             changed += 1
-    if language is not None:
-        changed += language_save(user=user, language=language)
+    if mail_language is not None:
+        changed += _person_language_set(user=user, field="mail_language", language=mail_language)
     return changed
 
 
 def language_save(*, user: AbstractBaseUser, language: str) -> int:
-    """Keep the person's language for their mails; return 1 when it changed, else 0."""
+    """Keep the language the person chose in the switcher: the pages take it at each sign-in, and their mails
+    follow it unless they set the mails' apart. Return 1 when it changed, else 0."""
     if language not in dict(settings.LANGUAGES):
+        raise ValidationError(_("Elija un idioma de la lista."))
+    return _person_language_set(user=user, field="language", language=language)
+
+
+@transaction.atomic
+def _person_language_set(*, user: AbstractBaseUser, field: str, language: str) -> int:
+    if language and language not in dict(settings.LANGUAGES):
         raise ValidationError(_("Elija un idioma de la lista."))
     if not user.is_authenticated:
         return 0
-    settings_row, created = PersonSettings.objects.get_or_create(user=user, defaults={"language": language})
-    if created or settings_row.language == language:
-        return int(created)
-    settings_row.language = language
-    settings_row.save(update_fields=["language"])
+    row, _created = PersonSettings.objects.select_for_update().get_or_create(user=user)
+    if getattr(row, field) == language:
+        return 0
+    setattr(row, field, language)
+    row.save(update_fields=[field])
     return 1
 
 

@@ -3,6 +3,7 @@ and the preferences of what reaches them by mail."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -57,15 +58,40 @@ def notifications_read_all(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def preferences(request: HttpRequest) -> HttpResponse:
-    """How the person wants each event's mail, and the mails' language."""
-    initial = {**selectors.deliveries(request.user), "language": selectors.language_of(request.user)}
-    form = PreferencesForm(request.POST or None, initial=initial)
+    """How the person wants each event's mail, and the mails' language (the pages', or one set apart)."""
+    languages = selectors.person_languages(request.user)
+    initial = {**selectors.deliveries(request.user), "language": languages.mail_apart}
+    form = PreferencesForm(request.POST or None, initial=initial, interface_language=languages.interface)
+    context = {"form": form, "mail_apart": bool(languages.mail_apart), "mail": dict(settings.LANGUAGES)[languages.mail]}
     if request.method == "POST":
         if form.is_valid():
             services.preferences_save(
-                user=request.user, deliveries=form.deliveries(), language=form.cleaned_data["language"]
+                user=request.user, deliveries=form.deliveries(), mail_language=form.cleaned_data["language"]
             )
             messages.success(request, _("Se guardaron sus preferencias."))
             return redirect("notifications:preferences")
-        return render(request, "notifications/preferences.html", {"form": form}, status=400)
-    return render(request, "notifications/preferences.html", {"form": form, "has_email": bool(request.user.email)})
+        return render(request, "notifications/preferences.html", context, status=400)
+    return render(request, "notifications/preferences.html", {**context, "has_email": bool(request.user.email)})
+
+
+def language_at_sign_in(request: HttpRequest, response: HttpResponse) -> HttpResponse:
+    """Return a sign-in's response with the pages in the person's language: the language cookie set to the one
+    they chose in the switcher, on any device. For someone who never chose one while signed in, the one chosen
+    on the login page (the cookie) becomes theirs; without either, the pages stay in the default."""
+    language = selectors.person_languages(request.user).interface
+    if not language:
+        showing = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        if showing in dict(settings.LANGUAGES):
+            services.language_save(user=request.user, language=showing)
+    else:
+        response.set_cookie(
+            settings.LANGUAGE_COOKIE_NAME,
+            language,
+            max_age=settings.LANGUAGE_COOKIE_AGE,
+            path=settings.LANGUAGE_COOKIE_PATH,
+            domain=settings.LANGUAGE_COOKIE_DOMAIN,
+            secure=settings.LANGUAGE_COOKIE_SECURE,
+            httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+            samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+        )
+    return response

@@ -3,12 +3,14 @@
 import time
 
 from django.conf import settings
-from django.http import HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.middleware.locale import LocaleMiddleware
 from django.template.loader import get_template
+from django.urls import Resolver404
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext
+from django.views import defaults
 
 from core import outage, routers
 
@@ -146,3 +148,79 @@ class ReadYourWrites:
                 samesite="Lax",
             )
         return response
+
+
+def technical_pages_hidden() -> bool:
+    """Whether Django's technical error pages (the traceback, the settings, the URL patterns) are replaced by
+    the app's own: under DEBUG (`make run`) unless a developer turned DEBUG_PAGES on; without DEBUG Django shows
+    the app's pages itself (handler404, handler500)."""
+    return settings.DEBUG and not settings.DEBUG_PAGES
+
+
+def error_page(request, *, status: int = 500) -> HttpResponse:
+    """The answer to a request that failed: the error page (templates/500.html), or for the API its JSON
+    error {"detail", "code": "server_error"}; for a bad request (400) Django's plain page. Never the exception,
+    the traceback or the settings (those go to the log)."""
+    if status == 400:
+        response = defaults.bad_request(request, exception=None)
+    elif request.path_info.startswith("/api/"):
+        detail = gettext("Ocurrió un error inesperado; intente de nuevo en unos minutos.")
+        response = JsonResponse({"detail": detail, "code": "server_error"}, status=500)
+    else:
+        response = defaults.server_error(request)
+    response._pbr_error_page = True
+    return response
+
+
+def not_found_page(request, exception: Http404) -> HttpResponse:
+    """The 404 page (templates/404.html) with the exception's reason («No existe el ciclo 2031.»); an address
+    that matches no page (Resolver404) gets the general words."""
+    response = defaults.page_not_found(request, exception)
+    response._pbr_error_page = True
+    return response
+
+
+class NoTechnicalPages:
+    """Under DEBUG (`make run`), a request that an exception in a middleware ended (a Host not allowed, a body
+    too large) gets the app's plain 400 or 500 page instead of Django's technical one, which would show the
+    traceback and the settings to whoever asked. Near the top, above the middleware that may raise; the pages
+    of views are ErrorPages' (at the bottom)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if not technical_pages_hidden() or getattr(response, "_pbr_error_page", False):
+            return response
+        page = self.instead(request, response)
+        if page is None:
+            return response
+        # Logged (with its traceback) when Django turned the exception into a response: not a second time.
+        page._has_been_logged = getattr(response, "_has_been_logged", False)
+        return page
+
+    def instead(self, request, response) -> HttpResponse | None:
+        # While still inside the middleware, only a response Django made from an exception is already logged.
+        if response.status_code in (400, 500) and getattr(response, "_has_been_logged", False):
+            return error_page(request, status=response.status_code)
+        return None
+
+
+class ErrorPages(NoTechnicalPages):
+    """Under DEBUG (`make run`), the app's own 404 and 500 pages, as in production (Django's technical ones
+    only with DEBUG_PAGES=1): a view's Http404 is templates/404.html with its reason; an address that matches no
+    page, the same page with the general words; a failure, which Django has logged with its traceback, the 500
+    page or the API's JSON error. Last but axes, so the page still gets every page's cookies and headers."""
+
+    def process_exception(self, request, exception):
+        if technical_pages_hidden() and isinstance(exception, Http404):
+            return not_found_page(request, exception)
+        return None
+
+    def instead(self, request, response) -> HttpResponse | None:
+        if response.status_code == 404 and response.get("Content-Type", "").startswith("text/html"):
+            return not_found_page(request, Resolver404({"path": request.path_info}))
+        if response.status_code == 500:
+            return error_page(request)
+        return super().instead(request, response)

@@ -12,9 +12,11 @@ import requests
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.http import Http404
+from django.utils.translation import gettext as _
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 from mozilla_django_oidc.views import OIDCAuthenticationCallbackView, OIDCAuthenticationRequestView
 
+from notifications import views as notification_views
 from pbr.auth_cache import CachedModelBackend
 
 logger = logging.getLogger(__name__)
@@ -62,14 +64,18 @@ class SignIn(OIDCAuthenticationRequestView):
 
     def dispatch(self, request, *args, **kwargs):
         if not enabled():
-            raise Http404("OIDC")
+            raise Http404(_("El ingreso con un proveedor de identidad no está activado en este servidor."))
         return super().dispatch(request, *args, **kwargs)
 
 
 class Callback(OIDCAuthenticationCallbackView):
-    """Back from the provider: signed in, or back to the login page saying why not."""
+    """Back from the provider: signed in (the pages in the person's language), or back to the login page saying
+    why not."""
 
     def dispatch(self, request, *args, **kwargs):
         if not enabled():
-            raise Http404("OIDC")
+            raise Http404(_("El ingreso con un proveedor de identidad no está activado en este servidor."))
         return super().dispatch(request, *args, **kwargs)
+
+    def login_success(self):
+        return notification_views.language_at_sign_in(self.request, super().login_success())

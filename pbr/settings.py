@@ -31,6 +31,9 @@ def env_list(name: str, default: str = "") -> list[str]:
 
 
 DEBUG = env_bool("DEBUG", False)
+# Under DEBUG (make run) visitors still get the app's own 404 and 500 pages (pbr.middleware.ErrorPages); a
+# developer who wants Django's technical pages (traceback, settings, URL patterns) sets DEBUG_PAGES=1 too.
+DEBUG_PAGES = DEBUG and env_bool("DEBUG_PAGES", False)
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
@@ -82,6 +85,8 @@ MIDDLEWARE = [
     "django.middleware.gzip.GZipMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Under DEBUG, the plain 400/500 page for an exception in a middleware below, never Django's technical one.
+    "pbr.middleware.NoTechnicalPages",
     # Before anything that reads the database: 503 at once while it is unavailable (core/outage.py).
     "pbr.middleware.Outages",
     "pbr.middleware.ReadYourWrites",  # with a replica: a person's reads go to the primary just after they write
@@ -94,6 +99,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Under DEBUG, the app's 404 (with its reason) and 500 pages for what a view raised or no address matched.
+    "pbr.middleware.ErrorPages",
     # Last, as django-axes asks: it answers locked-out logins.
     "axes.middleware.AxesMiddleware",
 ]
@@ -320,10 +327,15 @@ LOGGING = {
             "formatter": "json" if os.environ.get("LOG_FORMAT") == "json" else "plain",
         }
     },
+    # A refused request (403) on one line (method, path, person, reason), without its traceback; 500s keep theirs.
+    "filters": {"forbidden_on_one_line": {"()": "pbr.log_filters.ForbiddenOnOneLine"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    # WeasyPrint reports every rendering step at INFO.
+    # Django's own records reach the console through the root only: its default console handler (under DEBUG)
+    # wrote each of them a second time. WeasyPrint reports every rendering step at INFO.
     # django-post-office reports every run of its queue at INFO; its failures come at ERROR, with the mail.
     "loggers": {
+        "django": {"handlers": []},
+        "django.request": {"filters": ["forbidden_on_one_line"]},
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
         "post_office": {"handlers": ["console"], "level": "WARNING", "propagate": False},
@@ -370,8 +382,9 @@ SIMPLE_HISTORY_REVERT_DISABLED = True
 
 # Mail (notifications, reminders). EMAIL_URL names the server, e.g. submission://user:pass@smtp.example.cl:587 or
 # smtp://relay.interno:25; or set Django's EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD,
-# EMAIL_USE_TLS. Without either, in DEBUG (make run) mails are written as files to MAIL_DIR (correos/), one
-# file a mail; otherwise they are written to the log only (console), so nothing leaves by surprise.
+# EMAIL_USE_TLS. Without either, mails are written as files to MAIL_DIR (correos/), one file a mail
+# (core/mail.py), whatever DEBUG says: nothing leaves by surprise, and what the outbox records as sent is there.
+# EMAIL_URL=console:// writes them to the terminal instead.
 MAIL_DIR = Path(os.environ.get("MAIL_DIR", BASE_DIR / "correos"))
 if os.environ.get("EMAIL_URL"):
     vars().update(dj_email_url.parse(os.environ["EMAIL_URL"]))
@@ -382,14 +395,13 @@ elif os.environ.get("EMAIL_HOST"):
     EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
     EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
     EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
-elif DEBUG:
-    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
-    EMAIL_FILE_PATH = MAIL_DIR
 else:
-    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+    EMAIL_BACKEND = "core.mail.EmailBackend"
+    EMAIL_FILE_PATH = MAIL_DIR
 EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "10"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "PbR GORE <no-responder@pbr.example.cl>")
-# The address mails link to (the site as its users reach it).
+# The address mails link to (the site as its users reach it), never taken from a request's Host header: cron
+# has none, and a client can forge it. `make run` sets it from its HOST and PORT.
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 # django-post-office keeps every mail in an outbox with its log; a mail that fails is tried again by
 # `manage.py send_reminders` (run it from cron) every RETRY_INTERVAL, up to MAX_RETRIES times.

@@ -8,6 +8,7 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import RedirectView
 
+import core.converters  # noqa: F401 - registers the path converters below (year, id, region, code)
 from api import pages as api_pages
 from pbr import oidc
 from pbr.views import Login, health, set_language
@@ -34,7 +35,7 @@ urlpatterns = [
     path("api/", include("api.urls")),
     path("publico/", include("results.public_urls")),
     path("cuenta/tokens/", api_pages.tokens, name="api_tokens"),
-    path("cuenta/tokens/<int:pk>/revocar/", api_pages.token_revoke, name="api_token_revoke"),
+    path("cuenta/tokens/<id:pk>/revocar/", api_pages.token_revoke, name="api_token_revoke"),
     path("", home, name="home"),
     path("", include("indicators.urls")),
     path("", include("programs.urls")),

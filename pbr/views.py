@@ -6,25 +6,34 @@ import time
 from collections.abc import Callable
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.core.cache import caches
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import connections
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.views import defaults, i18n
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.views import i18n
 from django.views.decorators.cache import never_cache
 
 from core import outage
+from notifications import selectors as notification_selectors
 from notifications import services as notification_services
+from notifications import views as notification_views
 from pbr import oidc
-from pbr.middleware import unavailable
+from pbr.middleware import error_page, unavailable
 
 
 class Login(auth_views.LoginView):
-    """The login page: a local account, or the identity provider when one is configured (pbr/oidc.py)."""
+    """The login page: a local account, or the identity provider when one is configured (pbr/oidc.py). Signed
+    in, the pages speak the language the person chose (notifications.views.language_at_sign_in)."""
 
     redirect_authenticated_user = True
+
+    def form_valid(self, form):
+        return notification_views.language_at_sign_in(self.request, super().form_valid(form))
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -129,16 +138,28 @@ _storage_checked = [float("-inf")]  # when the storage last passed its check, in
 
 def server_error(request: HttpRequest) -> HttpResponse:
     """handler500: the outage page when the request failed because the database is unavailable, else the
-    error page (Django's, with its traceback logged)."""
+    error page (templates/500.html; for the API its JSON error), its traceback logged by Django."""
     if outage.is_database_outage(sys.exc_info()[1]):
         return unavailable(request)
-    return defaults.server_error(request)
+    return error_page(request)
 
 
 def set_language(request: HttpRequest) -> HttpResponse:
-    """Django's language switcher; a signed-in person's choice is also kept for the mails they receive."""
+    """Django's language switcher; a signed-in person's choice is kept as theirs: the pages take it at each
+    sign-in (notifications.views.language_at_sign_in) and their mails follow it unless they set the mails'
+    apart, which the next page says when it changed."""
     response = i18n.set_language(request)
     language = request.POST.get("language")
     if request.method == "POST" and request.user.is_authenticated and language in dict(settings.LANGUAGES):
-        notification_services.language_save(user=request.user, language=language)
+        changed = notification_services.language_save(user=request.user, language=language)
+        if changed and not notification_selectors.person_languages(request.user).mail_apart:
+            with translation.override(language):
+                messages.info(
+                    request,
+                    _(
+                        "Sus correos también le llegarán en %(language)s. Puede elegirles otro idioma en sus "
+                        "preferencias de notificación."
+                    )
+                    % {"language": dict(settings.LANGUAGES)[language]},
+                )
     return response

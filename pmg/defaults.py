@@ -6,43 +6,45 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-# (code, name, English name, area, stages)
+from pmg.vocabulary import PmgArea
+
+# (code, name, English name, area (pmg.vocabulary.PmgArea), stages)
 SYSTEMS = [
-    ("capacitacion", "Capacitación", "Training", "Recursos humanos", 4),
+    ("capacitacion", "Capacitación", "Training", PmgArea.HUMAN_RESOURCES, 4),
     (
         "higiene-seguridad",
         "Higiene, seguridad y mejoramiento de ambientes de trabajo",
         "Occupational health and safety",
-        "Recursos humanos",
+        PmgArea.HUMAN_RESOURCES,
         4,
     ),
-    ("evaluacion-desempeno", "Evaluación del desempeño", "Performance appraisal", "Recursos humanos", 4),
+    ("evaluacion-desempeno", "Evaluación del desempeño", "Performance appraisal", PmgArea.HUMAN_RESOURCES, 4),
     (
         "oirs",
         "Sistema integral de información y atención ciudadana",
         "Citizen information and service",
-        "Calidad de atención",
+        PmgArea.SERVICE_QUALITY,
         4,
     ),
-    ("gobierno-electronico", "Gobierno electrónico", "E-government", "Calidad de atención", 4),
+    ("gobierno-electronico", "Gobierno electrónico", "E-government", PmgArea.SERVICE_QUALITY, 4),
     (
         "planificacion",
         "Planificación y control de gestión",
         "Planning and management control",
-        "Planificación y control",
+        PmgArea.PLANNING,
         6,
     ),
-    ("auditoria", "Auditoría interna", "Internal audit", "Planificación y control", 4),
-    ("gestion-territorial", "Gestión territorial", "Territorial management", "Planificación y control", 4),
-    ("compras", "Compras y contrataciones del sector público", "Public procurement", "Administración financiera", 6),
+    ("auditoria", "Auditoría interna", "Internal audit", PmgArea.PLANNING, 4),
+    ("gestion-territorial", "Gestión territorial", "Territorial management", PmgArea.PLANNING, 4),
+    ("compras", "Compras y contrataciones del sector público", "Public procurement", PmgArea.FINANCE, 6),
     (
         "financiero-contable",
         "Administración financiero-contable",
         "Financial accounting",
-        "Administración financiera",
+        PmgArea.FINANCE,
         4,
     ),
-    ("genero", "Enfoque de género", "Gender approach", "Enfoque de género", 4),
+    ("genero", "Enfoque de género", "Gender approach", PmgArea.GENDER, 4),
 ]
 
 # (code, name, English name, maximum score): 1.000 points in all

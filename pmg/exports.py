@@ -26,7 +26,7 @@ def pmg_tables(pmg, years: list[int], assessment) -> list[Table]:
         [
             [
                 system.label,
-                system.area,
+                system.get_area_display(),
                 system.stages,
                 system.weight,
                 commitment.committed_stage if commitment else None,

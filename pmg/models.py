@@ -15,6 +15,7 @@ from simple_history.models import HistoricalRecords
 
 from core.models import Labelled
 from evaluation.models import EvaluationCycle
+from pmg.vocabulary import PmgArea
 from regions.models import Region
 
 
@@ -25,7 +26,7 @@ class ManagementSystem(Labelled):
         EvaluationCycle, on_delete=models.CASCADE, related_name="management_systems", verbose_name=_("ciclo")
     )
     code = models.SlugField(_("código"), max_length=40)
-    area = models.CharField(_("área"), max_length=100, blank=True)
+    area = models.CharField(_("área"), max_length=100, blank=True, choices=PmgArea.choices)
     stages = models.PositiveSmallIntegerField(
         _("etapas"), default=4, validators=[MinValueValidator(1), MaxValueValidator(10)]
     )

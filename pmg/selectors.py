@@ -44,6 +44,12 @@ class PmgSummary:
     def provisional(self) -> bool:
         return self.validated < self.committed
 
+    @property
+    def pending(self) -> bool:
+        """Return whether systems are committed but DIPRES validated none: the compliance (0) says nothing yet,
+        and pages say «pendiente», as they do of an indicator without its efectivo."""
+        return bool(self.committed) and not self.validated
+
 
 @dataclass
 class RegionPmg:

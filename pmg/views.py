@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from core import exports as core_exports
@@ -26,6 +27,15 @@ def _whole(text: str) -> int | None:
     if not text.isdigit():
         raise ValueError(text)
     return int(text)
+
+
+# A row's problems, in the order the page says them: the row's, then each cell's.
+CELLS = (services.ROW, services.COMMITTED, services.REPORTED)
+
+
+def _cell_key(pk: int, cell: str) -> str:
+    """Return the name of the system's cell on the page ("s<pk>_committed"), or of its row ("s<pk>")."""
+    return f"s{pk}_{cell}" if cell else f"s{pk}"
 
 
 def _context(request, region, cycle, **extra) -> dict:
@@ -45,7 +55,10 @@ def _context(request, region, cycle, **extra) -> dict:
             "reported": posted.get(f"s{system.pk}_reported", "")
             if posted
             else getattr(commitment, "reported_stage", None),
-            "errors": errors.get(f"s{system.pk}", []),
+            "errors": [m for cell in CELLS for m in errors.get(_cell_key(system.pk, cell), [])],
+            # Only the cells at fault are outlined.
+            "bad_committed": _cell_key(system.pk, services.COMMITTED) in errors,
+            "bad_reported": _cell_key(system.pk, services.REPORTED) in errors,
         }
         for system, commitment in pmg.rows
     ]
@@ -65,6 +78,9 @@ def _context(request, region, cycle, **extra) -> dict:
         "years": years,
         "assessment": assessment,
         "totals": totals,
+        "commitments_refused": any(line["errors"] for line in lines),
+        "assessment_refused": any(item["errors"] for item in assessment),
+        "max_total": sum(row.criterion.max_score for row in rows),
         "editable": can_edit_region(user=request.user, region=region)
         and submission.is_editable
         and not cycle.is_closed,
@@ -81,46 +97,88 @@ def pmg(request: HttpRequest, code: str, year: int) -> HttpResponse:
         return render(request, "pmg/pmg.html", _context(request, region, cycle))
     if not can_edit_region(user=request.user, region=region):
         raise PermissionDenied(_("No puede modificar los datos de %(region)s.") % {"region": region.name})
-    errors: dict[str, list[str]] = {}
+    assessing = request.POST.get("accion") == "autoevaluacion"
     try:
-        if request.POST.get("accion") == "autoevaluacion":
-            scores = {}
-            for criterion in selectors.criteria():
-                try:
-                    scores[criterion] = _whole(request.POST.get(f"c{criterion.pk}", ""))
-                except ValueError:
-                    errors[f"c{criterion.pk}"] = [_("Escriba un puntaje entero.")]
-            if not errors:
-                changed = services.self_assessment_save(
-                    user=request.user, region=region, cycle=cycle, scores=scores, reason=_("autoevaluación")
-                )
-                messages.success(request, _("Se guardó la autoevaluación (%(count)s cambios).") % {"count": changed})
-                return redirect(request.path + "#autoevaluacion")
-        else:
-            rows = []
-            for system, _commitment in selectors.region_pmg(region=region, cycle=cycle).rows:
-                try:
-                    committed = _whole(request.POST.get(f"s{system.pk}_committed", ""))
-                    reported = _whole(request.POST.get(f"s{system.pk}_reported", ""))
-                    version = _whole(request.POST.get(f"s{system.pk}_v", "")) or 0
-                except ValueError:
-                    errors[f"s{system.pk}"] = [_("Escriba el número de la etapa.")]
-                    continue
-                rows.append(services.CommitmentInput(system, committed, reported, version))
-            if not errors:
-                changed = services.pmg_commitments_save(
-                    user=request.user, region=region, cycle=cycle, rows=rows, reason=_("compromisos PMG")
-                )
-                messages.success(
-                    request, _("Se guardaron los compromisos PMG (%(count)s cambios).") % {"count": changed}
-                )
-                return redirect(request.path)
-    except services.PmgErrors as refused:
-        errors.update({f"s{pk}": messages_ for pk, messages_ in refused.by_system.items()})
-    except ValidationError as refused:
+        errors = (_assessment_post if assessing else _commitments_post)(request, region, cycle)
+    except ValidationError as refused:  # sent, approved or closed meanwhile
+        errors = {}
         messages.error(request, " ".join(refused.messages))
+    else:
+        if not errors:
+            return redirect(request.path + ("#autoevaluacion" if assessing else ""))
     context = _context(request, region, cycle, errors=errors)
     return render(request, "pmg/pmg.html", context, status=400)
+
+
+def _commitments_post(request: HttpRequest, region, cycle) -> dict[str, list[str]]:
+    """Save the commitments as typed, or return every problem by cell ({"s<pk>_<cell>": [messages]}): those
+    of the cells that are not stage numbers and those the service finds in the rest, in one answer."""
+    errors: dict[str, list[str]] = {}
+    rows = []
+    for system, _commitment in selectors.region_pmg(region=region, cycle=cycle).rows:
+        stages = {}
+        for cell in (services.COMMITTED, services.REPORTED):
+            try:
+                stages[cell] = _whole(request.POST.get(f"s{system.pk}_{cell}", ""))
+            except ValueError:
+                errors[f"s{system.pk}_{cell}"] = [_("Escriba el número de la etapa.")]
+        try:
+            version = _whole(request.POST.get(f"s{system.pk}_v", "")) or 0
+        except ValueError:
+            version = -1  # a tampered version is a stale one
+        if len(stages) == 2:
+            rows.append(services.CommitmentInput(system, stages["committed"], stages["reported"], version))
+    if errors:
+        found = services.pmg_commitments_check(region=region, cycle=cycle, rows=rows)
+    else:
+        try:
+            changed = services.pmg_commitments_save(
+                user=request.user, region=region, cycle=cycle, rows=rows, reason=_("compromisos PMG")
+            )
+        except services.PmgErrors as refused:
+            found = refused.by_cell
+        else:
+            messages.success(
+                request, _saved(changed, _("Los compromisos PMG no cambiaron: no había nada que guardar."))
+            )
+            return {}
+    for pk, cells in found.items():
+        for cell, problems in cells.items():
+            errors.setdefault(_cell_key(pk, cell), []).extend(problems)
+    return errors
+
+
+def _saved(changed: int, unchanged: str) -> str:
+    """Return what a save did, in words: how many values it changed, or that there was nothing to change."""
+    if not changed:
+        return unchanged
+    return ngettext("Se guardó %(count)s cambio.", "Se guardaron %(count)s cambios.", changed) % {"count": changed}
+
+
+def _assessment_post(request: HttpRequest, region, cycle) -> dict[str, list[str]]:
+    """Save the self-assessment as typed, or return every problem by criterion ({"c<pk>": [messages]})."""
+    errors: dict[str, list[str]] = {}
+    scores = {}
+    for criterion in selectors.criteria():
+        try:
+            scores[criterion] = _whole(request.POST.get(f"c{criterion.pk}", ""))
+        except ValueError:
+            errors[f"c{criterion.pk}"] = [_("Escriba un puntaje entero.")]
+    if errors:
+        found = services.self_assessment_check(region=region, cycle=cycle, scores=scores)
+    else:
+        try:
+            changed = services.self_assessment_save(
+                user=request.user, region=region, cycle=cycle, scores=scores, reason=_("autoevaluación")
+            )
+        except services.AssessmentErrors as refused:
+            found = refused.by_criterion
+        else:
+            messages.success(request, _saved(changed, _("La autoevaluación no cambió: no había nada que guardar.")))
+            return {}
+    for pk, problems in found.items():
+        errors.setdefault(f"c{pk}", []).extend(problems)
+    return errors
 
 
 @require_POST

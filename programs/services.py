@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from evaluation.models import EvaluationCycle
 from indicators.models import StrategicProduct
-from indicators.services import checked_upload, commitment_follow_up_apply
+from indicators.services import checked_upload, commitment_due_date_check, commitment_follow_up_apply
 from programs.models import EvaluationLine, InstitutionalCommitment, ProgramEvaluation, Verdict
 from regions.models import Region
 from regions.selectors import can_review
@@ -128,9 +128,12 @@ def institutional_commitment_add(
     description: str,
     owner: str,
     due_date: datetime.date,
+    recorded_on: datetime.date | None = None,
 ) -> InstitutionalCommitment:
-    """Record a compromiso institucional the evaluation leaves (agreed with DIPRES, recorded by a reviewer)."""
+    """Record a compromiso institucional the evaluation leaves (agreed with DIPRES, recorded by a reviewer), due
+    from the day it is recorded on (today unless `recorded_on` says when it was agreed)."""
     authorize_record(user=user, region=evaluation.region, cycle=evaluation.cycle)
+    commitment_due_date_check(due_date=due_date, recorded_on=recorded_on)
     commitment = InstitutionalCommitment(
         evaluation=evaluation, description=description.strip(), owner=owner.strip(), due_date=due_date
     )
@@ -154,6 +157,7 @@ def institutional_commitment_change(
     evaluation = commitment.evaluation
     authorize_record(user=user, region=evaluation.region, cycle=evaluation.cycle)
     commitment = InstitutionalCommitment.objects.select_for_update().get(pk=commitment.pk)
+    commitment_due_date_check(due_date=due_date, previous=commitment.due_date)  # a past date it had stays
     commitment.description, commitment.owner, commitment.due_date = description.strip(), owner.strip(), due_date
     commitment.full_clean()
     commitment._history_user = user

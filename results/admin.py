@@ -104,8 +104,8 @@ class EvaluationCycleAdmin(SafeHistoryAdmin):
             {
                 "fields": ["reminder_days_before", "reminder_days_after"],
                 "description": _(
-                    "Los plazos de cada etapa van abajo. `manage.py send_reminders` envía a cada analista, esos "
-                    "días, un resumen de lo que le falta a sus regiones (nunca uno vacío)."
+                    "Los plazos de cada etapa van abajo. La tarea «manage.py send_reminders» envía a cada analista, "
+                    "esos días, un resumen de lo que le falta a sus regiones (nunca uno vacío)."
                 ),
             },
         ),

@@ -3,6 +3,8 @@ rules and the submission. Only results/store.py calls this, when an input change
 
 from __future__ import annotations
 
+import datetime
+
 from django.db.models import Prefetch
 from django.utils import timezone
 
@@ -12,8 +14,8 @@ from evaluation.models import (
     Submission,
     SubmissionAction,
     SubmissionEvent,
-    SubmissionStatus,
 )
+from evaluation.selectors import cycle_deadline
 from indicators.models import Indicator, MeasurementKind, ProductBudget
 from indicators.results import indicator_result
 from indicators.selectors import cycle_display_columns, cycle_products, indicator_rows
@@ -22,15 +24,16 @@ from regions.models import Region
 from results.summary import ProductLine, RegionResult, summarise
 
 
-def _sent_on_time(submission: Submission, cycle: EvaluationCycle, today) -> bool | None:
-    """Return whether the data was sent by the deadline (None: no deadline, or not due yet)."""
-    if cycle.data_deadline is None:
+def _sent_on_time(submission: Submission, deadline: datetime.date | None, today: datetime.date) -> bool | None:
+    """Return whether the region first sent its data to DIPRES (in Chile's calendar) on or before the deadline,
+    whatever happened to it since (returned, reopened); None without a deadline, or while the data was never
+    sent and the deadline has not passed."""
+    if deadline is None:
         return None
-    sends = [e for e in submission.prefetched_events if e.action == SubmissionAction.SEND]
-    if submission.status in (SubmissionStatus.SENT, SubmissionStatus.APPROVED) and sends:
-        first_send = min(e.at for e in sends)
-        return timezone.localdate(first_send) <= cycle.data_deadline
-    return False if today > cycle.data_deadline else None
+    sends = [e.at for e in submission.prefetched_events if e.action == SubmissionAction.SEND]
+    if sends:
+        return timezone.localdate(min(sends)) <= deadline
+    return False if today > deadline else None
 
 
 def compute_cycle_results(*, cycle: EvaluationCycle, regions=None) -> list[RegionResult]:
@@ -106,6 +109,7 @@ def _open_results(cycle: EvaluationCycle, region_list: list[Region]) -> list[tup
         )
     }
     rules, today = cycle.rules(), timezone.localdate()
+    deadline = cycle_deadline(cycle)  # the one the reminders count from
     pmg = pmg_selectors.cycle_pmg(cycle=cycle)
     results = []
     for region in region_list:
@@ -131,8 +135,10 @@ def _open_results(cycle: EvaluationCycle, region_list: list[Region]) -> list[tup
                     required_values=len(rows) * len(required),
                     entered_values=sum(1 for row in rows for key in required if key in row.figures),
                     submission_status=submission.status,
-                    sent_on_time=_sent_on_time(submission, cycle, today),
+                    sent_on_time=_sent_on_time(submission, deadline, today),
+                    deadline=deadline,
                     pmg_compliance=pmg[region.iso_code].compliance if region.iso_code in pmg else None,
+                    pmg_pending=region.iso_code in pmg and pmg[region.iso_code].pending,
                 ),
             )
         )

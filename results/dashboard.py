@@ -182,6 +182,17 @@ class Comparison:
     first: object
     second: object
     indicators: list[ComparedIndicator] = field(default_factory=list)
+    # Whether each result's institutional compliance is «pendiente»: nothing scored yet (see compliance_pending).
+    first_pending: bool = False
+    second_pending: bool = False
+
+
+def compliance_pending(result) -> bool:
+    """Return whether the result's institutional compliance says nothing yet: every indicator that counts is
+    still «pendiente» (no efectivo t or meta t), so its 0 is no score (the dashboard marks it provisional)."""
+    if result is None or not result.pending:
+        return False
+    return result.pending == sum(1 for item in result.indicators if item.counts and not item.excused)
 
 
 def compare(first, second) -> Comparison | None:
@@ -193,7 +204,7 @@ def compare(first, second) -> Comparison | None:
         for item in result.indicators if result else []:
             by_code.setdefault(item.code, [item.name, None, None])[index + 1] = item
     rows = [ComparedIndicator(code, name, a, b) for code, (name, a, b) in sorted(by_code.items())]
-    return Comparison(first, second, rows)
+    return Comparison(first, second, rows, compliance_pending(first), compliance_pending(second))
 
 
 def _label(code: str) -> str:
@@ -326,6 +337,14 @@ def regions_with(ranking: list[RankingRow], by_code: dict) -> list[tuple[str, st
     return sorted(rows, key=lambda row: row[1])
 
 
+def on_time_label(sent_on_time: bool | None) -> str:
+    """Return whether the region sent its data by the deadline, in words: «sí», «no», «—» (no deadline, or not
+    sent and not yet due)."""
+    if sent_on_time is None:
+        return "—"
+    return _("sí") if sent_on_time else _("no")
+
+
 def national_tables(rows, evaluations: list[RegionEvaluationsRow] = (), propir: list = (), pmg: list = ()) -> list:
     """Return the national overview's tables (ranking, heat map) for export."""
 
@@ -359,7 +378,7 @@ def national_tables(rows, evaluations: list[RegionEvaluationsRow] = (), propir: 
                 row.result.counts["pendiente"],
                 _rounded(row.result.completeness, 0),
                 row.result.submission_status,
-                row.result.sent_on_time,
+                on_time_label(row.result.sent_on_time),
             ]
             for row in rows
         ],

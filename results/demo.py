@@ -104,13 +104,29 @@ def _users(specs: list[demo_data.DemoRegion], regions: dict[str, Region]) -> dic
             _("Faltan los usuarios de demostración %(users)s: ejecute antes «manage.py create_demo_users».")
             % {"users": ", ".join(missing)}
         )
-    users[demo_data.DEMO_ANALYST] = user_upsert(
-        username=demo_data.DEMO_ANALYST,
-        password=DEMO_PASSWORD,
-        first_name=_("Analista"),
-        last_name=_("(ilustrativo)"),
-        analyst_of=[regions[spec.code] for spec in specs if spec.analyst == demo_data.DEMO_ANALYST],
-    )
+    own = [regions[spec.code] for spec in specs if spec.analyst == demo_data.DEMO_ANALYST]
+    analyst = user_model.objects.filter(username=demo_data.DEMO_ANALYST).first()
+    if analyst is None:
+        analyst = user_upsert(
+            username=demo_data.DEMO_ANALYST,
+            password=DEMO_PASSWORD,
+            first_name=_("Analista"),
+            last_name=_("(ilustrativo)"),
+            email=demo_data.DEMO_ANALYST_EMAIL,
+            analyst_of=own,
+        )
+    else:  # kept by remove_demo, or made by someone: used as it is, never reset (its password may be another)
+        assigned = set(analyst.analyst_assignments.values_list("region_id", flat=True)) if analyst.is_active else set()
+        lacking = [region.iso_code for region in own if region.pk not in assigned]
+        if lacking:
+            raise DemoError(
+                _(
+                    "El usuario %(user)s ya existe y no es analista activo de %(regions)s: asígnele esas regiones o "
+                    "bórrelo antes de cargar la demostración."
+                )
+                % {"user": demo_data.DEMO_ANALYST, "regions": ", ".join(lacking)}
+            )
+    users[demo_data.DEMO_ANALYST] = analyst
     return users
 
 
@@ -256,13 +272,15 @@ def _enter(
                 decisions.append((analysis, figures.analysis.accepted))
         if figures.commitment:
             promise = figures.commitment
+            due = today + datetime.timedelta(days=promise.due_in_days)
             commitment = indicator_services.improvement_commitment_add(
                 user=analyst,
                 indicator=indicator,
                 cycle=cycle,
                 description=promise.description,
                 owner=promise.owner,
-                due_date=today + datetime.timedelta(days=promise.due_in_days),
+                due_date=due,
+                recorded_on=min(today, due),  # the overdue one shown was agreed before it fell due
             )
             if promise.status != "pendiente" or promise.follow_up:
                 indicator_services.improvement_commitment_follow_up(
@@ -659,12 +677,14 @@ def _evaluations(*, reviewer: AbstractBaseUser, today: datetime.date) -> None:
             reason=_reason(),
         )
         for promise in spec.commitments:
+            due = today + datetime.timedelta(days=promise.due_in_days)
             program_services.institutional_commitment_add(
                 user=reviewer,
                 evaluation=evaluation,
                 description=promise.description,
                 owner=promise.owner,
-                due_date=today + datetime.timedelta(days=promise.due_in_days),
+                due_date=due,
+                recorded_on=min(today, due),  # the overdue ones shown were agreed before they fell due
             )
 
 

@@ -37,6 +37,7 @@ DRAFT, SENT, RETURNED, APPROVED = "borrador", "enviado", "devuelto", "aprobado"
 # Who enters a region's data: the analyst the demonstration creates for the regions without document data
 # (it is removed with the demonstration), or a login of create_demo_users.
 DEMO_ANALYST = "analista.demo"
+DEMO_ANALYST_EMAIL = "analista.demo@gore.example.cl"  # as every demo login, an address of the demo's own
 
 
 @dataclass(frozen=True)
@@ -858,16 +859,19 @@ EVALUATIONS = [
             ),
         ),
     ),
+    # Coquimbo's one product is its information and communication service: the program evaluated ex ante is
+    # one it delivers, recommended before the 2012 budget its allocation is in (so the budget is not flagged).
     DemoEvaluation(
         "CL-CO",
         "ex-ante",
-        "Programa de Apoyo a Caletas Pesqueras Artesanales",
+        "Programa Gobierno Regional en Terreno",
         "DIPRES, División de Control de Gestión (ilustrativo)",
-        "objetado",
+        "recomendado",
         (2011, 9, 1),
         (2011, 10, 20),
-        "Ejemplo ilustrativo: la propuesta no cuantifica su población potencial ni fija metas de propósito; se "
-        "objeta técnicamente hasta que lo haga.",
+        "Ejemplo ilustrativo: el programa lleva la información del Gobierno Regional y la atención de las consultas "
+        "ciudadanas a las comunas sin oficina regional; identifica su población objetivo y sus indicadores de "
+        "propósito, y se recomienda favorablemente antes de la formulación del presupuesto 2012.",
         product=1,
     ),
     DemoEvaluation(

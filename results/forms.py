@@ -3,10 +3,14 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+# A year in the address that the region has no cycle of (a link from elsewhere, or README's example on a
+# database without it): said plainly, beside the lists of the cycles there are.
+_NO_SUCH_CYCLE = {"invalid_choice": _("No hay un ciclo %(value)s para esta región: elija uno de la lista.")}
+
 
 class CompareForm(forms.Form):
-    a = forms.TypedChoiceField(label=_("Ciclo"), coerce=int)
-    b = forms.TypedChoiceField(label=_("comparado con"), coerce=int)
+    a = forms.TypedChoiceField(label=_("Ciclo"), coerce=int, error_messages=_NO_SUCH_CYCLE)
+    b = forms.TypedChoiceField(label=_("comparado con"), coerce=int, error_messages=_NO_SUCH_CYCLE)
 
     def __init__(self, *args, cycles: list, **kwargs):
         super().__init__(*args, **kwargs)

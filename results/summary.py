@@ -8,6 +8,7 @@ so a closed cycle's dashboard is drawn from exactly what was frozen.
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field, fields, replace
 from decimal import Decimal
@@ -93,12 +94,18 @@ class RegionResult:
     required_values: int
     entered_values: int
     submission_status: str
-    sent_on_time: bool | None
+    sent_on_time: bool | None  # None: no deadline, or not sent and not yet due (when computed)
     frozen: bool = False
+    # The deadline «a tiempo» is judged by (ISO date; None: none set): pages read a result stored before it
+    # passed as late when the data was still not sent (results.selectors.outcomes).
+    deadline: str | None = None
     # The PMG's compliance (None: no systems committed) and the compliance that decides the incentive (the
     # indicators' alone unless the cycle gives the PMG a weight); the bonus follows the latter.
     pmg_compliance: Decimal | None = None
     incentive_compliance: Decimal | None = None
+    # Whether the PMG is «pendiente» (systems committed, DIPRES validated none): its 0 enters the incentive
+    # provisionally, and pages say «pendiente» of it (pmg.selectors.PmgSummary.pending).
+    pmg_pending: bool = False
     counts: dict[str, int] = field(default_factory=dict)
     by_dimension: dict[str, dict[str, int]] = field(default_factory=dict)
     # The products the cycle lists for the region, with their money (compute.py attaches them).
@@ -170,6 +177,8 @@ def summarise(
     submission_status: str,
     sent_on_time: bool | None,
     pmg_compliance: Decimal | None = None,
+    pmg_pending: bool = False,
+    deadline: datetime.date | None = None,
 ) -> RegionResult:
     """Return the region's result: weighted compliance and bonus over the indicators that count, counts by
     classification and by dimensión, and data completeness."""
@@ -203,7 +212,9 @@ def summarise(
         entered_values=entered_values,
         submission_status=submission_status,
         sent_on_time=sent_on_time,
+        deadline=deadline.isoformat() if deadline else None,
         pmg_compliance=pmg_compliance,
+        pmg_pending=pmg_pending,
         incentive_compliance=deciding,
         counts=counts,
         by_dimension=by_dimension,

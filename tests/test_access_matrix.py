@@ -229,7 +229,11 @@ POST_DATA = {
     "programs:commitment_follow_up": {"status": "en_curso", "follow_up": "Avance", "version": 1},
     "pmg:validate": {"validated_stage": "2", "notes": "", "version": "1"},
     "results:axis_change": {"accion": "indicadores"},
-    "programs:commitment_add": {"description": "Rediseñar", "owner": "Jefe DIPLAN", "due_date": "2013-03-31"},
+    "programs:commitment_add": {
+        "description": "Rediseñar",
+        "owner": "Jefe DIPLAN",
+        "due_date": str(date.today() + timedelta(days=30)),  # a commitment is due from today on
+    },
     "programs:commitment_change": {"description": "Rediseñar", "owner": "Jefa DIPLAN", "due_date": "2013-03-31"},
     "results:return": {"comment": "Revisar 2010"},
     "results:formulation_review": {"version": "0"},
@@ -298,6 +302,7 @@ def records(camila, daniela):
         description="Responder en 3 días",
         owner="Jefa DAF",
         due_date=date(2012, 12, 31),
+        recorded_on=date(2012, 1, 1),
     )
     evidence = services.evidence_add(
         user=camila,
@@ -333,8 +338,9 @@ def records(camila, daniela):
         ),
     )
     institutional = program_services.institutional_commitment_add(
-        user=daniela, evaluation=evaluation, description="Rediseñar", owner="Jefe DIPLAN", due_date=date(2013, 3, 31)
-    )
+        user=daniela, evaluation=evaluation, description="Rediseñar", owner="Jefe DIPLAN", due_date=date(2013, 3, 31),
+        recorded_on=date(2012, 1, 1),
+    )  # fmt: skip
     from investments import services as investment_services
     from investments.models import PropirImport
 

@@ -50,7 +50,7 @@ def test_indicator_change_page_has_measurements_inline(client, ana):
     client.force_login(ana)
     indicator = Indicator.objects.get(code="BI-01")
     page = soup(client.get(reverse("admin:indicators_indicator_change", args=[indicator.pk])))
-    assert "Mediciones" in text(page)
+    assert "Valores" in text(page)  # the domain's word for a Measurement
     assert page.select_one('input[name="measurements-TOTAL_FORMS"]')["value"] == "5"
 
 

@@ -218,7 +218,7 @@ def test_with_redis_stopped_pages_are_computed_and_saves_work(client, camila, re
     caching._local.clear()  # nothing of this process's own copy either: every part is computed again
     assert client.get(DASHBOARD).status_code == 200
     response = post(
-        client, entry_url(), {("CO-01", 2012, "efectivo", "n"): "4.321", ("CO-01", 2012, "efectivo", "d"): "5.000"}
+        client, entry_url(), {("CO-01", 2012, "efectivo", "n"): "4321", ("CO-01", 2012, "efectivo", "d"): "5000"}
     )
     assert response.status_code == 302
     assert Measurement.objects.get(indicator__code="CO-01", year=2012, kind="efectivo").numerator == Decimal(4321)

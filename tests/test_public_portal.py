@@ -52,7 +52,7 @@ def published(camila, daniela, coquimbo, cycle):
     )  # fmt: skip
     services.improvement_commitment_add(
         user=camila, indicator=co01, cycle=cycle, description="Responder en tres días", owner="Jefa DAF Rosa Pérez",
-        due_date=datetime.date(2012, 12, 31),
+        due_date=datetime.date(2012, 12, 31), recorded_on=datetime.date(2012, 1, 1),
     )  # fmt: skip
     workflow.submission_send(user=camila, region=coquimbo, cycle=cycle)
     workflow.submission_approve(user=daniela, region=coquimbo, cycle=cycle)

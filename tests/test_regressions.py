@@ -221,11 +221,11 @@ def test_numbers_are_read_in_the_language_the_grid_was_drawn_in(client, ana):
     url = entry_url(code="CL-AN", product=4)
     client.force_login(ana)
     data = form_data(client, url)
-    assert data[f"c{an08.pk}_2010_efectivo_n"] == "1.500"
+    assert data[f"c{an08.pk}_2010_efectivo_n"] == "1500"  # not «1.500», which has two readings (issue 24)
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"  # switched to English in another tab
-    data[f"c{an08.pk}_2010_efectivo_n"] = "1.600"
+    data[f"c{an08.pk}_2010_efectivo_n"] = "1.600,5"
     assert client.post(url, data).status_code == 302
-    assert Measurement.objects.get(indicator=an08, year=2010, kind="efectivo").numerator == D(1600)
+    assert Measurement.objects.get(indicator=an08, year=2010, kind="efectivo").numerator == D("1600.5")
 
 
 def test_trailing_zero_decimals_are_accepted(client, camila, co01):

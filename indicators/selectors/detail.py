@@ -22,6 +22,7 @@ from indicators.models import (
     MediumTermTarget,
     PriorityAxis,
 )
+from indicators.results import figure_terms, rounded_terms, rounding_misleads
 from indicators.selectors.rows import IndicatorRow, cycle_entry_columns, indicator_rows
 from indicators.vocabulary import FigureSource, MeasurementKind
 from regions.models import Region
@@ -93,6 +94,49 @@ class IndicatorDetail:
     computed: list[ComputedRow] = field(default_factory=list)
     medium_term: list[MediumTermCheck] = field(default_factory=list)
     axes: list[PriorityAxis] = field(default_factory=list)  # served directly or through its product's objectives
+
+    @property
+    def actual(self) -> Measurement | None:
+        """Return the efectivo of the cycle's year (None while it is not entered)."""
+        return self.row.figures.get((self.years[-1], MeasurementKind.ACTUAL))
+
+    @property
+    def target(self) -> Measurement | None:
+        """Return the meta of the cycle's year (None while it is not entered)."""
+        return self.row.figures.get((self.years[-1], MeasurementKind.TARGET))
+
+    @property
+    def rounded_actual_terms(self) -> tuple[Decimal, Decimal] | None:
+        """Return the efectivo's numerator and denominator where its rounded value misleads (rounded_terms)."""
+        return self._terms_shown(self.actual)
+
+    @property
+    def rounded_target_terms(self) -> tuple[Decimal, Decimal] | None:
+        """Return the meta's numerator and denominator where its rounded value misleads (rounded_terms)."""
+        return self._terms_shown(self.target)
+
+    def _terms_shown(self, measurement: Measurement | None) -> tuple[Decimal, Decimal] | None:
+        actual, target = (figure.value if figure else None for figure in (self.actual, self.target))
+        percent = self.row.result.percent if self.row.result else None
+        decimals = self.indicator.decimals
+        if measurement is None or not rounding_misleads(
+            actual, target, percent, decimals, self.indicator.is_descending
+        ):
+            return None
+        return rounded_terms(measurement.value, figure_terms(measurement), decimals)
+
+    @property
+    def asks_analysis(self) -> bool:
+        """Return whether the result asks for an analysis, as result_analysis_save requires one: known and short
+        of cumplido (its causes) or above the sobrecumplimiento threshold (its justification). A pending result
+        (no efectivo or no meta yet) and a met one ask for none."""
+        return self.row.missed or self.row.overachieved
+
+    @property
+    def offers_analysis_form(self) -> bool:
+        """Return whether the page offers the analysis's form: where the result asks for one, or where one was
+        recorded (it stays correctable, whatever the result became since)."""
+        return self.asks_analysis or self.row.analysis is not None
 
     @property
     def active_evidence(self) -> list[Evidence]:

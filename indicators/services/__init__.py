@@ -21,6 +21,7 @@ from indicators.services.budget import (
     product_budgets_save,
 )
 from indicators.services.commitments import (
+    commitment_due_date_check,
     commitment_follow_up_apply,
 )
 from indicators.services.computed import (
@@ -42,9 +43,12 @@ from indicators.services.entry import (
     CellErrors,
     CellInput,
     Conflict,
+    DeleteRefused,
     StaleDataError,
     measurement_delete,
+    measurement_delete_refusals,
     measurement_save,
+    measurements_delete,
     measurements_save,
     measurements_try,
 )
@@ -102,6 +106,7 @@ __all__ = [
     "Conflict",
     "DataLockedError",
     "DefinitionPlan",
+    "DeleteRefused",
     "ObjectivePlan",
     "RegionPlan",
     "RolloverPlan",
@@ -115,6 +120,7 @@ __all__ = [
     "WeightingPlan",
     "axis_indicators_set",
     "checked_upload",
+    "commitment_due_date_check",
     "commitment_follow_up_apply",
     "computed_figure_apply",
     "computed_figures_record",
@@ -130,7 +136,9 @@ __all__ = [
     "improvement_commitment_follow_up",
     "indicator_responsible_set",
     "measurement_delete",
+    "measurement_delete_refusals",
     "measurement_save",
+    "measurements_delete",
     "measurements_save",
     "measurements_try",
     "medium_term_target_delete",

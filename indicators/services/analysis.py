@@ -18,7 +18,7 @@ from indicators.models import (
 )
 from indicators.selectors.people import indicator_recipients
 from indicators.selectors.rows import indicator_rows
-from indicators.services.commitments import commitment_follow_up_apply
+from indicators.services.commitments import commitment_due_date_check, commitment_follow_up_apply
 from indicators.services.guards import authorize_edit, check_version
 from notifications.services import notify
 from notifications.vocabulary import Event
@@ -118,9 +118,12 @@ def improvement_commitment_add(
     description: str,
     owner: str,
     due_date,
+    recorded_on=None,
 ) -> ImprovementCommitment:
-    """Create a compromiso de mejora for the indicator in the cycle."""
+    """Create a compromiso de mejora for the indicator in the cycle, due from the day it is recorded on (today
+    unless `recorded_on` says when it was agreed: the demonstration's overdue one)."""
     authorize_edit(user=user, region=indicator.region, cycle=cycle)
+    commitment_due_date_check(due_date=due_date, recorded_on=recorded_on)
     commitment = ImprovementCommitment(
         indicator=indicator, cycle=cycle, description=description.strip(), owner=owner.strip(), due_date=due_date
     )

@@ -10,6 +10,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from core.history import bulk_save_with_history
 from core.numbers import parse_whole_amount
@@ -21,6 +22,18 @@ from indicators.services.guards import authorize_edit
 from regions.models import Region
 
 AMOUNTS = ("allocated", "executed", "output")
+# Each amount's column, as the page and the spreadsheet head it.
+COLUMNS = {
+    "allocated": gettext_lazy("Asignado M$"),
+    "executed": gettext_lazy("Ejecutado M$"),
+    "output": gettext_lazy("Producción"),
+}
+
+
+def over_executed(budget: ProductBudget | None) -> bool:
+    """Return whether the budget executes more than it allocates. It is saved (supplements raise a budget
+    during the year, after the allocation recorded here) and said, on saving and on the page."""
+    return budget is not None and budget.executed is not None and budget.executed > budget.allocated
 
 
 @dataclass(frozen=True)
@@ -141,11 +154,38 @@ def product_budget_save(
 
 
 class BudgetSheetErrors(ValidationError):
-    """Problems of a budget spreadsheet by row ([(row number, message)]); nothing was saved."""
+    """Problems of a budget spreadsheet by row and column ([(row number, column's name or "", message)]);
+    nothing was saved."""
 
-    def __init__(self, problems: list[tuple[int, str]]):
+    def __init__(self, problems: list[tuple[int, str, str]]):
         self.problems = problems
-        super().__init__([f"{_('Fila %(row)s:') % {'row': row}} {message}" for row, message in problems])
+        super().__init__([f"{_where(row, column)} {message}" for row, column, message in problems])
+
+
+def _where(row: int, column: str) -> str:
+    if column:
+        return _("Fila %(row)s, %(column)s:") % {"row": row, "column": column}
+    return _("Fila %(row)s:") % {"row": row}
+
+
+def _sheet_amounts(line) -> tuple[list[Decimal | None], list[tuple[str, str]]]:
+    """Return a spreadsheet line's three amounts (None where a cell is bad) and each bad cell's problem as
+    (column's name, message): money is whole thousands of pesos, the production whole units."""
+    amounts, problems = [], []
+    for name in AMOUNTS:
+        text = getattr(line, name)
+        try:
+            amounts.append(parse_whole_amount(text))
+        except ValueError as error:
+            amounts.append(None)
+            message = (
+                _("«%(value)s» no es una producción: escriba las unidades entregadas, un número entero.")
+                % {"value": text[:40]}
+                if name == "output"
+                else str(error)
+            )
+            problems.append((str(COLUMNS[name]), message))
+    return amounts, problems
 
 
 @transaction.atomic
@@ -161,7 +201,7 @@ def product_budgets_import(
     sheet = spreadsheets.read_budget(upload, upload.size)
     by_number = {str(product.number): product for product in products}
     stored = {b.product_id: b for b in ProductBudget.objects.filter(product__in=products, year=cycle.year)}
-    problems: list[tuple[int, str]] = []
+    problems: list[tuple[int, str, str]] = []
     rows, lines = [], {}
     for line in sheet:
         try:
@@ -170,14 +210,12 @@ def product_budgets_import(
             number = line.product
         product = by_number.get(number)
         if product is None:
-            problems.append(
-                (line.number, _("«%(number)s» no es un producto de la región en el ciclo.") % {"number": line.product})
-            )
+            message = _("«%(number)s» no es un producto de la región en el ciclo.") % {"number": line.product}
+            problems.append((line.number, "", message))
             continue
-        try:
-            amounts = [parse_whole_amount(text) for text in (line.allocated, line.executed, line.output)]
-        except ValueError as error:
-            problems.append((line.number, str(error)))
+        amounts, bad = _sheet_amounts(line)
+        if bad:
+            problems.extend((line.number, column, message) for column, message in bad)
             continue
         current = stored.get(product.pk)
         rows.append(BudgetInput(product, *amounts, version=current.version if current else 0))
@@ -193,9 +231,9 @@ def product_budgets_import(
             )
         except BudgetErrors as errors:
             problems = [
-                (lines[pk], message)
+                (lines[pk], str(COLUMNS.get(name, "")), message)
                 for pk, fields in errors.by_product.items()
-                for ms in fields.values()
+                for name, ms in fields.items()
                 for message in ms
             ]
-    raise BudgetSheetErrors(sorted(problems))
+    raise BudgetSheetErrors(sorted(problems, key=lambda problem: problem[0]))

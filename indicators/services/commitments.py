@@ -1,16 +1,44 @@
-"""Following up a commitment (a compromiso de mejora, a compromiso institucional): the one rule every kind
-of commitment shares, so that their follow-up behaves the same wherever they are shown."""
+"""Following up a commitment (a compromiso de mejora, a compromiso institucional), and its date: the rules
+every kind of commitment shares, so that they behave the same wherever they are made or shown."""
 
 from __future__ import annotations
 
+import datetime
+
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from evaluation.models import EvaluationCycle
 from indicators.models import Commitment
 from indicators.services.guards import authorize_edit, check_version
 from regions.models import Region
+
+
+def commitment_due_date_check(
+    *,
+    due_date: datetime.date,
+    previous: datetime.date | None = None,
+    recorded_on: datetime.date | None = None,
+) -> None:
+    """Refuse a due date before the day the commitment is recorded (today in Chile unless `recorded_on` says
+    otherwise: the demonstration's overdue commitments, agreed earlier), with the message on the date: a
+    commitment dated in the past would be overdue, and mailed as such, the moment it is saved. A commitment
+    being corrected keeps the date it had (`previous`), past or not."""
+    if due_date is None or due_date == previous:
+        return
+    day = recorded_on or timezone.localdate()
+    if due_date < day:
+        raise ValidationError(
+            {
+                "due_date": _(
+                    "La fecha comprometida (%(due)s) ya pasó: un compromiso se fija desde hoy (%(today)s) en adelante."
+                )
+                % {"due": date_format(due_date, "SHORT_DATE_FORMAT"), "today": date_format(day, "SHORT_DATE_FORMAT")}
+            }
+        )
 
 
 def commitment_follow_up_apply(

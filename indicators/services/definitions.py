@@ -88,10 +88,14 @@ def definition_save(
     reason: str = "",
     illustrative: bool = False,
 ) -> StrategicDefinition:
-    """Create the region's definition for the cycle (version 0: the page showed none) or change its misión.
+    """Create the region's definition for the cycle (version 0: the page showed none) or change its misión,
+    which is required (a definition exists without one only when its first objective created it).
 
-    Raises PermissionDenied, DataLockedError, StaleDefinitionError or ValidationError (the model's rules)."""
+    Raises PermissionDenied, DataLockedError, StaleDefinitionError or ValidationError (an empty misión, the
+    model's rules)."""
     _authorize_formulation(user=user, region=region, cycle=cycle)
+    if not mission.strip():
+        raise ValidationError({"mission": [_("Escriba la misión institucional: no se guarda vacía.")]})
     definition = _locked_definition(region, cycle)
     if definition is None and version:
         raise StaleDefinitionError(_("Las definiciones estratégicas ya no existen: otra persona las quitó."))

@@ -1,6 +1,6 @@
-"""Entering figures (efectivo, estimado, meta): the grid's bulk save, one figure's save and delete. Each
-checks permission, lock, window and version, validates every cell, and writes with history, or writes
-nothing."""
+"""Entering figures (efectivo, estimado, meta): the grid's bulk save, one figure's save, and removing figures
+(the admin's, one or many). Each checks permission, lock, window, the stage's fixed metas and version,
+validates every cell, and writes with history, or writes nothing."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ from indicators.models import (
     MeasurementKind,
 )
 from indicators.selectors import FIXED_META_STAGES, cycle_entry_columns
-from indicators.services.guards import authorize_shared_edit, check_window, locked_error
+from indicators.services.guards import authorize_shared_edit, check_window, shared_edit_refusals
 from indicators.signals import figures_changed
 from regions.models import Region
 
@@ -133,13 +133,7 @@ def measurements_save(
     to_save = []
     for cell, current in changed:
         if cell.kind == MeasurementKind.TARGET and cell.year in fixed:
-            errors.setdefault(cell.key, {})["numerator"] = [
-                _(
-                    "La meta %(year)s quedó fija cuando su ciclo pasó a %(stage)s (el presupuesto ya se aprobó): "
-                    "no se modifica."
-                )
-                % {"year": cell.year, "stage": Stage(fixed[cell.year]).label.lower()}
-            ]
+            errors.setdefault(cell.key, {})["numerator"] = [_fixed_meta_message(cell.year, fixed[cell.year])]
             continue
         for pk, (owner, submission) in locked.items():
             if pk != cycle.pk and (cell.year, cell.kind) in shown_by[pk] and not submission.is_editable:
@@ -243,36 +237,101 @@ def measurement_save(
     return Measurement.objects.get(indicator=indicator, year=year, kind=kind)
 
 
-@transaction.atomic
-def measurement_delete(*, user: AbstractBaseUser, measurement: Measurement, version: int) -> None:
-    """Remove a figure (only administrators do): while every open cycle showing it is editable, if unchanged.
+class DeleteRefused(ValidationError):
+    """Some figures cannot be removed now; nothing was removed. `by_figure` maps each such figure's id to why;
+    the messages name the figure ("BI-01 2012 Meta: …")."""
 
-    Raises PermissionDenied (not an administrator), DataLockedError (a cycle showing it is sent, approved or
-    closed), StaleDataError (changed since `version` was read).
+    def __init__(self, by_figure: dict[int, list[str]], figures: dict[int, Measurement]):
+        super().__init__(
+            [f"{figures[pk]}: {reason}" for pk, reasons in by_figure.items() for reason in reasons], code="refused"
+        )
+        self.by_figure = by_figure
+
+
+def _fixed_meta_message(year: int, stage: str) -> str:
+    return _(
+        "La meta %(year)s quedó fija cuando su ciclo pasó a %(stage)s (el presupuesto ya se aprobó): no se modifica."
+    ) % {"year": year, "stage": Stage(stage).label.lower()}
+
+
+def measurement_delete_refusals(
+    *, user: AbstractBaseUser, measurements: list[Measurement], lock: bool = False
+) -> dict[int, list[str]]:
+    """Return {figure id: why it cannot be removed now} for the figures that cannot (empty: all can), by the
+    rules of changing it: only administrators remove, in an open cycle that shows the figure, never a meta its
+    cycle fixed, never while an open cycle showing it is sent or approved.
+
+    Without `lock` it only reads (what the admin's confirmation shows before asking); `measurements_delete`
+    calls it with `lock`, holding the submissions until it has removed the figures.
     """
     if not user.is_superuser:
-        raise PermissionDenied(_("Solo un administrador anula valores registrados."))
-    indicator = measurement.indicator
-    cycle = _open_cycle_showing(year=measurement.year, kind=measurement.kind)
-    locked = authorize_shared_edit(
-        user=user, region=indicator.region, cycle=cycle, keys={(measurement.year, measurement.kind)}
-    )
-    for owner, submission in locked.values():
-        if not submission.is_editable:
-            raise locked_error(indicator.region, owner, submission)
-    current = Measurement.objects.select_for_update().filter(pk=measurement.pk).first()
-    if current is None or current.version != version:
-        cell = CellInput(
-            indicator=indicator,
-            year=measurement.year,
-            kind=measurement.kind,
-            numerator=None,
-            denominator=None,
-            version=version,
+        return {m.pk: [_("Solo un administrador anula valores registrados.")] for m in measurements}
+    fixed = fixed_meta_years({m.year for m in measurements if m.kind == MeasurementKind.TARGET})
+    showing: dict[tuple[int, str], EvaluationCycle | ValidationError] = {}
+    refusals: dict[int, list[str]] = {}
+    # Region, then year: the submissions are locked in the same order as every other writer locks them.
+    for measurement in sorted(measurements, key=lambda m: (m.indicator.region_id, m.year, m.kind, m.indicator_id)):
+        key = (measurement.year, measurement.kind)
+        reasons = []
+        if measurement.kind == MeasurementKind.TARGET and measurement.year in fixed:
+            reasons.append(_fixed_meta_message(measurement.year, fixed[measurement.year]))
+        if key not in showing:
+            try:
+                showing[key] = _open_cycle_showing(year=measurement.year, kind=measurement.kind)
+            except ValidationError as error:
+                showing[key] = error
+        cycle = showing[key]
+        if isinstance(cycle, ValidationError):
+            reasons.extend(cycle.messages)
+        else:
+            reasons.extend(
+                shared_edit_refusals(
+                    user=user,
+                    region=measurement.indicator.region,
+                    cycle=cycle,
+                    keys={key},
+                    indicator_ids={measurement.indicator_id},
+                    lock=lock,
+                )
+            )
+        if reasons:
+            refusals[measurement.pk] = list(dict.fromkeys(reasons))
+    return refusals
+
+
+@transaction.atomic
+def measurements_delete(*, user: AbstractBaseUser, figures: list[tuple[Measurement, int]], reason: str = "") -> int:
+    """Remove the figures all together (only administrators do), each with the version the person saw, and
+    return how many; nothing is removed on any refusal.
+
+    A figure is removed only as it could be changed (`measurement_delete_refusals`). Raises DeleteRefused (the
+    rules, per figure) or StaleDataError (changed since its version was read, or already removed).
+    """
+    by_pk = {measurement.pk: measurement for measurement, _version in figures}
+    refusals = measurement_delete_refusals(user=user, measurements=list(by_pk.values()), lock=True)
+    if refusals:
+        raise DeleteRefused(refusals, by_pk)
+    stored = Measurement.objects.select_for_update().select_related("indicator").in_bulk(list(by_pk))
+    conflicts = [
+        Conflict(
+            CellInput(measurement.indicator, measurement.year, measurement.kind, None, None, version),
+            stored.get(measurement.pk),
         )
-        raise StaleDataError([Conflict(cell, current)])
-    current._history_user = user
-    current.delete()
+        for measurement, version in figures
+        if measurement.pk not in stored or stored[measurement.pk].version != version
+    ]
+    if conflicts:
+        raise StaleDataError(conflicts)
+    for current in stored.values():
+        current._history_user = user
+        current._change_reason = reason
+        current.delete()  # its history records who removed it; its signal raises the region's data version
+    return len(stored)
+
+
+def measurement_delete(*, user: AbstractBaseUser, measurement: Measurement, version: int, reason: str = "") -> None:
+    """Remove one figure through `measurements_delete` (the admin's page), and raise what it raises."""
+    measurements_delete(user=user, figures=[(measurement, version)], reason=reason)
 
 
 def _write_measurements(measurements: list[Measurement], *, user: AbstractBaseUser, reason: str) -> None:

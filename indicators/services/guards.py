@@ -108,6 +108,32 @@ def authorize_shared_edit(
     return locked
 
 
+def shared_edit_refusals(
+    *,
+    user: AbstractBaseUser,
+    region: Region,
+    cycle: EvaluationCycle,
+    keys: set[tuple[int, str]],
+    indicator_ids: set[int],
+    lock: bool,
+) -> list[str]:
+    """Return why the figures cannot change now (empty: they can): the person may not edit the region, or an
+    open cycle showing them is sent or approved (`cycles_sharing`). With `lock` the submissions are locked, as
+    `authorize_shared_edit` does, for a write that follows; without it nothing is written (a confirmation
+    page: a region with no submission yet has its data with the analysts)."""
+    if not can_edit_region(user=user, region=region):
+        return [_("No puede modificar los datos de %(region)s.") % {"region": region.name}]
+    refusals = []
+    for owner in cycles_sharing(cycle=cycle, keys=keys, indicator_ids=indicator_ids):
+        if lock:
+            submission = submission_get_locked(region=region, cycle=owner)
+        else:
+            submission = Submission.objects.filter(region=region, cycle=owner).first()
+        if owner.is_closed or (submission is not None and not submission.is_editable):
+            refusals.extend(locked_error(region, owner, submission).messages)
+    return refusals
+
+
 def check_window(*, cycle: EvaluationCycle, year: int) -> None:
     if not cycle.first_year <= year <= cycle.year:
         raise ValidationError(

@@ -350,6 +350,8 @@ def commitment_add(request: HttpRequest, code: str, year: int, indicator: str) -
             user=request.user, indicator=detail.indicator, cycle=cycle, **form.cleaned_data
         )
     except ValidationError as error:
+        if hasattr(error, "error_dict"):  # on the fields it names (a past date: on the date)
+            form.add_error(None, error)
         return _render_detail_errors(request, region, cycle, detail, error, commitment_form=form)
     messages.success(request, _("Se registró el compromiso de mejora."))
     return _detail_redirect(region, cycle, detail, "compromisos")

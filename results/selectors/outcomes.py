@@ -40,8 +40,8 @@ def cycle_results(*, cycle: EvaluationCycle, regions=None, with_indicators: bool
         result = RegionResult.from_stored(
             row["summary"], row.get("indicators"), row.get("indicator_keys"), row.get("products")
         )
-        if result.sent_on_time is None and cycle.data_deadline is not None and today > cycle.data_deadline:
-            result.sent_on_time = False  # not sent, and the deadline passed since the result was stored
+        if result.sent_on_time is None and result.deadline and today.isoformat() > result.deadline:
+            result.sent_on_time = False  # never sent, and the deadline passed since the result was stored
         results.append(result)
     return results
 

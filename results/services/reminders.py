@@ -1,15 +1,18 @@
 """What `manage.py send_reminders` sends when it is due, so that nobody has to chase anyone:
 
 - **Deadline reminders.** Each open cycle's deadline for its current stage (its `StageDeadline`, else its data
-  deadline) and the cycle's reminder days (before and after it). On the latest of those days reached, each
-  analyst gets one notice of what their regions still lack in the cycle — the content of /pendientes/ — and
-  nothing when they lack nothing.
+  deadline: evaluation.selectors.cycle_deadline) and the cycle's reminder days (before and after it). On the
+  latest of those days reached, each analyst gets one notice of what their regions still lack in the cycle —
+  the content of /pendientes/, in each language, so that it reads in whichever the notice is shown or mailed
+  in — and nothing when they lack nothing. Its title counts the days from today, not from the reminder day
+  (a day missed by cron is covered by the next run, which says how many days are really left).
 - **Commitments.** A compromiso de mejora or institucional still open is announced once when it falls due within
   the notice window, and once more when overdue, to the people who answer for it.
 - **Daily digests** of the notifications people chose to receive that way (notifications.services).
 - **Retries** of the mails that failed (django-post-office's queue).
 
-Every notice is keyed (notifications.SentReminder): running the command twice sends nothing twice.
+Every notice is keyed (notifications.SentReminder): running the command twice sends nothing twice. Days are
+Chile's (settings.TIME_ZONE, America/Santiago): a run at 00:30 UTC is still the previous day there.
 """
 
 from __future__ import annotations
@@ -25,9 +28,10 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from post_office import mail as post_office_mail
+from post_office.models import STATUS, Log
 
-from evaluation.models import EvaluationCycle, StageDeadline
-from evaluation.selectors import cycles_open
+from evaluation.models import EvaluationCycle
+from evaluation.selectors import cycle_deadline, cycles_open
 from indicators.models import CommitmentStatus, ImprovementCommitment
 from indicators.selectors import indicator_recipients
 from notifications import selectors as notification_selectors
@@ -51,21 +55,21 @@ class RunReport:
 
 
 def run(*, now: datetime.datetime | None = None) -> RunReport:
-    """Send everything that is due now; each part commits on its own, so one failing never holds the others."""
+    """Send everything that is due now; each part commits on its own, so one failing never holds the others.
+
+    The mails counted are every attempt made while it ran (the outbox's log): the notices and digests mailed at
+    once as they are made, and the retries of those that had failed."""
     now = now or timezone.now()
     today = timezone.localdate(now)
+    logged_before = Log.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
     reminders = deadline_reminders_send(today=today)
     commitments = commitment_notices_send(today=today)
     digests = digests_send(now=now)
-    sent, failed, _requeued = post_office_mail.send_queued(processes=1)
+    post_office_mail.send_queued(processes=1)
+    attempts = Log.objects.filter(pk__gt=logged_before)
+    sent = attempts.filter(status=STATUS.sent).count()
+    failed = attempts.filter(status=STATUS.failed).count()
     return RunReport(reminders, commitments, digests, sent, failed)
-
-
-def cycle_deadline(cycle: EvaluationCycle) -> datetime.date | None:
-    """Return the date by which the regions owe what the cycle's current stage asks: the stage's deadline, else
-    the cycle's data deadline; None without either."""
-    found = StageDeadline.objects.filter(cycle=cycle, stage=cycle.stage).first()
-    return found.due_date if found else cycle.data_deadline
 
 
 def reached_offset(cycle: EvaluationCycle, deadline: datetime.date, today: datetime.date) -> int | None:
@@ -94,7 +98,7 @@ def deadline_reminders_send(*, today: datetime.date) -> int:
         )
         done = set(SentReminder.objects.filter(key=key, user__in=analysts).values_list("user_id", flat=True))
         for analyst in analysts:
-            if analyst.pk not in done and _remind(analyst, cycle=cycle, deadline=deadline, offset=offset, key=key):
+            if analyst.pk not in done and _remind(analyst, cycle=cycle, deadline=deadline, today=today, key=key):
                 sent += 1
     return sent
 
@@ -104,24 +108,29 @@ def _cycle_regions(cycle: EvaluationCycle):
 
 
 @transaction.atomic
-def _remind(analyst, *, cycle: EvaluationCycle, deadline: datetime.date, offset: int, key: str) -> bool:
-    """Record the reminder as handled and, when the analyst's regions lack something, notify it."""
+def _remind(analyst, *, cycle: EvaluationCycle, deadline: datetime.date, today: datetime.date, key: str) -> bool:
+    """Record the reminder as handled and, when the analyst's regions lack something, notify it: the days left
+    until the deadline (negative: since it passed) and what they lack, written in every language of the site
+    (notifications.messages shows the reader's)."""
     SentReminder.objects.create(user=analyst, key=key)
-    with translation.override(notification_selectors.language_of(analyst)):
-        lines = [line for item in pending_for(user=analyst, cycle=cycle) for line in pending_lines(item)]
-    if not lines:
+    lines = {}
+    for language, _name in settings.LANGUAGES:
+        with translation.override(language):
+            pending = pending_for(user=analyst, cycle=cycle)
+            lines[language] = [line for item in pending for line in pending_lines(item, today=today)]
+    if not any(lines.values()):
         return False
     notify(
         event=Event.REMINDER,
         recipients=[analyst],
         path=reverse("results:pending"),
         cycle=cycle,
-        params={"deadline": deadline.isoformat(), "days": -offset, "lines": lines},
+        params={"deadline": deadline.isoformat(), "days": (deadline - today).days, "lines": lines},
     )
     return True
 
 
-def pending_lines(item: RegionPending) -> list[str]:
+def pending_lines(item: RegionPending, *, today: datetime.date) -> list[str]:
     """Return, in the active language, what a region still lacks in a cycle, a line each; none when clear."""
     name = item.region.name
     lines = []
@@ -153,15 +162,28 @@ def pending_lines(item: RegionPending) -> list[str]:
             % {"region": name, "count": len(item.observations)}
         )
     commitments = [*item.open_commitments, *item.institutional_commitments]
-    overdue = sum(1 for commitment in commitments if commitment.due_date < timezone.localdate())
-    if commitments:
+    overdue = sum(1 for commitment in commitments if commitment.due_date < today)
+    if commitments and overdue:
         lines.append(
             ngettext(
-                "%(region)s: %(count)s compromiso abierto (%(overdue)s vencidos).",
-                "%(region)s: %(count)s compromisos abiertos (%(overdue)s vencidos).",
+                "%(region)s: %(count)s compromiso abierto (%(overdue)s).",
+                "%(region)s: %(count)s compromisos abiertos (%(overdue)s).",
                 len(commitments),
             )
-            % {"region": name, "count": len(commitments), "overdue": overdue}
+            % {
+                "region": name,
+                "count": len(commitments),
+                "overdue": ngettext("%(count)s vencido", "%(count)s vencidos", overdue) % {"count": overdue},
+            }
+        )
+    elif commitments:
+        lines.append(
+            ngettext(
+                "%(region)s: %(count)s compromiso abierto.",
+                "%(region)s: %(count)s compromisos abiertos.",
+                len(commitments),
+            )
+            % {"region": name, "count": len(commitments)}
         )
     if item.submission.is_editable:  # what the deadline asks first: the data sent to DIPRES
         if item.problems:

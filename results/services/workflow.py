@@ -50,24 +50,21 @@ _EVENTS = {
 
 
 def _tell(*, user: AbstractBaseUser, submission: Submission, action: str, comment: str) -> None:
-    """Notify the step: a sending to DIPRES's reviewers (to the review page), the others to the region's
-    people (to the region's page), with the comment."""
+    """Notify the step, with the comment: a sending to DIPRES's reviewers (to the review page) and to the
+    region's heads, the GORE's management (to the region's page); the others to the region's analysts and
+    heads (to the region's page)."""
     region, cycle = submission.region, submission.cycle
+    region_page = reverse("indicators:region", kwargs={"code": region.iso_code, "year": cycle.year})
+    told = {"event": _EVENTS[action], "region": region, "cycle": cycle, "actor": user}
+    told["params"] = {"comment": comment.strip()} if comment.strip() else {}
     if action == SubmissionAction.SEND:
-        recipients = notification_selectors.reviewers()
-        path = reverse("results:review", kwargs={"code": region.iso_code, "year": cycle.year})
+        review_page = reverse("results:review", kwargs={"code": region.iso_code, "year": cycle.year})
+        reviewers = list(notification_selectors.reviewers())
+        heads = notification_selectors.region_heads(region).exclude(pk__in=[person.pk for person in reviewers])
+        notify(recipients=reviewers, path=review_page, **told)
+        notify(recipients=heads, path=region_page, **told)
     else:
-        recipients = notification_selectors.region_followers(region)
-        path = reverse("indicators:region", kwargs={"code": region.iso_code, "year": cycle.year})
-    notify(
-        event=_EVENTS[action],
-        recipients=recipients,
-        path=path,
-        region=region,
-        cycle=cycle,
-        actor=user,
-        params={"comment": comment.strip()} if comment.strip() else {},
-    )
+        notify(recipients=notification_selectors.region_followers(region), path=region_page, **told)
 
 
 def _transition(

@@ -14,8 +14,10 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from core import exports
 from core.exports import Table
+from core.numbers import format_percent
 from evaluation import selectors as cycle_selectors
 from indicators import forms, selectors, services
+from indicators.services.budget import over_executed
 from indicators.spreadsheets import SpreadsheetError
 from programs import selectors as program_selectors
 from regions.selectors import can_edit_region, region_get_for_user
@@ -64,6 +66,7 @@ def budget(request: HttpRequest, code: str, year: int) -> HttpResponse:
                     )
                     % {"count": saved},
                 )
+                _say_over_executed(request, products, budgets, cycle.year)
                 return redirect(request.path)
         status = 400
     elif request.method == "POST":
@@ -100,6 +103,7 @@ def budget(request: HttpRequest, code: str, year: int) -> HttpResponse:
                     if saved
                     else _("No había cambios que guardar."),
                 )
+                _say_over_executed(request, products, budgets, cycle.year)
                 return redirect(request.path)
         else:
             status = 400
@@ -113,6 +117,26 @@ def budget(request: HttpRequest, code: str, year: int) -> HttpResponse:
         "sheet_form": sheet_form,
     }
     return render(request, "results/budget.html", context, status=status)
+
+
+def _say_over_executed(request: HttpRequest, products: list, before: dict, year: int) -> None:
+    """After a save, warn of the budgets it changed whose executed exceeds the allocated: saved (a supplement
+    may have raised the budget), and said so that a slip does not pass unseen."""
+    after = selectors.product_budgets(products=products, year=year)
+    over = [
+        str(product) if budget.execution is None else f"{product} ({format_percent(budget.execution, 1)})"
+        for product in products
+        if (budget := after.get(product.pk)) is not None
+        and budget.version != getattr(before.get(product.pk), "version", 0)
+        and over_executed(budget)
+    ]
+    if over:
+        message = ngettext(
+            "Lo ejecutado supera lo asignado en %(products)s: se guardó; revise si hubo un suplemento o un error.",
+            "Lo ejecutado supera lo asignado en %(products)s: se guardaron; revise si hubo suplementos o errores.",
+            len(over),
+        )
+        messages.warning(request, message % {"products": "; ".join(over)})
 
 
 class BudgetSheetForm(forms.LimitedUploadForm):

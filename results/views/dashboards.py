@@ -63,7 +63,7 @@ def _shown(region, cycle) -> tuple:
     """Return what the dashboards' own parts show of the region and the cycle: their cached parts are keyed by
     it, not by the data's version, so a change of figures leaves them cached."""
     region_shown = (region.pk, region.iso_code, region.name, region.government_name) if region else ()
-    return (*region_shown, cycle.pk, cycle.year, cycle.stage, cycle.is_illustrative, cycle.data_deadline)
+    return (*region_shown, cycle.pk, cycle.year, cycle.stage, cycle.is_illustrative)
 
 
 def _listing(cycles: list) -> tuple:
@@ -270,8 +270,10 @@ def national_overview(request: HttpRequest, year: int) -> HttpResponse:
         )
 
     stamp, cycle, fragment = on_replica(read)  # the version and the body from the same database
-    shell_key = None if stamp is None else (*_shown(None, cycle), user_role(request.user))
-    return caching.fragment_response(request, "results/national.html", {"cycle": cycle}, fragment, shell_key=shell_key)
+    deadline = selectors.cycle_deadline(cycle)  # read with the cycles (no query while they are cached)
+    shell_key = None if stamp is None else (*_shown(None, cycle), deadline, user_role(request.user))
+    context = {"cycle": cycle, "deadline": deadline}
+    return caching.fragment_response(request, "results/national.html", context, fragment, shell_key=shell_key)
 
 
 def _national_body(cycle, cycles: list, *, instruments: int | None) -> caching.Fragment:

@@ -21,6 +21,19 @@ from regions.selectors import can_review, region_get_for_user
 from results.selectors.stages import MEANING, stage_moves
 from results.services import workflow
 
+# What moving the cycle into each stage does to every region's data (docs/domain.md §6b): said before it is done.
+CONSEQUENCE = {
+    Stage.APPROVAL: gettext_lazy(
+        "la formulación ya no se revisa; las definiciones, los indicadores y las metas aún se ajustan."
+    ),
+    Stage.EXECUTION: gettext_lazy(
+        "la meta %(year)s de cada indicador queda fija, y lo que el indicador mide y cómo ya no cambia."
+    ),
+    Stage.EVALUATION: gettext_lazy(
+        "el efectivo %(year)s pasa a ser obligatorio para enviar; se deciden el cumplimiento y el incentivo."
+    ),
+}
+
 
 class AdvanceForm(forms.Form):
     reason = forms.CharField(label=gettext_lazy("Motivo"), max_length=100)
@@ -72,6 +85,7 @@ def cycle_stage(request: HttpRequest, year: int) -> HttpResponse:
         "cycle": cycle,
         "stages": [(stage, MEANING[stage]) for stage in workflow.STAGE_ORDER],
         "following": following,
+        "consequence": CONSEQUENCE[following] % {"year": cycle.year} if following else "",
         "form": form if following else None,
         "moves": stage_moves(cycle=cycle),
         "formulation": formulation_states(cycle=cycle) if cycle.stage == Stage.FORMULATION else None,

@@ -7,10 +7,16 @@
   var decimalSep = table.dataset.decimalSep || ",";
   var thousandSep = table.dataset.thousandSep || ".";
   var locale = document.documentElement.lang || "es-CL";
+  // How the page's language writes a percentage, «#» for the number: «# %» in Spanish, «#%» in English.
+  var percentPattern = table.dataset.percentPattern || "#\u00a0%";
+  // A single mark followed by three digits (1.078, 1,500) is thousands or decimals: the server refuses it
+  // (indicators/parsing.py), so no value is shown for it (the grid never writes one in an input).
+  var twoReadings = /^[+-]?[1-9]\d{0,2}[.,]\d{3}$/;
 
   function parse(text) {
     var clean = (text || "").replace(/[\s\u00a0]/g, "");
     if (clean === "") { return null; }
+    if (twoReadings.test(clean)) { return NaN; }
     var parts = clean.split(decimalSep);
     if (parts.length > 2) { return NaN; }
     var integer = parts[0];
@@ -37,7 +43,7 @@
     else { value = numerator / denominator * factor; }
     if (value === null) { output.textContent = "—"; return; }
     var text = new Intl.NumberFormat(locale, { minimumFractionDigits: decimals, maximumFractionDigits: decimals, useGrouping: "always" }).format(value);
-    output.textContent = output.dataset.percent === "1" ? text + "\u00a0%" : text;
+    output.textContent = output.dataset.percent === "1" ? percentPattern.replace("#", text) : text;
   }
 
   // Only cells offered for typing have live values (locked data shows no inputs, and no such outputs).

@@ -116,7 +116,7 @@ def test_the_public_reads_causes_only_once_accepted(api, coquimbo, cycle, camila
 def test_the_public_never_reads_names_of_people(api, publish, coquimbo, cycle, camila):
     services.improvement_commitment_add(
         user=camila, indicator=Indicator.objects.get(code="CO-01"), cycle=cycle, description="Responder en 3 días",
-        owner="Jefa DAF", due_date=datetime.date(2012, 12, 31),
+        owner="Jefa DAF", due_date=datetime.date(2012, 12, 31), recorded_on=datetime.date(2012, 1, 1),
     )  # fmt: skip
     publish(coquimbo)
     commitments = api.get(reverse("api:commitment-list")).json()["results"]
@@ -241,7 +241,7 @@ def test_a_read_only_token_writes_nothing(api, token_for, camila):
     api.credentials(**bearer(token_for(camila)))
     response = api.post(FIGURES, batch(figure("CO-01", 2011, "estimado", "248", "263", 1)), format="json")
     assert response.status_code == 403
-    assert response.json()["code"] == "forbidden"
+    assert response.json()["code"] == "token_read_only"  # the token may not write, whatever its person may
     assert Measurement.objects.get(indicator__code="CO-01", year=2011, kind="estimado").numerator == Decimal(247)
 
 
@@ -393,7 +393,7 @@ def test_a_token_adds_and_follows_up_a_commitment(api, token_for, camila):
         "indicator": "CO-01",
         "description": "Responder en 3 días",
         "owner": "Jefa DAF",
-        "due_date": "2012-12-31",
+        "due_date": str(datetime.date.today() + datetime.timedelta(days=30)),  # a commitment is due from today
     }
     created = api.post(COMMITMENTS, body, format="json")
     assert created.status_code == 201, created.json()
@@ -416,7 +416,7 @@ def test_a_token_adds_and_follows_up_a_commitment(api, token_for, camila):
 def test_nobody_follows_up_another_regions_commitment(api, token_for, camila, bruno, cycle):
     commitment = services.improvement_commitment_add(
         user=camila, indicator=Indicator.objects.get(code="CO-01"), cycle=cycle, description="Responder",
-        owner="Jefa DAF", due_date=datetime.date(2012, 12, 31),
+        owner="Jefa DAF", due_date=datetime.date(2012, 12, 31), recorded_on=datetime.date(2012, 1, 1),
     )  # fmt: skip
     api.credentials(**bearer(token_for(bruno, write=True)))
     detail = reverse("api:commitment-detail", kwargs={"pk": commitment.pk})

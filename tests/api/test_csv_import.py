@@ -67,7 +67,7 @@ def test_applying_saves_all_with_history(writer, camila):
 
 
 def test_the_chilean_spreadsheet_format_is_read(writer):
-    body = "indicator;year;kind;numerator;denominator;version\nCO-01;2011;estimado;1.248,5;1.263;1\n"
+    body = "indicator;year;kind;numerator;denominator;version\nCO-01;2011;estimado;1.248,5;1263;1\n"
     response = post(writer, "\ufeff" + body, dry_run=False)
     assert response.status_code == 200, response.json()
     assert (estimate().numerator, estimate().denominator) == (Decimal("1248.5"), Decimal(1263))
@@ -151,4 +151,15 @@ def test_a_file_the_csv_reader_cannot_read_is_a_problem_not_an_error(writer):
     (problem,) = huge.json()["errors"]
     assert problem["line"] == 2
     assert problem["errors"]["csv"][0].startswith("El CSV no se pudo leer en la línea 2: field larger than field limit")
+    assert estimate().numerator == Decimal(247)
+
+
+def test_a_line_with_two_problems_says_both(writer):
+    """«abc» over 0: the numerator is not a number and the denominator breaks the figure's rule; both are told."""
+    response = post(writer, HEADER + "CO-01,2011,estimado,abc,0,1\n", dry_run=False)
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["errors"] == {
+        "numerator": ["«abc» no es un número."],
+        "denominator": ["El denominador debe ser mayor que cero."],
+    }
     assert estimate().numerator == Decimal(247)

@@ -108,6 +108,7 @@ def data(camila, bruno, daniela, ana):
         description="Rediseñar la matriz",
         owner="DIPLADE",
         due_date=date(2012, 1, 1),
+        recorded_on=date(2012, 1, 1),
     )
     # A PROPIR with an initiative funded without RS (a wide table, a flag).
     from investments import services as investment_services
@@ -177,6 +178,61 @@ def test_no_page_overflows_a_phone(browser, live_server, data, language):  # noq
             if width > PHONE["width"]:
                 errors.append(f"{width} px wide")
             problems += [f"{path}: {error}" for error in errors[seen:]]
+        page.context.close()
+    assert problems == [], "\n".join(problems)
+
+
+# The results' tables whose figures a phone shows first (issue 24): who looks, where, and the cells that must be
+# on screen without scrolling sideways.
+STACKED = [
+    ("daniela", "/regiones/CL-AN/2012/tablero/", "#achievements", ("actual", "target", "percent", "classification")),
+    ("daniela", "/nacional/2012/", "#ranking", ("compliance", "completeness", "submission")),
+    ("daniela", "/nacional/2012/", "#national-pmg", ("committed", "validated", "met", "pmg-compliance")),
+    (None, "/publico/regiones/CL-AN/2012/", "#public-indicators", ("actual", "target", "percent", "classification")),
+]
+
+
+@pytest.mark.parametrize("language", ["es-cl", "en"])
+def test_on_a_phone_the_results_figures_are_on_screen(browser, live_server, data, camila, daniela, language):  # noqa: F811
+    """Efectivo, meta, cumplimiento and estado are within the screen's width, each row's name under them across
+    the row (not one word per line beside them)."""
+    from evaluation.models import EvaluationCycle  # imported here, as the fixture above does
+    from pmg import services as pmg_services
+    from pmg.models import ManagementSystem
+    from regions.models import Region
+    from results.services import workflow
+
+    cycle = EvaluationCycle.objects.get(year=2012)
+    workflow.submission_approve(user=daniela, region=Region.objects.get(iso_code="CL-AN"), cycle=cycle)  # published
+    pmg_services.pmg_commitments_save(  # a row in the national PMG table
+        user=camila,
+        region=Region.objects.get(iso_code="CL-CO"),
+        cycle=cycle,
+        rows=[pmg_services.CommitmentInput(ManagementSystem.objects.get(cycle=cycle, code="oirs"), 3, 3, 0)],
+    )
+    problems = []
+    pages = {}
+    for username, path, table, kinds in STACKED:
+        if username not in pages:
+            pages[username] = phone_page(browser, live_server, username)
+            pages[username].context.add_cookies(
+                [{"name": "django_language", "value": language, "url": live_server.url}]
+            )
+        page = pages[username]
+        page.goto(live_server.url + path + ("" if username or language == "es-cl" else f"?lang={language}"))
+        rows = page.locator(f"{table} > tbody > tr")
+        assert rows.count() > 0, f"{path} {table}: no rows"
+        for index in range(rows.count()):
+            row = rows.nth(index)
+            for kind in kinds:
+                cell = row.locator(f"[data-kind={kind}]")
+                box = cell.bounding_box() if cell.count() else None
+                if box is None or box["x"] < 0 or box["x"] + box["width"] > PHONE["width"]:
+                    problems.append(f"{path} {table} row {index + 1} {kind}: {box}")
+            name = row.locator("th[scope=row]").bounding_box()
+            if name["width"] < PHONE["width"] / 2:
+                problems.append(f"{path} {table} row {index + 1}: its name is squeezed into {name['width']} px")
+    for page in pages.values():
         page.context.close()
     assert problems == [], "\n".join(problems)
 

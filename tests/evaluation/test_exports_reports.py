@@ -117,6 +117,7 @@ def test_region_report_html_and_pdf(client, camila):
         description="Respaldo del servidor del portal",
         owner="Jefe TI",
         due_date=datetime.date(2012, 12, 31),
+        recorded_on=datetime.date(2012, 1, 1),
     )
     client.force_login(camila)
     page = soup(client.get(reverse("results:report", kwargs=CO)))

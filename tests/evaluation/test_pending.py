@@ -35,6 +35,7 @@ def test_open_commitments_are_listed_with_overdue_marked(client, camila):
         description="Nuevo protocolo",
         owner="DAF",
         due_date=datetime.date(2012, 1, 31),
+        recorded_on=datetime.date(2012, 1, 1),
     )
     client.force_login(camila)
     section = soup(client.get(reverse("results:pending"))).select_one('[data-region="CL-CO"]')

@@ -197,6 +197,7 @@ def test_improvement_commitments_are_followed_up_in_a_later_cycle(client, camila
         description="Contratar un segundo operador",
         owner="Jefe de comunicaciones",
         due_date=datetime.date(2012, 6, 30),
+        recorded_on=datetime.date(2012, 1, 1),
     )
     cycle_2013 = EvaluationCycle.objects.create(year=2013)
     IndicatorWeighting.objects.create(indicator=indicator, cycle=cycle_2013, weight=D(100))

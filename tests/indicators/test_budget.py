@@ -68,7 +68,7 @@ def test_bad_amounts_are_shown_where_they_were_typed_and_nothing_is_saved(client
     errors = {cell["data-field"]: text(cell.select_one(".invalid-feedback")) for cell in page.select("td[data-field]")}
     assert errors[field("allocated")] == "Escriba un número entero."
     assert errors[field("executed")] == "No puede ser negativo."
-    assert errors[field("output")] == "Escriba un número, por ejemplo 1.078 o 71,5."
+    assert errors[field("output")] == "Escriba un número entero, por ejemplo 1.078."
     budget = ProductBudget.objects.get(product=product(), year=2012)
     assert (budget.allocated, budget.executed, budget.version) == (D(100), D(50), 1)
 
@@ -207,5 +207,5 @@ def test_a_budget_spreadsheet_with_problems_saves_nothing_and_says_which_rows(cl
     page = soup(client.post(URL, {"accion": "planilla", "file": stream}), status=400)
     message = text(page.select_one("#budget-sheet-form"))
     assert "Fila 3: «99» no es un producto de la región en el ciclo." in message
-    assert "Fila 4: Los montos son miles de pesos enteros" in message
+    assert "Fila 4, Asignado M$: Los montos son miles de pesos enteros" in message
     assert not ProductBudget.objects.exists()

@@ -120,7 +120,7 @@ def test_cell_problems_are_listed_by_cell_and_nothing_is_saved(client, camila):
     page = soup(upload(client, as_upload(workbook)), 400)
     problems = text(page.select_one("#import-errors"))
     n2011 = column_of(sheet, "2011|efectivo|n")
-    assert f"{n2011}5: «mucho» no es un número (escriba 1.078 o 71,5)." in problems
+    assert f"{n2011}5: «mucho» no es un número (escriba 1078 o 71,5)." in problems
     assert "A6: No existe el indicador «CO-77» en Coquimbo para el ciclo 2012." in problems
     assert "Fila" not in problems
     assert "No se guardó nada" in problems
@@ -404,7 +404,7 @@ def test_every_problem_of_a_file_is_reported_in_one_preview(client, camila):
     problems = problems_of(upload(client, as_upload(workbook)))
     assert problems == [
         f"{cell_of(sheet, '2009|efectivo|n')}: Contiene una fórmula; escriba el valor.",
-        f"{cell_of(sheet, '2010|efectivo|n')}: «doscientos» no es un número (escriba 1.078 o 71,5).",
+        f"{cell_of(sheet, '2010|efectivo|n')}: «doscientos» no es un número (escriba 1078 o 71,5).",
         f"{cell_of(sheet, '2011|efectivo|d')}: El denominador debe ser mayor que cero.",
         f"{cell_of(sheet, '2012|efectivo|n')}: El numerador no puede superar al denominador en este indicador.",
     ]

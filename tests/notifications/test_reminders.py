@@ -60,7 +60,7 @@ def test_reminders_across_a_deadline(people, coquimbo):
         assert "Recordatorios: 0" in run()  # twice the same day: nothing twice
     [first] = reminders(camila)
     assert first.params["days"] == 7
-    assert first.params["lines"] == ["Coquimbo: los datos están listos y aún no se envían a DIPRES."]
+    assert first.params["lines"]["es-cl"] == ["Coquimbo: los datos están listos y aún no se envían a DIPRES."]
     assert first.path == "/pendientes/"
     assert [m.subject for m in django_mail.outbox] == [
         "[PbR GORE] Faltan 7 días para el plazo del 15-01-2027 (ciclo 2012)."
@@ -80,7 +80,7 @@ def test_reminders_across_a_deadline(people, coquimbo):
         run()
         run()
     late = reminders(bruno)[-1]
-    assert late.params["days"] == -1
+    assert late.params["days"] == -3  # the days really passed, not the reminder day's 1
     assert len(reminders(bruno)) == 3
     notification_services.language_save(user=bruno, language="en")
     with at(DEADLINE + datetime.timedelta(days=7)):

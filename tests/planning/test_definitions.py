@@ -165,7 +165,7 @@ def test_bad_input_is_explained_where_it_was_typed_and_nothing_is_saved(client, 
     co01 = str(Indicator.objects.get(code="CO-01").pk)
     for change, message in [
         ({"year": "2012", "value": "97"}, "Asegúrese de que este valor es mayor o igual a 2013."),
-        ({"year": "2014", "value": "97.5"}, "El punto separa miles (1.078); para decimales use coma (71,5)."),
+        ({"year": "2014", "value": "97.5"}, "El punto separa miles (1.078.000); para decimales use coma (71,5)."),
         ({"year": "2014", "value": "97,5"}, "Escriba un número entero, como el indicador."),
         ({"year": "2014", "value": "-1"}, "No puede ser negativo."),
         ({"year": "2014", "value": ""}, "Este campo es obligatorio."),

@@ -55,6 +55,7 @@ def commit(user, evaluation, *, days=30, description="Rediseñar la matriz de ma
         description=description,
         owner="Jefe División de Planificación",
         due_date=TODAY + datetime.timedelta(days=days),
+        recorded_on=TODAY + datetime.timedelta(days=min(days, 0)),  # an overdue one was agreed before its date
     )
 
 

@@ -1,6 +1,9 @@
-"""Creates the demo logins listed in the README. Never run by a migration; refused outside DEBUG."""
+"""Creates the demo logins listed in the README that are missing. One that exists is left as it is (an admin
+may have changed its password, address or roles since) and named. Never run by a migration; refused outside
+DEBUG."""
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
@@ -40,8 +43,8 @@ DEMO_USERS = [
 
 class Command(BaseCommand):
     help = _(
-        "Crea o restablece los usuarios de demostración (admin, analistas de Coquimbo y Biobío, jefatura de "
-        "Biobío, revisor DIPRES)."
+        "Crea los usuarios de demostración que falten (admin, analistas de Coquimbo y Biobío, jefatura de "
+        "Biobío, revisor DIPRES); los que ya existen se dejan como están."
     )
 
     def add_arguments(self, parser):
@@ -56,7 +59,21 @@ class Command(BaseCommand):
             raise CommandError(
                 _("Los usuarios de demostración tienen contraseñas públicas: no se crean con DEBUG desactivado.")
             )
+        existing = set(
+            get_user_model()
+            .objects.filter(username__in=[spec[0] for spec in DEMO_USERS])
+            .values_list("username", flat=True)
+        )
         for username, password, first, last, email, superuser, reviewer, analyst_of, head_of in DEMO_USERS:
+            if username in existing:
+                self.stdout.write(
+                    _(
+                        "%(username)s: ya existía; se dejó como está (su contraseña, su correo y sus roles pueden "
+                        "haber cambiado)."
+                    )
+                    % {"username": username}
+                )
+                continue
             regions = list(Region.objects.filter(iso_code__in=analyst_of))
             headed = list(Region.objects.filter(iso_code__in=head_of))
             if len(regions) != len(analyst_of) or len(headed) != len(head_of):

@@ -1,6 +1,8 @@
 """Sends what is due: deadline reminders, commitments falling due or overdue, daily digests, and the mails that
-failed before. Run it from cron (README); running it twice sends nothing twice."""
+failed before. Run it from cron (README); running it twice sends nothing twice. Its summary counts the mails
+sent and failed while it ran; without a mail server they are files in MAIL_DIR, and it says where."""
 
+from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
@@ -28,3 +30,8 @@ class Command(BaseCommand):
                 "failed": report.mails_failed,
             }
         )
+        if settings.EMAIL_BACKEND == "core.mail.EmailBackend":
+            self.stdout.write(
+                _("Sin servidor de correo: cada correo queda como un archivo en %(folder)s.")
+                % {"folder": settings.EMAIL_FILE_PATH}
+            )
