@@ -87,16 +87,18 @@ postgres:
 	@pg_isready -q -h 127.0.0.1 -p 5432 || pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql) main start
 	@for i in $$(seq 1 30); do pg_isready -q -h 127.0.0.1 -p 5432 && break; sleep 1; done
 
+# Tests marked `once` (what neither the engine nor the cache changes: PDF layout, IATI schema, nginx, the walk of
+# every address, reloading the fixtures) run in `make test` only, so that CI's three runs stay short.
 # The suite (browser tests aside) as a deployment with Redis runs it: sessions, users and their access read
 # from the shared cache (each test process's cache stands in for Redis).
 test-shared-cache: install-dev messages
-	PBR_TEST_SHARED_CACHE=1 $(PYTEST) -m "not browser"
+	PBR_TEST_SHARED_CACHE=1 $(PYTEST) -m "not browser and not once"
 
 # On PostgreSQL, with the streaming replica of `make replica` when it can be made (root): the replica tests
 # (tests/test_replica.py) run against it; without it they are skipped, saying why.
 test-postgres: install-dev messages postgres
 	@if bash deploy/replica.sh; then replica=$(REPLICA_URL); else echo "No streaming replica: its tests are skipped"; replica=; fi; \
-	DATABASE_URL=$(PG_URL) PBR_TEST_REPLICA_URL=$$replica $(PYTEST)
+	DATABASE_URL=$(PG_URL) PBR_TEST_REPLICA_URL=$$replica $(PYTEST) -m "not once"
 
 # A streaming replica of the local PostgreSQL (5432) as a second cluster on 5433 (deploy/replica.sh): an app run
 # with DATABASE_URL=$(PG_URL) DATABASE_REPLICA_URL=$(REPLICA_URL) reads its dashboards from it.

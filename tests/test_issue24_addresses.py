@@ -16,7 +16,7 @@ from rest_framework import throttling
 from core import converters
 from regions.models import Region
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.once]
 
 # What an address may carry that no page expects: numbers past 2^63 and 10^20, negative, zero; a unicode word,
 # a NUL, a parent folder, a very long number.

@@ -37,7 +37,7 @@ from regions.models import Region
 from results.services import workflow
 from tests.html import soup, text
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.once]
 REPORT = Path(settings.BASE_DIR, "templates", "results", "report.html")
 LARGEST = Decimal("9" * 15)  # the amounts' fields hold 16 digits; SQLite's Decimal reads 15 exactly
 

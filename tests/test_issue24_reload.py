@@ -24,7 +24,7 @@ from results import demo_data
 from results.services import workflow
 from tests.html import form_data, soup, text
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.once]
 
 README = Path(__file__).resolve().parent.parent / "README.md"
 

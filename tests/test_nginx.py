@@ -17,6 +17,7 @@ import pytest
 from django.conf import settings as django_settings
 
 pytestmark = [
+    pytest.mark.once,
     pytest.mark.django_db(transaction=True),
     pytest.mark.skipif(not shutil.which("nginx"), reason="nginx is not installed (make install-dev installs it)"),
 ]

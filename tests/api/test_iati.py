@@ -21,6 +21,8 @@ from results.selectors import public
 from tests.api.conftest import bearer
 from tests.evaluation.test_dashboards import enter_2012_actual
 
+pytestmark = pytest.mark.once
+
 IATI_DATA = Path(__file__).resolve().parent.parent / "data" / "iati"
 IATI = reverse("api:cycle-iati", kwargs={"year": 2012})
 # What the file names a code of: each must be checked against its list, so the check below cannot pass empty.
