@@ -984,6 +984,11 @@ class Observation(models.Model):
     def is_open(self) -> bool:
         return self.status != ObservationStatus.RESOLVED
 
+    @property
+    def status_badge(self) -> str:
+        """Return the Bootstrap class of the status's badge (the badge always shows the status's word too)."""
+        return ObservationStatus(self.status).badge_class
+
 
 class ObservationMessage(models.Model):
     """One message of an observation's thread: who wrote what, when. Messages are never changed."""

@@ -8,8 +8,9 @@ One rule for every path that reads typed text (the entry grid in either language
 the API's CSV in both dialects; docs/domain.md §2, «Números escritos»): a single mark followed by exactly
 three digits, as in «1.078» or «1,500», is both a thousands group in one format and three decimals in the
 other, so it is refused with a message that names both readings, unless the figure takes fewer than three
-decimals (then it can only be thousands). A leading zero («0,078»), a second group («1.078.000») or both
-marks («1.078,5») leave one reading only.
+decimals and the mark is the format's thousands mark (then it can only be thousands; the format's decimal
+mark stays decimal, and three decimals are too many for such a figure). A leading zero («0,078»), a second
+group («1.078.000») or both marks («1.078,5») leave one reading only.
 """
 
 from __future__ import annotations
@@ -51,8 +52,8 @@ def parse_decimal(
 
     Thousands separators are accepted only in groups of three («1.078.000»); spaces (also non-breaking)
     and a leading «+» are ignored. `decimals`: the most the figure takes (None: any); below three, a single
-    mark followed by three digits is thousands. Raises AmbiguousNumberError for the two readings (see the
-    module) and NumberFormatError for the rest.
+    thousands mark followed by three digits is thousands (its decimal mark stays decimal). Raises
+    AmbiguousNumberError for the two readings (see the module) and NumberFormatError for the rest.
     """
     cleaned = text.replace("\u00a0", "").replace(" ", "").strip()
     if cleaned == "":
@@ -62,7 +63,12 @@ def parse_decimal(
     sign = ""
     if cleaned.startswith("-"):
         sign, cleaned = "-", cleaned[1:]
-    if TWO_READINGS.fullmatch(cleaned):
+    # A figure that takes fewer than three decimals reads the format's thousands mark as thousands; its decimal
+    # mark stays a decimal mark (read below, where too many decimals are refused), never a silent × 1000.
+    ambiguous = TWO_READINGS.fullmatch(cleaned) and not (
+        decimals is not None and decimals < 3 and cleaned[-4] == decimal_sep
+    )
+    if ambiguous:
         whole, fraction = Decimal(cleaned[:-4] + cleaned[-3:]), Decimal(cleaned[:-4] + "." + cleaned[-3:])
         if decimals is not None and decimals < 3:
             return Decimal(f"{sign}{whole}")

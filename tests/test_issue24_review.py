@@ -135,6 +135,14 @@ def test_approve_is_off_while_an_observation_is_open_with_the_reason_beside_it(c
     assert Submission.objects.get(region__iso_code="CL-CO", cycle__year=2012).status == SubmissionStatus.SENT
 
 
+def test_an_open_observation_on_the_review_page_carries_its_status_badge(client, daniela, observed):
+    client.force_login(daniela)
+    page = soup(client.get(reverse("results:review", kwargs=CO)))
+    badge = page.select_one(f'[data-open-observation="{observed.pk}"] .badge')
+    assert text(badge) == "Abierta"
+    assert "text-bg-danger" in badge["class"]
+
+
 def test_an_observation_is_resolved_on_the_review_page_and_approving_opens(client, daniela, observed):
     client.force_login(daniela)
     page = soup(client.get(reverse("results:review", kwargs=CO)))

@@ -21,7 +21,6 @@ from indicators.models import CommitmentStatus, Evidence, ImportLog
 from indicators.results import indicator_result
 from indicators.spreadsheets import SpreadsheetError
 from indicators.views.observations import OpenForm
-from indicators.vocabulary import ObservationStatus
 from regions.selectors import (
     authorize_edit,
     authorize_view,
@@ -257,8 +256,6 @@ def _detail_context(request, region, cycle, detail, **forms_override) -> dict:
         "open_form": OpenForm(auto_id="observation-%s"),
     }
     observations = selectors.indicator_observations(indicator=detail.indicator, cycle=cycle)
-    for observation in observations:
-        observation.status_badge = ObservationStatus(observation.status).badge_class
     context["observations"] = observations
     context["open_count"] = sum(1 for observation in observations if observation.is_open)
     context.update(forms_override)

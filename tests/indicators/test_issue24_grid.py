@@ -85,9 +85,17 @@ def test_one_reading_only_is_read_exactly(typed, marks, value):
 
 
 @pytest.mark.parametrize("marks", [(",", "."), (".", ",")])
-def test_whole_figures_read_the_three_digits_as_thousands(marks):
-    for typed in ("1.078", "1,078"):
-        assert parse_decimal(typed, decimal_sep=marks[0], thousand_sep=marks[1], decimals=0) == D(1078)
+def test_whole_figures_read_the_formats_thousands_mark_as_thousands(marks):
+    decimal, thousands = marks
+    assert parse_decimal(f"1{thousands}078", decimal_sep=decimal, thousand_sep=thousands, decimals=0) == D(1078)
+
+
+@pytest.mark.parametrize("marks", [(",", "."), (".", ",")])
+def test_the_formats_decimal_mark_stays_decimal_in_a_figure_with_few_decimals(marks):
+    """«12,500» on a Spanish page is 12,5 (and three decimals), never 12500 read silently."""
+    decimal, thousands = marks
+    assert parse_decimal(f"12{decimal}500", decimal_sep=decimal, thousand_sep=thousands, decimals=1) == D("12.5")
+    assert parse_decimal(f"1{decimal}500", decimal_sep=decimal, thousand_sep=thousands, decimals=0) == D("1.5")
 
 
 # The grid, in Spanish and in English.

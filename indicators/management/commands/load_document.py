@@ -123,7 +123,8 @@ def _difference(row: dict) -> Difference | None:
         if name in missing:
             value = row["fields"][name]
             changes.append((name, _shown(model_field, getattr(stored, model_field.attname, None)), str(value)))
-        elif model_field.many_to_many:
+            continue
+        if model_field.many_to_many:
             wanted = set(loaded.m2m_data.get(name, []))
             present = set(getattr(stored, name).values_list("pk", flat=True))
             if not wanted <= present:
