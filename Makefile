@@ -88,17 +88,23 @@ postgres:
 	@for i in $$(seq 1 30); do pg_isready -q -h 127.0.0.1 -p 5432 && break; sleep 1; done
 
 # Tests marked `once` (what neither the engine nor the cache changes: PDF layout, IATI schema, nginx, the walk of
-# every address, reloading the fixtures) run in `make test` only, so that CI's three runs stay short.
+# every address, reloading the fixtures) and the browser tests run in `make test` only, so that CI stays within
+# its time.
 # The suite (browser tests aside) as a deployment with Redis runs it: sessions, users and their access read
 # from the shared cache (each test process's cache stands in for Redis).
+# CI runs the tests of what the shared cache changes (cached pages and their cost, sessions and access, faults
+# of the cache); SHARED_CACHE_TESTS=tests runs the whole suite that way.
+SHARED_CACHE_TESTS ?= tests/test_page_cache.py tests/test_request_cost.py tests/test_access_matrix.py \
+                      tests/test_security.py tests/test_faults.py tests/evaluation/test_dashboards.py \
+                      tests/api/test_api_access.py tests/indicators/test_views.py
 test-shared-cache: install-dev messages
-	PBR_TEST_SHARED_CACHE=1 $(PYTEST) -m "not browser and not once"
+	PBR_TEST_SHARED_CACHE=1 $(PYTEST) -m "not browser and not once" $(SHARED_CACHE_TESTS)
 
 # On PostgreSQL, with the streaming replica of `make replica` when it can be made (root): the replica tests
 # (tests/test_replica.py) run against it; without it they are skipped, saying why.
 test-postgres: install-dev messages postgres
 	@if bash deploy/replica.sh; then replica=$(REPLICA_URL); else echo "No streaming replica: its tests are skipped"; replica=; fi; \
-	DATABASE_URL=$(PG_URL) PBR_TEST_REPLICA_URL=$$replica $(PYTEST) -m "not once"
+	DATABASE_URL=$(PG_URL) PBR_TEST_REPLICA_URL=$$replica $(PYTEST) -m "not once and not browser"
 
 # A streaming replica of the local PostgreSQL (5432) as a second cluster on 5433 (deploy/replica.sh): an app run
 # with DATABASE_URL=$(PG_URL) DATABASE_REPLICA_URL=$(REPLICA_URL) reads its dashboards from it.
